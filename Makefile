@@ -1,0 +1,29 @@
+# Every target installs what it needs first, so each works on a fresh clone.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/samspil init
+	$(VENV)/bin/samspil deploy processes
+	$(VENV)/bin/samspil demo
+	$(VENV)/bin/samspil serve --host 127.0.0.1 --port 5000
+
+test: install
+	$(PY) -m pytest
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) instance test-artifacts .pytest_cache

@@ -1,0 +1,49 @@
+"""The access log: who read or changed which young person's data, when and how (principle 6).
+
+Rows are only ever inserted; the migration adds database triggers that refuse UPDATE and DELETE.
+Details name elements and ids, never personal data.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Iterable
+
+from sqlalchemy import select
+
+from engine.access import Actor
+from engine.errors import Forbidden
+from engine.models import AuditEntry
+
+if TYPE_CHECKING:
+    from engine.uow import UnitOfWork
+
+
+def record(uow: UnitOfWork, actor: Actor | None, action: str, youth_id: int | None, detail: str | None = None) -> None:
+    uow.session.add(AuditEntry(at=uow.engine.clock.now(), username=actor.username if actor else None,
+                               action=action, youth_id=youth_id, detail=detail))
+
+
+def record_many(uow: UnitOfWork, actor: Actor, action: str, youth_ids: Iterable[int], detail: str | None = None) -> None:
+    now = uow.engine.clock.now()
+    uow.session.add_all(AuditEntry(at=now, username=actor.username, action=action, youth_id=youth_id, detail=detail)
+                        for youth_id in sorted(set(youth_ids)))
+
+
+def list_entries(uow: UnitOfWork, actor: Actor, youth_id: int | None = None, username: str | None = None,
+                 since: datetime | None = None, limit: int = 1000) -> list[dict]:
+    if not actor.is_admin:
+        raise Forbidden("Kun administratorer kan se adgangsloggen")
+    with uow:
+        query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+        if youth_id is not None:
+            query = query.where(AuditEntry.youth_id == youth_id)
+        if username:
+            query = query.where(AuditEntry.username == username)
+        if since is not None:
+            query = query.where(AuditEntry.at >= since)
+        rows = uow.session.scalars(query).all()
+        entries = [{"at": row.at.isoformat(), "user": row.username, "action": row.action,
+                    "youth_id": row.youth_id, "detail": row.detail} for row in rows]
+        record(uow, actor, "audit_read", youth_id, f"{len(entries)} rækker")
+        uow.commit()
+    return entries

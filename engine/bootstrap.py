@@ -1,0 +1,56 @@
+"""Wires the engine's parts in one place (cosmicpython's bootstrap).
+
+``create_app`` and the CLI call :func:`bootstrap`; tests call it with their own clock or database.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import Engine as SqlEngine
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.bpmn.scripting import ScriptEngine
+from engine.bpmn.serializer import StateSerializer
+from engine.clock import Clock, SystemClock
+from engine.crypto import CprVault
+from engine.db import make_engine, make_session_factory
+from engine.library import ProcessLibrary
+from engine.uow import UnitOfWork
+
+
+@dataclass
+class Engine:
+    """Everything a service call needs besides its arguments."""
+
+    db: SqlEngine
+    session_factory: sessionmaker[Session]
+    clock: Clock
+    library: ProcessLibrary
+    serializer: StateSerializer
+    script_engine: ScriptEngine
+    vault: CprVault
+    before_commit: Callable[[UnitOfWork], None] | None = field(default=None)
+
+    def uow(self, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self, self.session_factory, write=write)
+
+    def reader(self) -> UnitOfWork:
+        """A unit of work that only reads (it does not take SQLite's write lock)."""
+        return self.uow(write=False)
+
+
+def bootstrap(database_url: str | None = None, clock: Clock | None = None, secret_key: str | None = None) -> Engine:
+    clock = clock or SystemClock()
+    db = make_engine(database_url)
+    secret = secret_key or os.environ.get("SAMSPIL_SECRET_KEY") or "samspil-development-key"
+    return Engine(
+        db=db,
+        session_factory=make_session_factory(db),
+        clock=clock,
+        library=ProcessLibrary(),
+        serializer=StateSerializer(),
+        script_engine=ScriptEngine(clock),
+        vault=CprVault(secret),
+    )

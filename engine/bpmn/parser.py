@@ -1,0 +1,213 @@
+"""Parser classes that accept diagrams from our modeler, Camunda Modeler, spiff-arena or by hand.
+
+Extends SpiffWorkflow through its parser classes (DESIGN: diagram conventions):
+- user tasks read ``camunda:formKey`` or spiff-arena's ``formJsonSchemaFilename`` property,
+  ``camunda:assignee``, ``camunda:candidateUsers``, ``camunda:candidateGroups`` and ``camunda:dueDate``;
+- business rule tasks read ``camunda:decisionRef`` or spiff-arena's ``calledDecisionId``;
+- timers take a plain ISO 8601 literal (as Camunda Modeler writes it) or a Python expression,
+  and run by the engine clock;
+- any element id a modeler may write works: ids that SpiffWorkflow uses for its own task specs
+  (``Start``, ``End``, ``Root``, ``*.EndJoin``...) get an internal spec name; ``bpmn_id`` keeps the original.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.event_parsers import (
+    BoundaryEventParser,
+    EndEventParser,
+    EventDefinitionParser,
+    IntermediateCatchEventParser,
+    IntermediateThrowEventParser,
+    StartEventParser,
+)
+from SpiffWorkflow.bpmn.parser.util import first
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.defaults import (
+    BoundaryEvent,
+    EndEvent,
+    IntermediateCatchEvent,
+    IntermediateThrowEvent,
+    StartEvent,
+)
+from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP as CAMUNDA_NSMAP
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser
+from SpiffWorkflow.camunda.parser.task_spec import BusinessRuleTaskParser as CamundaBusinessRuleTaskParser
+from SpiffWorkflow.camunda.specs.business_rule_task import BusinessRuleTask
+
+from engine.bpmn.specs import TIMER_CLASSES, UserTask
+
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NSMAP = {**CAMUNDA_NSMAP, "spiffworkflow": SPIFF_NS}
+
+ISO_DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+ISO_CYCLE = re.compile(r"^R\d*/[^\s'\"()]+$")
+
+# Spec names SpiffWorkflow reserves for its own tasks; a diagram element may still carry them as ids.
+RESERVED_NAMES = {"Start", "End", "Root"}
+RESERVED_SUFFIXES = (".EndJoin", ".BoundaryEventSplit", ".BoundaryEventJoin")
+INTERNAL_SUFFIX = "\u00b7element"
+
+
+def timer_expression(text: str | None) -> str:
+    """A plain ISO 8601 literal becomes a Python string literal; anything else stays an expression."""
+    value = (text or "").strip()
+    if ISO_DURATION.match(value) or ISO_DATETIME.match(value) or ISO_CYCLE.match(value):
+        return repr(value)
+    return value
+
+
+def spec_name(element_id: str) -> str:
+    """The task-spec name for a diagram element id, clear of SpiffWorkflow's own names."""
+    if element_id in RESERVED_NAMES or element_id.endswith(RESERVED_SUFFIXES):
+        return element_id + INTERNAL_SUFFIX
+    return element_id
+
+
+def element_id(name: str) -> str:
+    """The diagram element id for a task-spec name (the inverse of :func:`spec_name`)."""
+    return name[: -len(INTERNAL_SUFFIX)] if name.endswith(INTERNAL_SUFFIX) else name
+
+
+class ClockTimerParser(EventDefinitionParser):
+    """Timers with ISO 8601 literals or expressions, running by the engine clock."""
+
+    def parse_timer_event(self, event: Any) -> Any:
+        name = self.node.get("name", self.node.get("id"))
+        description = self.get_event_description(event)
+        for tag, timer_class in TIMER_CLASSES.items():
+            node = first(self.xpath(f".//bpmn:{tag}"))
+            if node is not None:
+                expression = timer_expression(node.text)
+                if not expression:
+                    raise ValidationException("Timeren mangler et udtryk", node=self.node, file_name=self.filename)
+                return timer_class(name, expression, description=description)
+        raise ValidationException("Timeren mangler timeDate, timeDuration eller timeCycle",
+                                  node=self.node, file_name=self.filename)
+
+
+class SamspilStartEventParser(ClockTimerParser, StartEventParser):
+    pass
+
+
+class SamspilEndEventParser(ClockTimerParser, EndEventParser):
+    pass
+
+
+class SamspilIntermediateCatchEventParser(ClockTimerParser, IntermediateCatchEventParser):
+    pass
+
+
+class SamspilIntermediateThrowEventParser(ClockTimerParser, IntermediateThrowEventParser):
+    pass
+
+
+class SamspilBoundaryEventParser(ClockTimerParser, BoundaryEventParser):
+    pass
+
+
+def _csv(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+class UserTaskParser(CamundaTaskParser):
+    """Reads the form key and the people of a user task, in Camunda's or spiff-arena's spelling."""
+
+    def parse_extensions(self, node: Any = None) -> dict[str, str]:
+        extensions = super().parse_extensions(node)
+        for prop in self.xpath(".//bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property"):
+            extensions[prop.get("name")] = prop.get("value")
+        return extensions
+
+    def create_task(self) -> UserTask:
+        camunda = "{" + CAMUNDA_MODEL_NS + "}"
+        extensions = self.parse_extensions()
+        form_key = self.node.get(camunda + "formKey")
+        if not form_key and extensions.get("formJsonSchemaFilename"):
+            form_key = re.sub(r"\.json$", "", extensions["formJsonSchemaFilename"])
+        return self.spec_class(
+            self.spec,
+            self.bpmn_id,
+            form_key=form_key or self.bpmn_id,
+            assignee=self.node.get(camunda + "assignee"),
+            candidate_users=_csv(self.node.get(camunda + "candidateUsers")),
+            candidate_groups=_csv(self.node.get(camunda + "candidateGroups")),
+            due_date=self.node.get(camunda + "dueDate"),
+            **self.bpmn_attributes,
+        )
+
+
+class BusinessRuleTaskParser(CamundaBusinessRuleTaskParser):
+    """``camunda:decisionRef`` or spiff-arena's ``spiffworkflow:calledDecisionId``."""
+
+    @staticmethod
+    def get_decision_ref(node: Any) -> str:
+        ref = node.get("{" + CAMUNDA_MODEL_NS + "}decisionRef")
+        if ref:
+            return ref
+        called = node.find(f".//{{{SPIFF_NS}}}calledDecisionId")
+        if called is not None and called.text:
+            return called.text.strip()
+        raise ValidationException("Forretningsregel-opgaven mangler en reference til en beslutningstabel", node=node)
+
+
+class SamspilParser(CamundaParser):
+    """The parser every deployment goes through."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("userTask"): (UserTaskParser, UserTask),
+        full_tag("businessRuleTask"): (BusinessRuleTaskParser, BusinessRuleTask),
+        full_tag("startEvent"): (SamspilStartEventParser, StartEvent),
+        full_tag("endEvent"): (SamspilEndEventParser, EndEvent),
+        full_tag("intermediateCatchEvent"): (SamspilIntermediateCatchEventParser, IntermediateCatchEvent),
+        full_tag("intermediateThrowEvent"): (SamspilIntermediateThrowEventParser, IntermediateThrowEvent),
+        full_tag("boundaryEvent"): (SamspilBoundaryEventParser, BoundaryEvent),
+    }
+
+    def __init__(self) -> None:
+        super().__init__(namespaces=NSMAP, validator=None)
+
+    def add_bpmn_xml(self, bpmn: Any, filename: str | None = None) -> None:
+        rename_reserved_ids(bpmn)
+        super().add_bpmn_xml(bpmn, filename)
+
+
+REFERENCE_ATTRIBUTES = ("sourceRef", "targetRef", "default", "attachedToRef", "bpmnElement", "processRef",
+                        "calledElement")
+
+
+def rename_reserved_ids(tree: Any) -> None:
+    """Give elements whose id SpiffWorkflow reserves an internal id, and fix every reference to them.
+
+    The renamed spec keeps the original id as ``bpmn_id`` (see :func:`restore_element_ids`).
+    """
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    renamed = {el.get("id"): spec_name(el.get("id")) for el in root.iter()
+               if isinstance(el.tag, str) and el.get("id") and spec_name(el.get("id")) != el.get("id")}
+    if not renamed:
+        return
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.get("id") in renamed:
+            el.set("id", renamed[el.get("id")])
+        for attribute in REFERENCE_ATTRIBUTES:
+            if el.get(attribute) in renamed:
+                el.set(attribute, renamed[el.get(attribute)])
+        local = etree.QName(el).localname
+        if local in ("incoming", "outgoing", "flowNodeRef") and el.text and el.text.strip() in renamed:
+            el.text = renamed[el.text.strip()]
+
+
+def restore_element_ids(spec: Any) -> None:
+    """After parsing: every spec that stands for a renamed element reports the element's own id."""
+    for task_spec in spec.task_specs.values():
+        bpmn_id = getattr(task_spec, "bpmn_id", None)
+        if bpmn_id is not None:
+            task_spec.bpmn_id = element_id(bpmn_id)

@@ -1,0 +1,95 @@
+"""Task and event specs that carry what Samspil needs beyond SpiffWorkflow's defaults."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.defaults import UserTask as DefaultUserTask
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+
+
+class UserTask(DefaultUserTask):
+    """A user task that knows its form key and who may act on it.
+
+    ``form_key`` comes from ``camunda:formKey`` or spiff-arena's ``formJsonSchemaFilename``
+    (with neither, the task id). ``assignee``, ``candidate_users`` and ``candidate_groups`` come
+    from the Camunda attributes of the same names; ``due_date`` from ``camunda:dueDate``.
+    """
+
+    def __init__(self, wf_spec: Any, bpmn_id: str, form_key: str | None = None, assignee: str | None = None,
+                 candidate_users: list[str] | None = None, candidate_groups: list[str] | None = None,
+                 due_date: str | None = None, **kwargs: Any) -> None:
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.form_key = form_key
+        self.assignee = assignee
+        self.candidate_users = candidate_users or []
+        self.candidate_groups = candidate_groups or []
+        self.due_date = due_date
+
+
+def _now(my_task: Any) -> datetime:
+    return my_task.workflow.script_engine.clock.now()
+
+
+class ClockTimeDate(TimeDateEventDefinition):
+    """A timeDate timer that asks the engine clock for "now"."""
+
+    def has_fired(self, my_task: Any) -> bool:
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            event_value = str(my_task.workflow.script_engine.evaluate(my_task, self.expression))
+            my_task._set_internal_data(event_value=event_value)
+        if TimerEventDefinition.parse_time_or_duration(event_value) <= _now(my_task):
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)
+
+
+class ClockDuration(DurationTimerEventDefinition):
+    """A timeDuration timer that starts and fires by the engine clock."""
+
+    def has_fired(self, my_task: Any) -> bool:
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            parsed = TimerEventDefinition.parse_iso_duration(expression)
+            start = _now(my_task)
+            event_value = (start + TimerEventDefinition.get_timedelta_from_start(parsed, start)).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if TimerEventDefinition.get_datetime(event_value) <= _now(my_task):
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)
+
+
+class ClockCycle(CycleTimerEventDefinition):
+    """A timeCycle timer that counts its cycles by the engine clock."""
+
+    def cycle_complete(self, my_task: Any) -> bool:
+        now = _now(my_task)
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            cycles, start, duration = TimerEventDefinition.parse_iso_recurring_interval(expression)
+            parts = expression.upper().replace("--", "/").strip("R").split("/")
+            if len(parts) == 2 and parts[1].startswith("P"):
+                start = now + duration  # a bare interval starts counting from now, by our clock
+            event_value = {"cycles": cycles, "next": start.isoformat(), "duration": duration.total_seconds()}
+        ready = False
+        if event_value["cycles"] != 0:
+            next_event = datetime.fromisoformat(event_value["next"])
+            if next_event <= now:
+                event_value["next"] = (next_event + timedelta(seconds=event_value["duration"])).isoformat()
+                event_value["cycles"] -= 1
+                ready = True
+        else:
+            my_task.internal_data.pop("event_value", None)
+            my_task.internal_data["event_fired"] = True
+        my_task._set_internal_data(event_value=event_value)
+        return ready
+
+
+TIMER_CLASSES = {"timeDate": ClockTimeDate, "timeDuration": ClockDuration, "timeCycle": ClockCycle}

@@ -1,0 +1,85 @@
+"""Deploying and validating process models: parse, check, version by content."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from engine.access import Actor
+from engine.errors import Forbidden, InvalidDiagram, InvalidInput
+from engine.library import ParseResult, parse_files
+from engine.models import ProcessInstance, ProcessVersion
+
+if TYPE_CHECKING:
+    from engine.uow import UnitOfWork
+
+DEPLOYER_ROLES = ("procesejer", "admin")
+
+
+@dataclass(frozen=True)
+class Deployed:
+    key: str
+    version: int
+    process_ids: list[str]
+    created: bool
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "version": self.version, "process_ids": self.process_ids}
+
+
+def validate_files(files: dict[str, str | bytes]) -> dict[str, list[dict]]:
+    """Errors and warnings for a set of files, deploying nothing."""
+    result = parse_files(files)
+    if not result.bundle.bpmn and not result.bundle.dmn:
+        raise InvalidInput("Ingen BPMN-fil fundet", errors=[p.as_dict() for p in result.problems])
+    return {"errors": [p.as_dict() for p in result.errors], "warnings": [p.as_dict() for p in result.warnings]}
+
+
+def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list[Deployed]:
+    """Store a new version of each executable process, unless identical files are already stored.
+
+    All or nothing: an error anywhere deploys no process.
+    """
+    if not actor.has_any(*DEPLOYER_ROLES):
+        raise Forbidden("Kun procesejere og administratorer kan udrulle procesmodeller")
+    result: ParseResult = parse_files(files)
+    if result.errors:
+        raise InvalidDiagram(result.errors)
+    if not result.processes:
+        raise InvalidInput("Ingen eksekverbar proces fundet", errors=[{"element_id": None, "message": "Ingen eksekverbar proces"}])
+    content_hash = result.bundle.content_hash
+    deployed: list[Deployed] = []
+    process_ids = sorted(result.processes)
+    with uow:
+        for key, process in result.processes.items():
+            existing = uow.session.scalars(select(ProcessVersion).where(
+                ProcessVersion.key == key, ProcessVersion.content_hash == content_hash)).first()
+            if existing is not None:
+                deployed.append(Deployed(key, existing.version, process_ids, created=False))
+                continue
+            latest = uow.session.scalar(select(func.max(ProcessVersion.version)).where(ProcessVersion.key == key))
+            version = ProcessVersion(key=key, version=(latest or 0) + 1, name=process.name, content_hash=content_hash,
+                                     files=result.bundle.sources, deployed_at=uow.engine.clock.now(),
+                                     deployed_by=actor.username)
+            uow.session.add(version)
+            deployed.append(Deployed(key, version.version, process_ids, created=True))
+        uow.commit()
+    return deployed
+
+
+def list_versions(uow: UnitOfWork) -> list[dict]:
+    with uow:
+        counts = dict(uow.session.execute(
+            select(ProcessInstance.process_version_id, func.count()).where(ProcessInstance.status == "running")
+            .group_by(ProcessInstance.process_version_id)).all())
+        rows = uow.session.execute(select(ProcessVersion.id, ProcessVersion.key, ProcessVersion.version,
+                                          ProcessVersion.name, ProcessVersion.deployed_at, ProcessVersion.deployed_by)
+                                   .order_by(ProcessVersion.key, ProcessVersion.version)).all()
+        return [{"key": r.key, "version": r.version, "name": r.name, "deployed_at": r.deployed_at.isoformat(),
+                 "deployed_by": r.deployed_by, "running_instances": counts.get(r.id, 0)} for r in rows]
+
+
+def latest_version(uow: UnitOfWork, key: str) -> ProcessVersion | None:
+    return uow.session.scalars(select(ProcessVersion).where(ProcessVersion.key == key)
+                               .order_by(ProcessVersion.version.desc()).limit(1)).first()

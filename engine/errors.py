@@ -1,0 +1,49 @@
+"""Domain errors. The web layer maps each class to one HTTP status in one place."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EngineError(Exception):
+    """Base class: every error the services raise on purpose."""
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class NotFound(EngineError):
+    """An id that names nothing (or nothing the caller may know exists)."""
+
+
+class Forbidden(EngineError):
+    """The caller may not do this."""
+
+
+class Conflict(EngineError):
+    """The state moved on: a task no longer ready, claimed by another, or a lost race."""
+
+
+class InvalidInput(EngineError):
+    """Input that breaks a rule; ``details["errors"]`` lists what and where."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a diagram or in submitted data, tied to where it is."""
+
+    element_id: str | None
+    message: str
+    severity: str = "error"
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"element_id": self.element_id, "message": self.message}
+
+
+class InvalidDiagram(InvalidInput):
+    """A deployment that cannot be accepted; ``problems`` names each element."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("Diagrammet er ugyldigt", errors=[p.as_dict() for p in problems])
+        self.problems = problems

@@ -1,0 +1,113 @@
+"""Starting courses, reading them, and retrying one that stopped on an error."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import audit
+from engine.access import Actor
+from engine.bpmn.scripting import add_years
+from engine.deployment import latest_version
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, Youth
+from engine.runtime import Run, advance, clear_errors, load_run, new_workflow, process_for, save
+from engine.views import instance_view
+from engine.youths import REGISTRAR_ROLES, ensure_may_view
+
+if TYPE_CHECKING:
+    from engine.uow import UnitOfWork
+
+
+def start_instance(uow: UnitOfWork, actor: Actor, process_key: Any, youth_id: Any,
+                   data: Any = None) -> dict[str, Any]:
+    """Start a course for a young person on the latest version of a process."""
+    if not actor.has_any(*REGISTRAR_ROLES):
+        raise Forbidden("Du må ikke starte forløb")
+    if data is not None and not isinstance(data, dict):
+        raise InvalidInput("data skal være et JSON-objekt", errors=[{"field": "data", "message": "skal være et objekt"}])
+    if not isinstance(process_key, str) or not isinstance(youth_id, int) or isinstance(youth_id, bool):
+        raise InvalidInput("process_key (tekst) og youth_id (heltal) skal udfyldes",
+                           errors=[{"field": "process_key", "message": "påkrævet"},
+                                   {"field": "youth_id", "message": "påkrævet heltal"}])
+    with uow:
+        version = latest_version(uow, process_key)
+        if version is None:
+            raise NotFound("Procesmodellen findes ikke")
+        youth = uow.session.get(Youth, youth_id)
+        if youth is None:
+            raise NotFound("Den unge findes ikke")
+        now = uow.engine.clock.now()
+        _, process = process_for(uow, version.id)
+        start_data = {"youth_id": youth.id, "birthdate": youth.birthdate.isoformat(),
+                      "birthdate_25": add_years(youth.birthdate, 25), **(data or {})}
+        workflow = new_workflow(uow, process, start_data)
+        instance = ProcessInstance(process_version_id=version.id, process_key=version.key, youth_id=youth.id,
+                                   status="running", state=b"{}", data={}, created_at=now, updated_at=now,
+                                   waiting_messages=[])
+        uow.session.add(instance)
+        uow.session.flush()
+        run = Run(instance, workflow, process, actor.username, now)
+        run.record("instance_started", detail={"version": version.version})
+        advance(run)
+        save(uow, run)
+        audit.record(uow, actor, "instance_started", youth.id, f"forløb {instance.id}")
+        uow.commit()
+        return _view(uow, instance, version.version)
+
+
+def get_instance(uow: UnitOfWork, actor: Actor, instance_id: int) -> dict[str, Any]:
+    with uow:
+        instance = uow.session.get(ProcessInstance, instance_id)
+        if instance is None:
+            raise NotFound("Forløbet findes ikke")
+        ensure_may_view(uow, actor, instance.youth_id)
+        audit.record(uow, actor, "instance_viewed", instance.youth_id, f"forløb {instance.id}")
+        uow.commit()
+        return instance_view_in(uow, instance)
+
+
+def _view(uow: UnitOfWork, instance: ProcessInstance, version: int) -> dict[str, Any]:
+    tasks = uow.session.scalars(select(Task).where(Task.instance_id == instance.id)
+                                .order_by(Task.created_at, Task.id)).all()
+    history = uow.session.scalars(select(InstanceEvent).where(InstanceEvent.instance_id == instance.id)
+                                  .order_by(InstanceEvent.id)).all()
+    return instance_view(instance, version, list(tasks), list(history))
+
+
+def instance_view_in(uow: UnitOfWork, instance: ProcessInstance, history: bool = True) -> dict[str, Any]:
+    """The view of an instance inside an open unit of work, after a change.
+
+    Without history, ``tasks`` holds only the open tasks: what a caller needs to go on to the next
+    task, at a cost that does not grow with the length of the course.
+    """
+    version = uow.session.scalar(select(ProcessVersion.version).where(ProcessVersion.id == instance.process_version_id))
+    if history:
+        return _view(uow, instance, version or 0)
+    open_tasks = uow.session.scalars(select(Task).where(Task.instance_id == instance.id, Task.state == "ready")
+                                     .order_by(Task.created_at, Task.id)).all()
+    return instance_view(instance, version or 0, list(open_tasks))
+
+
+def retry_instance(uow: UnitOfWork, actor: Actor, instance_id: int, data: Any = None) -> dict[str, Any]:
+    """After a fix (new data, or the instance moved to a fixed version), run the failed step again."""
+    if not actor.is_admin:
+        raise Forbidden("Kun administratorer kan genoptage et forløb med fejl")
+    if data is not None and not isinstance(data, dict):
+        raise InvalidInput("data skal være et JSON-objekt", errors=[{"field": "data", "message": "skal være et objekt"}])
+    with uow:
+        run = load_run(uow, instance_id, actor.username)
+        if run.instance.status != "error":
+            raise Conflict("Forløbet står ikke i fejl")
+        clear_errors(run, data)
+        run.record("instance_retried")
+        advance(run)
+        save(uow, run)
+        audit.record(uow, actor, "instance_retried", run.instance.youth_id, f"forløb {instance_id}")
+        try:
+            uow.session.flush()
+        except StaleDataError:
+            raise Conflict("Forløbet blev ændret samtidig; prøv igen") from None
+        uow.commit()
+        return instance_view_in(uow, run.instance)

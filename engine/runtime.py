@@ -1,0 +1,267 @@
+"""Loading, running and saving one instance's workflow inside a unit of work.
+
+Every operation that moves an instance goes: load the row (locked), restore the workflow with the
+version's parsed spec, let SpiffWorkflow run to its next wait, then save the state together with
+the task rows, the event rows and the instance's plain columns, in the same transaction.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.access import normalize_role
+from engine.bpmn.specs import UserTask
+from engine.errors import NotFound
+from engine.library import ParsedProcess
+from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskCandidate
+
+if TYPE_CHECKING:
+    from engine.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Run:
+    """A loaded instance with its workflow, and what happened to it during this operation."""
+
+    instance: ProcessInstance
+    workflow: BpmnWorkflow
+    process: ParsedProcess
+    username: str | None
+    now: datetime
+    events: list[InstanceEvent] = field(default_factory=list)
+    finished_task_ids: set[str] = field(default_factory=set)
+
+    def record(self, kind: str, task: Any = None, detail: dict[str, Any] | None = None, **columns: Any) -> None:
+        spec = task.task_spec if task is not None else None
+        self.events.append(InstanceEvent(
+            instance_id=self.instance.id, youth_id=self.instance.youth_id, at=self.now, kind=kind,
+            element_id=getattr(spec, "bpmn_id", None), name=getattr(spec, "bpmn_name", None),
+            element_type=type(spec).__name__ if spec is not None else None,
+            task_id=str(task.id) if task is not None else None,
+            username=columns.pop("username", self.username), detail=detail, **columns))
+
+
+def process_for(uow: UnitOfWork, version_id: int) -> tuple[ProcessVersion | None, ParsedProcess]:
+    """The parsed process of a version, from the in-memory library when it is there."""
+    library = uow.engine.library
+    cached = library.peek(version_id)
+    if cached is not None:
+        return None, cached
+    version = uow.session.get(ProcessVersion, version_id)
+    if version is None:
+        raise NotFound("Procesversionen findes ikke")
+    return version, library.get(version.id, version.key, version.files)
+
+
+def new_workflow(uow: UnitOfWork, process: ParsedProcess, data: dict[str, Any]) -> BpmnWorkflow:
+    workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=uow.engine.script_engine)
+    start = workflow.get_tasks(state=TaskState.READY)[0]
+    start.data.update(data)
+    return workflow
+
+
+def load_run(uow: UnitOfWork, instance_id: int, username: str | None) -> Run:
+    """Lock the instance row and restore its workflow."""
+    instance = uow.session.scalars(
+        select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()).one_or_none()
+    if instance is None:
+        raise NotFound("Forløbet findes ikke")
+    _, process = process_for(uow, instance.process_version_id)
+    workflow = uow.engine.serializer.loads(instance.state, process.spec, process.subprocess_specs)
+    workflow.script_engine = uow.engine.script_engine
+    return Run(instance, workflow, process, username, uow.engine.clock.now())
+
+
+def advance(run: Run) -> None:
+    """Let the engine run to its next wait; a failing script or expression puts the instance in error."""
+    def completed(task: Any) -> None:
+        spec = task.task_spec
+        if getattr(spec, "bpmn_id", None) is None:
+            return
+        event_definition = getattr(spec, "event_definition", None)
+        kind = "timer_fired" if isinstance(event_definition, TimerEventDefinition) else (
+            "message_received" if isinstance(event_definition, MessageEventDefinition)
+            and isinstance(spec, CatchingEvent) else "step_completed")
+        run.record(kind, task, username=None)
+
+    try:
+        run.workflow.do_engine_steps(did_complete_task=completed)
+    except WorkflowException as error:
+        task = getattr(error, "task", None)
+        element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
+        run.instance.status = "error"
+        run.instance.error_message = _error_text(error)
+        run.instance.error_element_id = element
+        run.record("instance_error", task, {"message": run.instance.error_message}, username=None)
+        log.warning("instance %s stopped with an error at element %s", run.instance.id, element)
+
+
+def _error_text(error: WorkflowException) -> str:
+    text = str(error.args[0]) if error.args else type(error).__name__
+    notes = getattr(error, "notes", None) or getattr(error, "__notes__", None) or []
+    return " ".join([text, *notes])[:2000]
+
+
+def save(uow: UnitOfWork, run: Run) -> None:
+    """Write state, plain columns, task rows and event rows for this run (not yet committed)."""
+    workflow, instance = run.workflow, run.instance
+    instance.data = _data_snapshot(workflow)
+    if instance.status != "error":
+        instance.status = "completed" if workflow.is_completed() else "running"
+        instance.error_message = instance.error_element_id = None
+    if instance.status == "completed" and instance.completed_at is None:
+        instance.completed_at = run.now
+        run.record("instance_completed", username=None)
+    instance.next_timer_at, instance.waiting_messages = _waits(workflow)
+    if instance.status != "running":
+        instance.next_timer_at = None
+    _sync_tasks(uow, run)
+    instance.state = uow.engine.serializer.dumps(workflow)
+    instance.updated_at = run.now
+    uow.session.add_all(run.events)
+
+
+def _data_snapshot(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The instance data as of the latest step: what the case page and the API show."""
+    if workflow.is_completed():
+        return copy.deepcopy(workflow.data)
+    ready = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR)
+    source = workflow.last_task if workflow.last_task is not None else (ready[0] if ready else workflow.task_tree)
+    return copy.deepcopy(source.data)
+
+
+def _waits(workflow: BpmnWorkflow) -> tuple[datetime | None, list[str]]:
+    timers: list[datetime] = []
+    messages: set[str] = set()
+    for task in list(workflow.event_manager.tasks.values()):
+        definition = task.task_spec.event_definition
+        if isinstance(definition, TimerEventDefinition):
+            value = definition.details(task).value
+            if value:
+                timers.append(TimerEventDefinition.get_datetime(value) if isinstance(value, str) else value)
+        elif isinstance(definition, MessageEventDefinition):
+            messages.add(definition.name)
+    return (min(timers) if timers else None), sorted(messages)
+
+
+def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
+    """Make the task rows match the workflow's ready human tasks."""
+    session = uow.session
+    ready = {str(t.id): t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)}
+    open_rows = session.scalars(select(Task).where(Task.instance_id == run.instance.id, Task.state == "ready")).all()
+    for row in open_rows:
+        if row.id not in ready and row.id not in run.finished_task_ids:
+            row.state = "cancelled"
+            row.completed_at = run.now
+            run.events.append(InstanceEvent(instance_id=row.instance_id, youth_id=row.youth_id, at=run.now,
+                                            kind="task_cancelled", element_id=row.element_id, name=row.name,
+                                            element_type="UserTask", task_id=row.id, username=None))
+    known = {row.id for row in open_rows}
+    for task_id, task in ready.items():
+        if task_id not in known:
+            _insert_task_row(uow, run, task)
+
+
+def _insert_task_row(uow: UnitOfWork, run: Run, task: Any) -> None:
+    spec = task.task_spec
+    lane = getattr(spec, "lane", None)
+    groups = getattr(spec, "candidate_groups", []) or []
+    role = normalize_role(groups[0]) if groups else normalize_role(lane)
+    lane_id = None if groups else run.process.lane_ids.get((lane or "").strip())
+    # candidateGroups hand the task to another role than the lane, so the lane's owners do not apply.
+    assignee, candidates = _people(run, task, None if groups else lane, lane_id)
+    row = Task(
+        id=str(task.id), instance_id=run.instance.id, youth_id=run.instance.youth_id,
+        process_key=run.instance.process_key, process_version_id=run.instance.process_version_id,
+        element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id, role=role, lane_id=lane_id,
+        assignee=assignee, personal=bool(candidates or assignee), state="ready",
+        form_key=getattr(spec, "form_key", None) if run.process.validator(getattr(spec, "form_key", None)) else None,
+        created_at=run.now, due_at=_due_at(run, task),
+    )
+    uow.session.add(row)
+    uow.session.add_all(TaskCandidate(task_id=row.id, username=name) for name in sorted(candidates))
+    run.record("task_created", task, {"role": role, "assignee": assignee} if (role or assignee) else None,
+               username=None)
+
+
+def _people(run: Run, task: Any, lane: str | None, lane_id: str | None) -> tuple[str | None, set[str]]:
+    """The assignee and the people a task is narrowed to, from lane_owners and Camunda attributes."""
+    spec = task.task_spec
+    candidates: set[str] = set()
+    owners = task.data.get("lane_owners")
+    if isinstance(owners, dict) and lane:
+        wanted = {lane.strip().lower(), (lane_id or "").lower()}
+        for lane_name, people in owners.items():
+            if str(lane_name).strip().lower() in wanted:
+                candidates.update(_names(people))
+    if isinstance(spec, UserTask):
+        candidates.update(name for value in spec.candidate_users for name in _names(_resolve(task, value)))
+        assignee = next(iter(_names(_resolve(task, spec.assignee))), None) if spec.assignee else None
+        return assignee, candidates
+    return None, candidates
+
+
+def _names(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {part.strip() for part in value.split(",") if part.strip()}
+    if isinstance(value, (list, tuple, set)):
+        return {str(v).strip() for v in value if str(v).strip()}
+    return set()
+
+
+def _resolve(task: Any, value: str | None) -> Any:
+    """``${name}`` (Camunda's expression syntax) reads a variable; anything else is literal."""
+    if value and value.startswith("${") and value.endswith("}"):
+        return task.data.get(value[2:-1].strip())
+    return value
+
+
+def _due_at(run: Run, task: Any) -> datetime | None:
+    """camunda:dueDate (a duration from now, a date, or ${variable}); else the earliest boundary timer."""
+    spec = task.task_spec
+    due = _resolve(task, getattr(spec, "due_date", None))
+    if isinstance(due, str) and due.strip():
+        try:
+            parsed = TimerEventDefinition.parse_time_or_duration(due.strip())
+            if isinstance(parsed, datetime):
+                return parsed
+            return run.now + TimerEventDefinition.get_timedelta_from_start(parsed, run.now)
+        except Exception:  # an unusable due date leaves the task without one, it does not stop the course
+            log.warning("unusable due date on element %s", spec.bpmn_id)
+    parent = task.parent
+    timers = []
+    if parent is not None and type(parent.task_spec).__name__ == "BoundaryEventSplit":
+        for sibling in parent.children:
+            definition = getattr(sibling.task_spec, "event_definition", None)
+            if isinstance(definition, TimerEventDefinition) and sibling.has_state(TaskState.WAITING):
+                value = definition.details(sibling).value
+                if isinstance(value, str):
+                    timers.append(TimerEventDefinition.get_datetime(value))
+    return min(timers) if timers else None
+
+
+def clear_errors(run: Run, data: dict[str, Any] | None) -> int:
+    """Make errored tasks ready again from their input data (plus a correction), for a retry."""
+    count = 0
+    for task in run.workflow.get_tasks(state=TaskState.ERROR):
+        task.data = copy.deepcopy(task.parent.data) if task.parent is not None else {}
+        task.data.update(data or {})
+        task._set_state(TaskState.READY)
+        count += 1
+    run.instance.status = "running"
+    run.instance.error_message = run.instance.error_element_id = None
+    return count
+

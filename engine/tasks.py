@@ -1,0 +1,192 @@
+"""Human tasks: the inbox, claiming, and completing with the form's rules."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.util.task import TaskState
+
+from engine import audit
+from engine.access import Actor, may_act
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.forms import form_errors
+from engine.instances import instance_view_in
+from engine.models import Task, TaskCandidate
+from engine.runtime import advance, load_run, save
+from engine.views import task_view
+from engine.youths import SEE_ALL_ROLES, deny
+
+if TYPE_CHECKING:
+    from engine.uow import UnitOfWork
+
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    state: str | None = "ready"
+    mine: bool = False
+    instance_id: int | None = None
+    youth_id: int | None = None
+    role: str | None = None
+    element_id: str | None = None
+    overdue: bool = False
+    limit: int = 100
+    offset: int = 0
+
+
+def actionable(actor: Actor) -> Any:
+    """SQL for "the actor may act on this ready task": :func:`engine.access.may_act` as a query."""
+    candidate = exists().where(TaskCandidate.task_id == Task.id, TaskCandidate.username == actor.username)
+    pooled = and_(Task.assignee.is_(None), Task.personal.is_(False),
+                  or_(Task.role.is_(None), Task.role.in_(actor.roles), func.lower(Task.lane_id).in_(actor.roles)))
+    return and_(Task.state == "ready",
+                or_(Task.assignee == actor.username, and_(Task.assignee.is_(None), Task.personal.is_(True), candidate),
+                    pooled))
+
+
+def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list[dict[str, Any]], int]:
+    """A page of tasks, personal ones first, then by due date; and the total count."""
+    query = select(Task)
+    if filters.state:
+        query = query.where(Task.state == filters.state)
+    if filters.mine:
+        query = query.where(actionable(actor))
+    elif not actor.has_any(*SEE_ALL_ROLES):
+        query = query.where(or_(actionable(actor), Task.completed_by == actor.username,
+                                Task.role.in_(actor.roles)))
+    for column, value in ((Task.instance_id, filters.instance_id), (Task.youth_id, filters.youth_id),
+                          (Task.role, filters.role), (Task.element_id, filters.element_id)):
+        if value is not None:
+            query = query.where(column == value)
+    if filters.overdue:
+        query = query.where(Task.due_at < uow.engine.clock.now())
+    limit = max(1, min(filters.limit, MAX_PAGE))
+    with uow:
+        total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = uow.session.scalars(query.order_by(Task.personal.desc(), Task.due_at.is_(None), Task.due_at,
+                                                  Task.created_at, Task.id)
+                                   .limit(limit).offset(max(0, filters.offset))).all()
+        audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
+        uow.commit()
+        return [task_view(row) for row in rows], int(total or 0)
+
+
+def _task_for_update(uow: UnitOfWork, task_id: str) -> Task:
+    try:
+        UUID(task_id)
+    except (ValueError, TypeError):
+        raise NotFound("Opgaven findes ikke") from None
+    task = uow.session.scalars(select(Task).where(Task.id == task_id).with_for_update()).one_or_none()
+    if task is None:
+        raise NotFound("Opgaven findes ikke")
+    return task
+
+
+def _candidates(uow: UnitOfWork, task: Task) -> set[str]:
+    if not task.personal:
+        return set()
+    return set(uow.session.scalars(select(TaskCandidate.username).where(TaskCandidate.task_id == task.id)))
+
+
+def _ensure_may_act(uow: UnitOfWork, actor: Actor, task: Task) -> None:
+    if task.state != "ready":
+        raise Conflict("Opgaven er ikke længere klar", state=task.state)
+    if task.assignee and task.assignee != actor.username:
+        if may_act(actor, task.role, task.lane_id, None, task.personal, _candidates(uow, task)):
+            raise Conflict("Opgaven er taget af en anden", assignee=task.assignee)
+    if not may_act(actor, task.role, task.lane_id, task.assignee, task.personal, _candidates(uow, task)):
+        deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
+
+
+def get_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
+    """One task with its form schema, for whoever may act on it or see the young person."""
+    from engine.runtime import process_for
+    from engine.youths import ensure_may_view
+
+    with uow:
+        task = _task_for_update(uow, task_id)
+        ensure_may_view(uow, actor, task.youth_id)
+        view = task_view(task)
+        _, process = process_for(uow, task.process_version_id)
+        view["form_schema"] = process.forms.get(task.form_key) if task.form_key else None
+        view["may_act"] = task.state == "ready" and may_act(actor, task.role, task.lane_id, task.assignee,
+                                                             task.personal, _candidates(uow, task))
+        audit.record(uow, actor, "task_viewed", task.youth_id, f"opgave {task.element_id}")
+        uow.commit()
+        return view
+
+
+def claim_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
+    with uow:
+        task = _task_for_update(uow, task_id)
+        _ensure_may_act(uow, actor, task)
+        if task.assignee != actor.username:
+            task.assignee = actor.username
+            task.claimed_at = uow.engine.clock.now()
+            _event(uow, task, "task_claimed", actor)
+        audit.record(uow, actor, "task_claimed", task.youth_id, f"opgave {task.element_id}")
+        uow.commit()
+        return task_view(task)
+
+
+def unclaim_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
+    with uow:
+        task = _task_for_update(uow, task_id)
+        if task.state != "ready":
+            raise Conflict("Opgaven er ikke længere klar", state=task.state)
+        if task.assignee != actor.username and not actor.has_any("ungekoordinator", "admin"):
+            deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
+        task.assignee = None
+        task.claimed_at = None
+        _event(uow, task, "task_unclaimed", actor)
+        audit.record(uow, actor, "task_unclaimed", task.youth_id, f"opgave {task.element_id}")
+        uow.commit()
+        return task_view(task)
+
+
+def _event(uow: UnitOfWork, task: Task, kind: str, actor: Actor) -> None:
+    from engine.models import InstanceEvent
+
+    uow.session.add(InstanceEvent(instance_id=task.instance_id, youth_id=task.youth_id, at=uow.engine.clock.now(),
+                                  kind=kind, element_id=task.element_id, name=task.name, element_type="UserTask",
+                                  task_id=task.id, username=actor.username))
+
+
+def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dict[str, Any]:
+    """Validate the data against the task's form, complete it and run the course to its next wait."""
+    if not isinstance(data, dict):
+        raise InvalidInput("data skal være et JSON-objekt", errors=[{"path": "", "message": "skal være et objekt"}])
+    with uow:
+        task = _task_for_update(uow, task_id)
+        _ensure_may_act(uow, actor, task)
+        run = load_run(uow, task.instance_id, actor.username)
+        if run.instance.status != "running":
+            raise Conflict("Forløbet kører ikke", status=run.instance.status)
+        spiff_task = run.workflow.get_task_from_id(UUID(task_id))
+        if spiff_task is None or not spiff_task.has_state(TaskState.READY):
+            raise Conflict("Opgaven er ikke længere klar")
+        validator = run.process.validator(task.form_key)
+        errors = form_errors(validator, data) if validator is not None else []
+        if errors:
+            raise InvalidInput("Formularen er ikke udfyldt korrekt", errors=errors)
+        spiff_task.data.update(data)
+        spiff_task.run()
+        task.state = "completed"
+        task.completed_at = run.now
+        task.completed_by = actor.username
+        task.assignee = task.assignee or actor.username
+        run.finished_task_ids.add(task.id)
+        run.record("task_completed", spiff_task, {"fields": sorted(data)})
+        advance(run)
+        save(uow, run)
+        audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")
+        try:
+            uow.session.flush()
+        except StaleDataError:
+            raise Conflict("Forløbet blev ændret samtidig; prøv igen") from None
+        uow.commit()
+        return instance_view_in(uow, run.instance, history=False)

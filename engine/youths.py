@@ -1,0 +1,125 @@
+"""Young people: registering them, finding them, and who may see them."""
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import exists, or_, select
+
+from engine import audit
+from engine.access import Actor
+from engine.crypto import cpr_birthdate, mask_cpr, normalize_cpr
+from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.models import Task, TaskCandidate, Youth
+from engine.views import youth_view
+
+if TYPE_CHECKING:
+    from engine.uow import UnitOfWork
+
+REGISTRAR_ROLES = ("sagsbehandler", "ungekoordinator", "koordinerende_sagsbehandler", "admin")
+SEE_ALL_ROLES = ("admin", "ungekoordinator")
+
+
+def create_youth(uow: UnitOfWork, actor: Actor, name: Any, birthdate: Any, cpr: Any = None) -> dict[str, Any]:
+    if not actor.has_any(*REGISTRAR_ROLES):
+        raise Forbidden("Du må ikke oprette unge")
+    errors = []
+    if not isinstance(name, str) or not name.strip():
+        errors.append({"field": "name", "message": "Navn skal udfyldes"})
+    elif len(name.strip()) > 200:
+        errors.append({"field": "name", "message": "Navnet må højst være 200 tegn"})
+    born = _parse_date(birthdate)
+    today = uow.engine.clock.now().date()
+    if born is None:
+        errors.append({"field": "birthdate", "message": "Fødselsdato skal være en dato (ÅÅÅÅ-MM-DD)"})
+    elif born > today or born.year < today.year - 40:
+        errors.append({"field": "birthdate", "message": "Fødselsdatoen er ikke mulig for en ung"})
+    digits = None
+    if cpr not in (None, ""):
+        digits = normalize_cpr(cpr) if isinstance(cpr, str) else None
+        if digits is None:
+            errors.append({"field": "cpr", "message": "CPR-nummeret skal have formen DDMMÅÅ-XXXX og en gyldig dato"})
+        elif born is not None and cpr_birthdate(digits) != born:
+            errors.append({"field": "cpr", "message": "CPR-nummeret passer ikke med fødselsdatoen"})
+    if errors:
+        raise InvalidInput("Oplysningerne om den unge er ugyldige", errors=errors)
+    assert born is not None
+    with uow:
+        youth = Youth(name=name.strip(), birthdate=born, created_at=uow.engine.clock.now(), created_by=actor.username,
+                      cpr_encrypted=uow.engine.vault.encrypt(digits) if digits else None,
+                      cpr_hash=uow.engine.vault.search_hash(digits) if digits else None,
+                      cpr_masked=mask_cpr(digits) if digits else None)
+        uow.session.add(youth)
+        uow.session.flush()
+        audit.record(uow, actor, "youth_created", youth.id)
+        uow.commit()
+        return youth_view(youth)
+
+
+def _parse_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def involved_filter(actor: Actor) -> Any:
+    """SQL condition on a youth id column: the youth's course has, or had, a task for the actor."""
+    return or_(
+        exists().where(Task.youth_id == Youth.id, Task.role.in_(actor.roles)),
+        exists().where(Task.youth_id == Youth.id, or_(Task.assignee == actor.username,
+                                                      Task.completed_by == actor.username)),
+        exists().where(Task.youth_id == Youth.id, TaskCandidate.task_id == Task.id,
+                       TaskCandidate.username == actor.username),
+        Youth.created_by == actor.username,
+    )
+
+
+def ensure_may_view(uow: UnitOfWork, actor: Actor, youth_id: int) -> Youth:
+    """The youth, if the actor may see their case; a denied attempt is logged and refused."""
+    youth = uow.session.get(Youth, youth_id)
+    if youth is None:
+        raise NotFound("Den unge findes ikke")
+    if actor.has_any(*SEE_ALL_ROLES) or actor.username == "system":
+        return youth
+    allowed = uow.session.scalar(select(Youth.id).where(Youth.id == youth_id, involved_filter(actor)))
+    if allowed is None:
+        deny(uow, actor, youth_id, "case")
+    return youth
+
+
+def deny(uow: UnitOfWork, actor: Actor, youth_id: int | None, what: str) -> None:
+    """Log a refused access and refuse. Call before any change: the unit of work commits the log row."""
+    audit.record(uow, actor, "access_denied", youth_id, what)
+    uow.commit()
+    raise Forbidden("Du har ikke adgang til denne unges sag")
+
+
+def get_youth(uow: UnitOfWork, actor: Actor, youth_id: int) -> dict[str, Any]:
+    with uow:
+        youth = ensure_may_view(uow, actor, youth_id)
+        audit.record(uow, actor, "youth_viewed", youth.id)
+        uow.commit()
+        return youth_view(youth)
+
+
+def search_youths(uow: UnitOfWork, actor: Actor, text: str, limit: int = 50) -> list[dict[str, Any]]:
+    """By name (part of it) or by a full CPR number; only young people the actor may see."""
+    text = (text or "").strip()
+    with uow:
+        query = select(Youth).order_by(Youth.name).limit(limit)
+        digits = normalize_cpr(text) if text else None
+        if digits:
+            query = query.where(Youth.cpr_hash == uow.engine.vault.search_hash(digits))
+        elif text:
+            query = query.where(Youth.name.ilike(f"%{text}%"))
+        if not (actor.has_any(*SEE_ALL_ROLES)):
+            query = query.where(involved_filter(actor))
+        youths = uow.session.scalars(query).all()
+        audit.record_many(uow, actor, "youth_search_result", [y.id for y in youths])
+        uow.commit()
+        return [youth_view(y) for y in youths]

@@ -1,0 +1,112 @@
+"""Fixtures shared by every kind of test.
+
+The same suite runs on SQLite (default: a fresh file per test, copied from a migrated template)
+and on PostgreSQL when SAMSPIL_TEST_DATABASE_URL is set (migrated once, emptied between tests).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from sqlalchemy import text
+
+from engine.access import Actor
+from engine.bootstrap import Engine, bootstrap
+from engine.clock import FrozenClock
+from engine.db import make_engine
+from engine.models import Base
+from engine.process_files import files_from_paths
+from engine.schema import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCESSES = ROOT / "processes"
+START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)  # a Monday
+POSTGRES_URL = os.environ.get("SAMSPIL_TEST_DATABASE_URL")
+
+
+def on_postgres() -> bool:
+    return bool(POSTGRES_URL)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db = make_engine(f"sqlite:///{path}")
+    upgrade(db)
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str | None:
+    if not POSTGRES_URL:
+        return None
+    db = make_engine(POSTGRES_URL)
+    upgrade(db)
+    db.dispose()
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database for this test."""
+    if POSTGRES_URL:
+        url = request.getfixturevalue("postgres_migrated")
+        _empty_postgres(url)
+        yield url
+    else:
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "samspil.db"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+
+
+def _empty_postgres(url: str) -> None:
+    db = make_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with db.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture
+def engine(database_url: str, clock: FrozenClock) -> Iterator[Engine]:
+    built = bootstrap(database_url, clock, secret_key="test-secret")
+    yield built
+    built.db.dispose()
+
+
+ADMIN = Actor("admin", frozenset({"admin"}))
+OWNER = Actor("per", frozenset({"procesejer"}))
+CASEWORKER = Actor("sara", frozenset({"sagsbehandler"}))
+COORDINATOR = Actor("kim", frozenset({"ungekoordinator"}))
+GUIDE = Actor("gustav", frozenset({"ungeguide"}))
+OTHER_GUIDE = Actor("gitte", frozenset({"ungeguide"}))
+CASE_COORDINATOR = Actor("karin", frozenset({"koordinerende_sagsbehandler"}))
+
+
+@pytest.fixture
+def actors() -> dict[str, Actor]:
+    return {"admin": ADMIN, "owner": OWNER, "caseworker": CASEWORKER, "coordinator": COORDINATOR,
+            "guide": GUIDE, "other_guide": OTHER_GUIDE, "case_coordinator": CASE_COORDINATOR}
+
+
+@pytest.fixture
+def default_files() -> dict[str, bytes]:
+    return files_from_paths([PROCESSES])
+
+
+@pytest.fixture
+def deployed(engine: Engine, default_files: dict[str, bytes]) -> Any:
+    from engine import deployment
+
+    return deployment.deploy(engine.uow(), default_files, OWNER)[0]

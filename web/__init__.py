@@ -1,0 +1,44 @@
+"""Samspil's web app: the REST API (and, in time, the pages people use) over engine/.
+
+``create_app`` builds the app and registers blueprints and CLI commands inside it (flaskr);
+nothing is built at import time.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from engine.bootstrap import Engine, bootstrap
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("SAMSPIL_SECRET_KEY", "samspil-development-key"),
+        DATABASE_URL=os.environ.get("SAMSPIL_DATABASE_URL"),
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        CLOCK=None,
+        JSON_SORT_KEYS=False,
+    )
+    if config:
+        app.config.update(config)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    engine = app.config.get("ENGINE") or bootstrap(app.config["DATABASE_URL"], app.config["CLOCK"],
+                                                   app.config["SECRET_KEY"])
+    app.extensions["samspil"] = engine
+
+    from web import api, cli, errors
+
+    errors.init_app(app)
+    app.register_blueprint(api.bp)
+    cli.init_app(app)
+    return app
+
+
+def engine_of(app: Flask) -> Engine:
+    return app.extensions["samspil"]

@@ -1,0 +1,36 @@
+"""Bearer tokens: every API call but the OpenAPI document names its user."""
+from __future__ import annotations
+
+from flask import Response, current_app, g, request
+
+from engine import users
+from engine.access import Actor
+from web.api import bp
+from web.errors import error_response
+
+PUBLIC_ENDPOINTS = {"api.openapi_document"}
+
+
+@bp.before_request
+def authenticate() -> Response | None:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    actor = None
+    if scheme.lower() == "bearer" and token.strip():
+        actor = users.actor_for_token(engine().reader(), token.strip())
+    if actor is None:
+        response = error_response(401, "Log ind eller angiv et gyldigt API-token")
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    g.actor = actor
+    return None
+
+
+def engine():  # type: ignore[no-untyped-def]
+    return current_app.extensions["samspil"]
+
+
+def actor() -> Actor:
+    return g.actor

@@ -1,0 +1,27 @@
+"""Instances: one young person's course each."""
+from __future__ import annotations
+
+from flask import Response, jsonify
+
+from engine import instances
+from web.api import bp
+from web.api.auth import actor, engine
+from web.api.params import json_object
+
+
+@bp.post("/instances")
+def start_instance() -> tuple[Response, int]:
+    body = json_object()
+    instance = instances.start_instance(engine().uow(), actor(), body.get("process_key"), body.get("youth_id"),
+                                        body.get("data"))
+    return jsonify(instance), 201
+
+
+@bp.get("/instances/<int:instance_id>")
+def get_instance(instance_id: int) -> Response:
+    return jsonify(instances.get_instance(engine().uow(), actor(), instance_id))
+
+
+@bp.post("/instances/<int:instance_id>/retry")
+def retry_instance(instance_id: int) -> Response:
+    return jsonify(instances.retry_instance(engine().uow(), actor(), instance_id, json_object().get("data")))

@@ -1,0 +1,16 @@
+"""Messages to waiting courses (for example ``frafald`` from a school system)."""
+from __future__ import annotations
+
+from flask import Response, jsonify
+
+from engine import events
+from web.api import bp
+from web.api.auth import actor, engine
+from web.api.params import json_object
+
+
+@bp.post("/messages")
+def send_message() -> Response:
+    body = json_object()
+    return jsonify(events.correlate_message(engine().uow(), actor(), body.get("name"), body.get("youth_id"),
+                                            body.get("instance_id"), body.get("data")))

@@ -1,0 +1,13 @@
+"""Figures for coordinators and BI tools."""
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+
+from engine import metrics
+from web.api import bp
+from web.api.auth import actor, engine
+
+
+@bp.get("/metrics/bottlenecks")
+def bottlenecks() -> Response:
+    return jsonify(metrics.bottlenecks(engine().reader(), actor(), request.args.get("process_key") or None))

@@ -1,0 +1,12 @@
+"""The OpenAPI 3 document describing this API, served at /api/v1/openapi.json."""
+from __future__ import annotations
+
+from flask import Response, jsonify
+
+from web.api import bp
+from web.api.openapi_spec import document
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    return jsonify(document())

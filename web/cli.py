@@ -1,0 +1,156 @@
+"""The ``samspil`` command line: commands on Flask's click group, registered by create_app (flaskr)."""
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from engine import deployment, events, users
+from engine.access import Actor
+from engine.clock import FrozenClock, as_utc
+from engine.errors import EngineError, InvalidDiagram
+from engine.process_files import files_from_paths
+from engine.schema import upgrade
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    return current_app.extensions["samspil"]
+
+
+@click.command("init")
+def init_command() -> None:
+    """Create or upgrade the database schema (Alembic)."""
+    upgrade(_engine().db)
+    click.echo("Databasen er klar.")
+
+
+@click.command("deploy")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def deploy_command(paths: tuple[str, ...]) -> None:
+    """Deploy BPMN/DMN/form files or folders as a new version of each process."""
+    files = files_from_paths(list(paths))
+    try:
+        deployed = deployment.deploy(_engine().uow(), files, Actor("cli", frozenset({"procesejer"})))
+    except InvalidDiagram as invalid:
+        for problem in invalid.problems:
+            click.echo(f"fejl: {problem.element_id or '-'}: {problem.message}", err=True)
+        sys.exit(1)
+    except EngineError as error:
+        click.echo(f"fejl: {error.message}", err=True)
+        for item in error.details.get("errors", []):
+            click.echo(f"fejl: {item.get('element_id') or '-'}: {item.get('message')}", err=True)
+        sys.exit(1)
+    for item in deployed:
+        click.echo(f"{item.key} {item.version}" + ("" if item.created else " (uændret)"))
+
+
+@click.group("user")
+def user_group() -> None:
+    """Manage users."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, required=True, help="A role; repeat for several.")
+@click.option("--full-name", default="")
+@click.option("--email", default=None)
+def user_add_command(name: str, roles: tuple[str, ...], full_name: str, email: str | None) -> None:
+    """Create a user; the password is read from stdin or prompted for."""
+    if sys.stdin.isatty():
+        password = click.prompt("Adgangskode", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        user = users.add_user(_engine().uow(), name, password, list(roles), full_name, email)
+    except EngineError as error:
+        click.echo(f"fejl: {error.message}", err=True)
+        for item in error.details.get("errors", []):
+            click.echo(f"fejl: {item.get('field')}: {item.get('message')}", err=True)
+        sys.exit(1)
+    click.echo(f"Bruger {user['username']} oprettet med roller: {', '.join(user['roles'])}")
+
+
+@click.group("token")
+def token_group() -> None:
+    """Manage API tokens."""
+
+
+@token_group.command("create")
+@click.argument("name")
+@click.option("--label", default="", help="What the token is for.")
+def token_create_command(name: str, label: str) -> None:
+    """Print a new API token for the user NAME."""
+    try:
+        click.echo(users.create_token(_engine().uow(), name, label))
+    except EngineError as error:
+        click.echo(f"fejl: {error.message}", err=True)
+        sys.exit(1)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Do one pass and exit.")
+@click.option("--now", "now", default=None, help="Run the pass as of this ISO 8601 time.")
+@click.option("--interval", default=30.0, show_default=True, help="Seconds between passes.")
+def worker_command(once: bool, now: str | None, interval: float) -> None:
+    """Fire due timers and escalations."""
+    import time
+
+    engine = _engine()
+    if now is not None:
+        try:
+            moment = as_utc(datetime.fromisoformat(now))
+        except ValueError:
+            click.echo("fejl: --now skal være et ISO 8601-tidspunkt", err=True)
+            sys.exit(2)
+        engine.clock = FrozenClock(moment)
+        engine.script_engine.clock = engine.clock
+    while True:
+        moved = events.fire_due_timers(engine)
+        click.echo(f"{moved} forløb flyttet")
+        if once or now is not None:
+            return
+        time.sleep(interval)
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Fill the database with demo users and young people at every step."""
+    from engine.demo import load_demo
+
+    upgrade(_engine().db)
+    for line in load_demo(_engine()):
+        click.echo(line)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Run the web app (gunicorn)."""
+    from web.server import serve
+
+    serve(host, port, workers)
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_command, deploy_command, user_group, token_group, worker_command, demo_command,
+                    serve_command):
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from web import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False,
+                 help="Samspil: the coordinated youth effort, run as BPMN.")
+
+
+def main() -> None:
+    cli(prog_name="samspil")

@@ -1,0 +1,55 @@
+"""One place that turns errors into responses: JSON ``{"error": ...}`` with the right status.
+
+Engine errors map to statuses by class (cosmicpython's endpoint mapping); HTTP errors keep their
+status; anything unexpected is logged without request data and answered with a plain 500.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import Conflict, EngineError, Forbidden, InvalidInput, NotFound
+
+log = logging.getLogger(__name__)
+
+
+
+class BadRequestError(InvalidInput):
+    """Input that is not even well-formed (400), as opposed to well-formed but invalid (422)."""
+
+
+STATUS = {BadRequestError: 400, NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
+MESSAGES = {
+    400: "Forespørgslen er ugyldig", 401: "Log ind eller angiv et gyldigt API-token", 403: "Adgang nægtet",
+    404: "Findes ikke", 405: "Metoden er ikke tilladt her", 413: "Forespørgslen er for stor",
+    415: "Forkert indholdstype", 429: "For mange forsøg; vent lidt",
+}
+
+
+def error_response(status: int, message: str, **extra: object) -> Response:
+    response = jsonify({"error": message, **extra})
+    response.status_code = status
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(EngineError)
+    def engine_error(error: EngineError) -> Response:
+        status = next((code for cls, code in STATUS.items() if isinstance(error, cls)), 400)
+        return error_response(status, error.message, **error.details)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        return error_response(status, MESSAGES.get(status, error.name))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        # Where, not what: the message of an arbitrary exception may hold personal data.
+        frames = traceback.extract_tb(error.__traceback__)
+        where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames[-5:]))
+        log.error("unexpected %s at %s", type(error).__name__, where)
+        return error_response(500, "Der opstod en intern fejl")
