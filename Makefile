@@ -2,8 +2,9 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+ASSETS := web/static/build/.built
 
-.PHONY: install run test bench clean
+.PHONY: install assets run test bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -11,7 +12,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end packages come from npm at install time and are bundled into web/static/build.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+$(ASSETS): node_modules/.package-lock.json web/static/build.mjs $(wildcard web/static/src/*.js)
+	npm run build
+	touch $(ASSETS)
+
+install: $(STAMP) $(ASSETS)
+
+assets: $(ASSETS)
 
 run: install
 	$(VENV)/bin/samspil init
@@ -26,4 +37,4 @@ bench: install
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) instance test-artifacts .pytest_cache
+	rm -rf $(VENV) instance test-artifacts .pytest_cache node_modules web/static/build
