@@ -174,31 +174,37 @@ def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dic
         raise InvalidInput("data skal være et JSON-objekt", errors=[{"path": "", "message": "skal være et objekt"}])
     with uow:
         task = _task_for_update(uow, task_id)
-        _ensure_may_act(uow, actor, task)
-        run = load_run(uow, task.instance_id, actor.username)
-        if run.instance.status != "running":
-            raise Conflict("Forløbet kører ikke", status=run.instance.status)
-        spiff_task = run.workflow.get_task_from_id(UUID(task_id))
-        if spiff_task is None or not spiff_task.has_state(TaskState.READY):
-            raise Conflict("Opgaven er ikke længere klar")
-        validator = run.process.validator(task.form_key)
-        errors = form_errors(validator, data) if validator is not None else []
-        if errors:
-            raise InvalidInput("Formularen er ikke udfyldt korrekt", errors=errors)
-        spiff_task.data.update(data)
-        spiff_task.run()
-        task.state = "completed"
-        task.completed_at = run.now
-        task.completed_by = actor.username
-        task.assignee = task.assignee or actor.username
-        run.finished_task_ids.add(task.id)
-        run.record("task_completed", spiff_task, {"fields": sorted(data)})
-        advance(run)
-        save(uow, run)
-        audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")
-        try:
-            uow.session.flush()
-        except StaleDataError:
-            raise Conflict("Forløbet blev ændret samtidig; prøv igen") from None
+        run = complete_in(uow, actor, task, data)
         uow.commit()
         return instance_view_in(uow, run.instance, history=False)
+
+
+def complete_in(uow: UnitOfWork, actor: Actor, task: Task, data: dict[str, Any]) -> Any:
+    """Complete a locked task inside the open unit of work and run the course on (not committed)."""
+    _ensure_may_act(uow, actor, task)
+    run = load_run(uow, task.instance_id, actor.username)
+    if run.instance.status != "running":
+        raise Conflict("Forløbet kører ikke", status=run.instance.status)
+    spiff_task = run.workflow.get_task_from_id(UUID(task.id))
+    if spiff_task is None or not spiff_task.has_state(TaskState.READY):
+        raise Conflict("Opgaven er ikke længere klar")
+    validator = run.process.validator(task.form_key)
+    errors = form_errors(validator, data) if validator is not None else []
+    if errors:
+        raise InvalidInput("Formularen er ikke udfyldt korrekt", errors=errors)
+    spiff_task.data.update(data)
+    spiff_task.run()
+    task.state = "completed"
+    task.completed_at = run.now
+    task.completed_by = actor.username
+    task.assignee = task.assignee or actor.username
+    run.finished_task_ids.add(task.id)
+    run.record("task_completed", spiff_task, {"fields": sorted(data)})
+    advance(run)
+    save(uow, run)
+    audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")
+    try:
+        uow.session.flush()
+    except StaleDataError:
+        raise Conflict("Forløbet blev ændret samtidig; prøv igen") from None
+    return run
