@@ -24,6 +24,7 @@ from engine.access import normalize_role
 from engine.bpmn.specs import UserTask
 from engine.errors import NotFound
 from engine.library import ParsedProcess
+from engine.mail import notify_assigned
 from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskCandidate
 
 if TYPE_CHECKING:
@@ -206,6 +207,8 @@ def _insert_task_row(uow: UnitOfWork, run: Run, task: Any) -> None:
     )
     uow.session.add(row)
     uow.session.add_all(TaskCandidate(task_id=row.id, username=name) for name in sorted(candidates))
+    if row.personal:
+        notify_assigned(uow, row, candidates | ({assignee} if assignee else set()))
     run.record("task_created", task, {"role": role, "assignee": assignee} if (role or assignee) else None,
                username=None)
 

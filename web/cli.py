@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
-from engine import deployment, events, users
+from engine import deployment, events, mail, users
 from engine.access import Actor
 from engine.clock import FrozenClock, as_utc
 from engine.errors import EngineError, InvalidDiagram
@@ -95,7 +95,7 @@ def token_create_command(name: str, label: str) -> None:
 @click.option("--now", "now", default=None, help="Run the pass as of this ISO 8601 time.")
 @click.option("--interval", default=30.0, show_default=True, help="Seconds between passes.")
 def worker_command(once: bool, now: str | None, interval: float) -> None:
-    """Fire due timers and escalations."""
+    """Fire due timers and escalations, and send the mails owed (SAMSPIL_SMTP_HOST)."""
     import time
 
     engine = _engine()
@@ -110,6 +110,10 @@ def worker_command(once: bool, now: str | None, interval: float) -> None:
     while True:
         moved = events.fire_due_timers(engine)
         click.echo(f"{moved} forløb flyttet")
+        mail.queue_overdue(engine)
+        sent = mail.send_pending(engine)
+        if sent:
+            click.echo(f"{sent} mail(s) sendt")
         if once or now is not None:
             return
         time.sleep(interval)
