@@ -40,7 +40,7 @@ def start_instance(uow: UnitOfWork, actor: Actor, process_key: Any, youth_id: An
             raise NotFound("Den unge findes ikke")
         now = uow.engine.clock.now()
         _, process = process_for(uow, version.id)
-        start_data = {"youth_id": youth.id, "birthdate": youth.birthdate.isoformat(),
+        start_data = {"youth_id": youth.id, "initiator": actor.username, "birthdate": youth.birthdate.isoformat(),
                       "birthdate_25": add_years(youth.birthdate, 25), **(data or {})}
         workflow = new_workflow(uow, process, start_data)
         instance = ProcessInstance(process_version_id=version.id, process_key=version.key, youth_id=youth.id,

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.util.task import TaskState
 
@@ -57,7 +57,7 @@ def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list
         query = query.where(actionable(actor))
     elif not actor.has_any(*SEE_ALL_ROLES):
         query = query.where(or_(actionable(actor), Task.completed_by == actor.username,
-                                Task.role.in_(actor.roles)))
+                                and_(Task.personal.is_(False), Task.role.in_(actor.roles))))
     for column, value in ((Task.instance_id, filters.instance_id), (Task.youth_id, filters.youth_id),
                           (Task.role, filters.role), (Task.element_id, filters.element_id)):
         if value is not None:
@@ -67,7 +67,8 @@ def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list
     limit = max(1, min(filters.limit, MAX_PAGE))
     with uow:
         total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = uow.session.scalars(query.order_by(Task.personal.desc(), Task.due_at.is_(None), Task.due_at,
+        personal_first = case((or_(Task.assignee == actor.username, Task.personal.is_(True)), 0), else_=1)
+        rows = uow.session.scalars(query.order_by(personal_first, Task.due_at.is_(None), Task.due_at,
                                                   Task.created_at, Task.id)
                                    .limit(limit).offset(max(0, filters.offset))).all()
         audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])

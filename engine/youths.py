@@ -68,9 +68,13 @@ def _parse_date(value: Any) -> date | None:
 
 
 def involved_filter(actor: Actor) -> Any:
-    """SQL condition on a youth id column: the youth's course has, or had, a task for the actor."""
+    """SQL condition on a youth id column: the youth's course has, or had, a task for the actor.
+
+    A task is for the actor when it was pooled for one of their roles, or narrowed to, claimed or
+    completed by them. A task narrowed to a colleague is not for the actor's role.
+    """
     return or_(
-        exists().where(Task.youth_id == Youth.id, Task.role.in_(actor.roles)),
+        exists().where(Task.youth_id == Youth.id, Task.personal.is_(False), Task.role.in_(actor.roles)),
         exists().where(Task.youth_id == Youth.id, or_(Task.assignee == actor.username,
                                                       Task.completed_by == actor.username)),
         exists().where(Task.youth_id == Youth.id, TaskCandidate.task_id == Task.id,
