@@ -69,11 +69,10 @@ def register_referral(uow: UnitOfWork, actor: Actor, youth: dict[str, Any], refe
         version = uow.session.get(ProcessVersion, version_id)
         row = add_youth(uow, actor, name, born, digits)
         instance = start_in(uow, actor, version, row, None)
-        task = uow.session.scalars(select(Task).where(
-            Task.instance_id == instance.id, Task.state == "ready", Task.form_key == REFERRAL_FORM)
-            .with_for_update()).first()
-        if task is not None:
-            complete_in(uow, actor, task, referral)
+        task_id = uow.session.scalar(select(Task.id).where(
+            Task.instance_id == instance.id, Task.state == "ready", Task.form_key == REFERRAL_FORM))
+        if task_id is not None:
+            complete_in(uow, actor, task_id, referral)
         result = {"youth_id": row.id, "instance_id": instance.id}
         set_result(uow, submission_key, result)
         uow.commit()

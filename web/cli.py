@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from engine import deployment, events, mail, users
 from engine.access import Actor
@@ -21,6 +21,7 @@ def _engine():  # type: ignore[no-untyped-def]
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create or upgrade the database schema (Alembic)."""
     upgrade(_engine().db)
@@ -28,6 +29,7 @@ def init_command() -> None:
 
 
 @click.command("deploy")
+@with_appcontext
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 def deploy_command(paths: tuple[str, ...]) -> None:
     """Deploy BPMN/DMN/form files or folders as a new version of each process."""
@@ -47,7 +49,7 @@ def deploy_command(paths: tuple[str, ...]) -> None:
         click.echo(f"{item.key} {item.version}" + ("" if item.created else " (uændret)"))
 
 
-@click.group("user")
+@click.group("user", cls=AppGroup)
 def user_group() -> None:
     """Manage users."""
 
@@ -73,7 +75,7 @@ def user_add_command(name: str, roles: tuple[str, ...], full_name: str, email: s
     click.echo(f"Bruger {user['username']} oprettet med roller: {', '.join(user['roles'])}")
 
 
-@click.group("token")
+@click.group("token", cls=AppGroup)
 def token_group() -> None:
     """Manage API tokens."""
 
@@ -91,6 +93,7 @@ def token_create_command(name: str, label: str) -> None:
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--once", is_flag=True, help="Do one pass and exit.")
 @click.option("--now", "now", default=None, help="Run the pass as of this ISO 8601 time.")
 @click.option("--interval", default=30.0, show_default=True, help="Seconds between passes.")
@@ -120,6 +123,7 @@ def worker_command(once: bool, now: str | None, interval: float) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Fill the database with demo users and young people at every step."""
     from engine.demo import load_demo

@@ -12,7 +12,7 @@ import traceback
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooManyAttempts
+from engine.errors import Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooManyAttempts, Unreadable
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ class BadRequestError(InvalidInput):
     """Input that is not even well-formed (400), as opposed to well-formed but invalid (422)."""
 
 
-STATUS = {BadRequestError: 400, NotFound: 404, Forbidden: 403, Conflict: 409, TooManyAttempts: 429,
+STATUS = {BadRequestError: 400, Unreadable: 400, NotFound: 404, Forbidden: 403, Conflict: 409, TooManyAttempts: 429,
           InvalidInput: 422}
 MESSAGES = {
     400: "Forespørgslen er ugyldig", 401: "Log ind eller angiv et gyldigt API-token", 403: "Adgang nægtet",
