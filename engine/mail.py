@@ -102,7 +102,8 @@ def send_pending(engine: Engine, settings: SmtpSettings | None = None, limit: in
         return 0
     with engine.reader() as uow:
         pending = uow.session.execute(
-            select(MailNotification.id, MailNotification.kind, MailNotification.task_id, Task.name, User.email)
+            select(MailNotification.id, MailNotification.kind, MailNotification.task_id, Task.name, Task.state,
+                   User.email)
             .join(Task, Task.id == MailNotification.task_id)
             .join(User, User.username == MailNotification.username, isouter=True)
             .where(MailNotification.sent_at.is_(None), MailNotification.attempts < MAX_ATTEMPTS)
@@ -117,7 +118,7 @@ def send_pending(engine: Engine, settings: SmtpSettings | None = None, limit: in
             if settings.user:
                 smtp.login(settings.user, settings.password or "")
             for row in pending:
-                if not row.email:
+                if not row.email or row.state != "ready":  # no address, or the task is already done
                     skipped.append(row.id)
                     continue
                 try:
