@@ -86,16 +86,16 @@ def inbox(uow: UnitOfWork, actor: Actor, filters: InboxFilter) -> dict[str, Any]
                  for (element_id, name), count in sorted(step_counts.items(), key=lambda item: (-item[1], item[0]))]
         youth_counts = grouped(Task.youth_id, without={"youth_id": None}, limit=MAX_YOUTH_FACETS)
         rows = uow.session.execute(
-            select(Task, Youth.name, case((mine, 0), else_=1).label("queue"))
-            .join(Youth, Youth.id == Task.youth_id).where(*where)
+            select(Task, case((mine, 0), else_=1).label("queue")).where(*where)
             .order_by(case((mine, 0), else_=1), Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)
             .limit(size).offset((page - 1) * size)).all()
-        names = {row.id: row.name for row in uow.session.execute(select(Youth.id, Youth.name).where(
-            Youth.id.in_([youth_id for youth_id, _count in youth_counts])))} if youth_counts else {}
+        wanted = {youth_id for youth_id, _count in youth_counts} | {task.youth_id for task, _queue in rows}
+        names = {row.id: row.name for row in uow.session.execute(
+            select(Youth.id, Youth.name).where(Youth.id.in_(wanted)))} if wanted else {}
         youths = sorted(({"value": youth_id, "name": names.get(youth_id, ""), "count": count}
                          for youth_id, count in youth_counts), key=lambda y: y["name"].lower())
-        tasks = [{**_row(task, now), "youth_name": youth_name, "personal": queue == 0}
-                 for task, youth_name, queue in rows]
+        tasks = [{**_row(task, now), "youth_name": names.get(task.youth_id, ""), "personal": queue == 0}
+                 for task, queue in rows]
         audit.record_many(uow, actor, "inbox_viewed", [t["youth_id"] for t in tasks])
         uow.commit()
     return {"tasks": tasks, "total": int(total), "page": page, "pages": max(1, -(-int(total) // size)),
