@@ -82,7 +82,9 @@ def load_run(uow: UnitOfWork, instance_id: int, username: str | None) -> Run:
     if instance is None:
         raise NotFound("Forløbet findes ikke")
     _, process = process_for(uow, instance.process_version_id)
-    workflow = uow.engine.serializer.loads(instance.state, process.spec, process.subprocess_specs)
+    workflow = uow.engine.workflows.take(instance.id, instance.lock_version)
+    if workflow is None:
+        workflow = uow.engine.serializer.loads(instance.state, process.spec, process.subprocess_specs)
     workflow.script_engine = uow.engine.script_engine
     return Run(instance, workflow, process, username, uow.engine.clock.now())
 
@@ -134,6 +136,7 @@ def save(uow: UnitOfWork, run: Run) -> None:
     instance.state = uow.engine.serializer.dumps(workflow)
     instance.updated_at = run.now
     uow.session.add_all(run.events)
+    uow.after_commit(lambda: uow.engine.workflows.put(instance.id, instance.lock_version, workflow))
 
 
 def _data_snapshot(workflow: BpmnWorkflow) -> dict[str, Any]:

@@ -7,7 +7,7 @@ with SELECT ... FOR UPDATE.
 from __future__ import annotations
 
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,6 +28,7 @@ class UnitOfWork:
         if self.write and self.session.bind is not None and self.session.bind.dialect.name == "sqlite":
             self.session.connection(execution_options={"sqlite_immediate": True})
         self._committed = False
+        self._after_commit: list[Callable[[], None]] = []
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -43,3 +44,10 @@ class UnitOfWork:
             self.engine.before_commit(self)
         self.session.commit()
         self._committed = True
+        for callback in self._after_commit:
+            callback()
+        self._after_commit.clear()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once this unit of work has committed; never if it rolls back."""
+        self._after_commit.append(callback)
