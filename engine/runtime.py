@@ -164,7 +164,6 @@ def _waits(workflow: BpmnWorkflow) -> tuple[datetime | None, list[str]]:
 
 def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
     """Make the task rows match the workflow's ready human tasks."""
-    session = uow.session
     ready = {str(t.id): t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)}
     open_rows = run.open_rows if run.open_rows is not None else load_open_rows(uow, run.instance.id)
     for row in open_rows:

@@ -10,6 +10,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.errors import Conflict
 
 if TYPE_CHECKING:
     from engine.bootstrap import Engine
@@ -40,9 +43,14 @@ class UnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
-        if self.engine.before_commit is not None:
-            self.engine.before_commit(self)
-        self.session.commit()
+        """Commit; a row changed by someone else since we read it (optimistic locking) is a Conflict."""
+        try:
+            self.session.flush()
+            if self.engine.before_commit is not None:
+                self.engine.before_commit(self)
+            self.session.commit()
+        except StaleDataError:
+            raise Conflict("Forløbet blev ændret samtidig; prøv igen") from None
         self._committed = True
         for callback in self._after_commit:
             callback()

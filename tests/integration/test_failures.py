@@ -151,17 +151,9 @@ def _worker_pass(url: str, now_iso: str, barrier: Any, results: Any) -> None:
 def test_two_workers_never_fire_the_same_timer_twice(engine, clock, database_url):
     from datetime import timedelta
 
-    from tests.conftest import CASE_COORDINATOR, GUIDE
-    from tests.course import ACCEPT, PLAN, complete, k_meeting
+    from tests.course import to_follow_up
 
-    ids = []
-    for n in range(6):
-        instance = start_course(engine, CASEWORKER, name=f"Ung {n}")
-        complete(engine, CASEWORKER, instance["id"], "henvisning", REFERRAL)
-        complete(engine, COORDINATOR, instance["id"], "k_moede", k_meeting())
-        complete(engine, GUIDE, instance["id"], "accepter_guide", ACCEPT)
-        complete(engine, CASE_COORDINATOR, instance["id"], "uddannelsesplan", PLAN)
-        ids.append(instance["id"])
+    ids = [to_follow_up(engine, name=f"Ung {n}") for n in range(6)]
     due = (clock.now() + timedelta(days=95)).isoformat()
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(2), context.Queue()
