@@ -9,15 +9,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
-from engine.access import Actor
+from engine.access import ROLES, Actor
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import ApiToken, User, UserRole
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
-DEFAULT_ROLES = ("sagsbehandler", "ungekoordinator", "ungeguide", "koordinerende_sagsbehandler", "procesejer", "admin",
-                 "integration")
+DEFAULT_ROLES = ROLES
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
 # Verifying against a fixed hash when the user does not exist takes as long as a real check,
