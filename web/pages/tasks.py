@@ -16,7 +16,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug import Response
 
 from engine import cases, tasks
-from engine.errors import Conflict, InvalidInput
+from engine.errors import Conflict, EngineError, InvalidInput
 from engine.submissions import AlreadySubmitted
 from web.i18n import _
 from web.pages.auth import current_actor, engine, login_required
@@ -62,11 +62,11 @@ def complete(task_id: str) -> Any:
     except InvalidInput as invalid:
         by_field, general = errors_by_field(invalid.details.get("errors", []))
         return _render(task, data, by_field, general, status=422)
-    except Conflict as conflict:
+    except Conflict:
         if task_state(task_id) == "completed":  # a second click on "complete": it was done once
             flash(_("task.already_done"), "info")
             return redirect(_next_task_url(), code=303)
-        raise conflict
+        raise
     flash(_("task.completed", name=task["name"]), "success")
     return redirect(_next_task_url(task["instance_id"]), code=303)
 
@@ -74,7 +74,7 @@ def complete(task_id: str) -> Any:
 def task_state(task_id: str) -> str | None:
     try:
         return tasks.get_task(engine().reader(), current_actor(), task_id)["state"]
-    except Exception:
+    except EngineError:
         return None
 
 
