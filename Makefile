@@ -7,7 +7,7 @@ ASSETS := web/static/build/.built
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 
-.PHONY: install assets run test bench clean
+.PHONY: install assets run test bench bench-web clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -42,6 +42,10 @@ test: install
 
 bench: install
 	$(PY) -m bench
+
+# The web app under load: gunicorn (2 workers) + PostgreSQL, driven over HTTP (see BENCHMARKS.md).
+bench-web: install
+	$(PY) -m bench.web_load --markdown
 
 clean:
 	rm -rf $(VENV) instance test-artifacts .pytest_cache node_modules web/static/build
