@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # Where a task without a due date sorts in a queue: after every real date, on SQLite as on PostgreSQL.
 NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=timezone.utc)
+BY_CALLER = object()  # Run.record's default: the event is the caller's doing
 
 
 @dataclass
@@ -48,11 +49,14 @@ class Run:
     open_tasks: list[Task] = field(default_factory=list)     # the instance's ready task rows after save
     open_rows: list[Task] | None = None                       # ready task rows as loaded, if loaded
 
-    def record(self, kind: str, task: Any = None, detail: dict[str, Any] | None = None, **columns: Any) -> None:
+    def record(self, kind: str, task: Any = None, detail: dict[str, Any] | None = None,
+               username: str | None | object = BY_CALLER) -> None:
+        """An event for ``task``'s element; by whoever called the operation unless ``username`` says otherwise."""
         spec = task.task_spec if task is not None else None
         self.record_row(kind, getattr(spec, "bpmn_id", None), getattr(spec, "bpmn_name", None),
                         type(spec).__name__ if spec is not None else None,
-                        str(task.id) if task is not None else None, columns.pop("username", self.username), detail)
+                        str(task.id) if task is not None else None,
+                        self.username if username is BY_CALLER else username, detail)  # type: ignore[arg-type]
 
     def record_row(self, kind: str, element_id: str | None, name: str | None, element_type: str | None,
                    task_id: str | None, username: str | None, detail: dict[str, Any] | None = None) -> None:
