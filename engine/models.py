@@ -212,3 +212,32 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(80))
     youth_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class CourseFacts(Base):
+    """What the dashboards need about a course in plain columns, written at every save.
+
+    The team and the outcome live in the instance data (JSON); reading them per row for 100,000
+    courses is too slow, so :mod:`engine.dashboard.facts` copies them here in the same transaction.
+    """
+
+    __tablename__ = "course_facts"
+    __table_args__ = (Index("ix_course_facts_outcome_at", "outcome_at"), Index("ix_course_facts_team", "team"))
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    team: Mapped[str | None] = mapped_column(String(120))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_reason: Mapped[str | None] = mapped_column(String(80))
+    outcome_at: Mapped[datetime | None]
+
+
+class CoursePerson(Base):
+    """A person named for a lane of a course (``lane_owners``): the guide, the coordinating caseworker."""
+
+    __tablename__ = "course_people"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    lane: Mapped[str] = mapped_column(String(255), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)

@@ -22,6 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.access import normalize_role
 from engine.bpmn.specs import UserTask
+from engine.dashboard import facts
 from engine.errors import NotFound
 from engine.library import ParsedProcess
 from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskCandidate
@@ -132,6 +133,7 @@ def save(uow: UnitOfWork, run: Run) -> None:
     instance.state = uow.engine.serializer.dumps(workflow)
     instance.updated_at = run.now
     uow.session.add_all(run.events)
+    facts.record(uow, run)
 
 
 def _data_snapshot(workflow: BpmnWorkflow) -> dict[str, Any]:

@@ -1,0 +1,37 @@
+"""Heatmap: per diagram element, how many young people wait there now and for how long."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import case, func, select
+
+from engine.access import Actor
+from engine.dashboard.scope import envelope, resolve
+from engine.dashboard.stats import epoch_seconds, grouped_percentiles, rounded
+from engine.models import Task
+
+if TYPE_CHECKING:
+    from engine.uow import UnitOfWork
+
+
+def heatmap(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) -> dict[str, Any]:
+    """Each element with open tasks: waiting now, median and p90 hours waited so far, overdue now.
+
+    Waiting time runs from the task's creation to now. The period does not apply (this is now);
+    the age band is counted on the reference date (see :class:`engine.dashboard.scope.Scope`).
+    """
+    with uow:
+        scope = resolve(uow, actor, process_key, **filters)
+        where = [Task.state == "ready", *scope.task_conditions()]
+        counts = uow.session.execute(
+            select(Task.element_id, func.max(Task.name), func.count(),
+                   func.sum(case((Task.due_at < scope.now, 1), else_=0)))
+            .where(*where).group_by(Task.element_id)).all()
+        waits = grouped_percentiles(uow.session, Task.element_id,
+                                    (scope.now.timestamp() - epoch_seconds(Task.created_at)) / 3600.0, where)
+    rows = [{"element_id": element, "name": name, "waiting": int(count),
+             "median_wait_hours": rounded(waits.get(element, (None, None))[0]),
+             "p90_wait_hours": rounded(waits.get(element, (None, None))[1]), "overdue": int(overdue or 0)}
+            for element, name, count, overdue in counts]
+    rows.sort(key=lambda r: (-r["waiting"], r["element_id"]))
+    return envelope(scope, rows)

@@ -1,0 +1,72 @@
+"""course facts for the dashboards
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-23
+
+Plain columns the dashboards filter and count on (team, outcome, the people per lane), and
+indexes for the period queries. Existing courses are filled in from their instance data.
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision: str = '0002'
+down_revision: Union[str, Sequence[str], None] = '0001'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    op.create_table('course_facts',
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('team', sa.String(length=120), nullable=True),
+    sa.Column('outcome', sa.String(length=20), nullable=True),
+    sa.Column('outcome_reason', sa.String(length=80), nullable=True),
+    sa.Column('outcome_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instances.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('instance_id')
+    )
+    with op.batch_alter_table('course_facts', schema=None) as batch_op:
+        batch_op.create_index('ix_course_facts_outcome_at', ['outcome_at'], unique=False)
+        batch_op.create_index('ix_course_facts_team', ['team'], unique=False)
+
+    op.create_table('course_people',
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('lane', sa.String(length=255), nullable=False),
+    sa.Column('username', sa.String(length=80), nullable=False),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instances.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('instance_id', 'lane', 'username')
+    )
+    with op.batch_alter_table('course_people', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_course_people_username'), ['username'], unique=False)
+
+    _backfill()
+
+
+def _backfill() -> None:
+    """Courses that existed before this revision get their facts from their instance data."""
+    from engine.dashboard.facts import facts_from_data
+
+    connection = op.get_bind()
+    instances = sa.table('process_instances', sa.column('id', sa.Integer), sa.column('process_key', sa.String),
+                         sa.column('data', sa.JSON), sa.column('completed_at', sa.DateTime(timezone=True)))
+    facts = sa.table('course_facts', sa.column('instance_id', sa.Integer), sa.column('team', sa.String),
+                     sa.column('outcome', sa.String), sa.column('outcome_reason', sa.String),
+                     sa.column('outcome_at', sa.DateTime(timezone=True)))
+    people = sa.table('course_people', sa.column('instance_id', sa.Integer), sa.column('lane', sa.String),
+                      sa.column('username', sa.String))
+    for row in connection.execute(sa.select(instances)):
+        team, outcome, reason, lanes = facts_from_data(row.process_key, row.data or {})
+        connection.execute(sa.insert(facts).values(instance_id=row.id, team=team, outcome=outcome, outcome_reason=reason,
+                                                   outcome_at=row.completed_at if outcome else None))
+        for lane, username in sorted(lanes):
+            connection.execute(sa.insert(people).values(instance_id=row.id, lane=lane, username=username))
+
+
+def downgrade() -> None:
+    op.drop_table('course_people')
+    op.drop_table('course_facts')
