@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from engine.access import Actor
-from engine.errors import Forbidden, InvalidDiagram, InvalidInput
+from engine.errors import Forbidden, InvalidDiagram, InvalidInput, Unreadable
 from engine.library import ParseResult, parse_files
 from engine.models import ProcessInstance, ProcessVersion
 
@@ -32,7 +32,7 @@ def validate_files(files: dict[str, str | bytes]) -> dict[str, list[dict]]:
     """Errors and warnings for a set of files, deploying nothing."""
     result = parse_files(files)
     if not result.bundle.bpmn and not result.bundle.dmn:
-        raise InvalidInput("Ingen BPMN-fil fundet", errors=[p.as_dict() for p in result.problems])
+        raise Unreadable("Ingen BPMN-fil fundet", errors=[p.as_dict() for p in result.problems])
     return {"errors": [p.as_dict() for p in result.errors], "warnings": [p.as_dict() for p in result.warnings]}
 
 

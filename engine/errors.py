@@ -29,6 +29,10 @@ class InvalidInput(EngineError):
     """Input that breaks a rule; ``details["errors"]`` lists what and where."""
 
 
+class Unreadable(EngineError):
+    """Input of the wrong kind altogether, such as a file that is not BPMN."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in a diagram or in submitted data, tied to where it is."""

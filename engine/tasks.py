@@ -13,9 +13,9 @@ from engine import audit
 from engine.access import Actor, may_act
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.forms import form_errors
-from engine.instances import instance_view_in
+from engine.instances import run_view
 from engine.models import Task, TaskCandidate
-from engine.runtime import advance, load_run, save
+from engine.runtime import advance, load_open_rows, load_run, save
 from engine.views import task_view
 from engine.youths import SEE_ALL_ROLES, deny
 
@@ -75,12 +75,16 @@ def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list
         return [task_view(row) for row in rows], int(total or 0)
 
 
-def _task_for_update(uow: UnitOfWork, task_id: str) -> Task:
+def _task_id(task_id: str) -> str:
+    """Task ids are UUIDs; anything else names no task."""
     try:
-        UUID(task_id)
-    except (ValueError, TypeError):
+        return str(UUID(task_id))
+    except (ValueError, TypeError, AttributeError):
         raise NotFound("Opgaven findes ikke") from None
-    task = uow.session.scalars(select(Task).where(Task.id == task_id).with_for_update()).one_or_none()
+
+
+def _task_for_update(uow: UnitOfWork, task_id: str) -> Task:
+    task = uow.session.scalars(select(Task).where(Task.id == _task_id(task_id)).with_for_update()).one_or_none()
     if task is None:
         raise NotFound("Opgaven findes ikke")
     return task
@@ -157,13 +161,23 @@ def _event(uow: UnitOfWork, task: Task, kind: str, actor: Actor) -> None:
 
 
 def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dict[str, Any]:
-    """Validate the data against the task's form, complete it and run the course to its next wait."""
+    """Validate the data against the task's form, complete it and run the course to its next wait.
+
+    The instance row is locked before the task row is read, the same order every operation that
+    moves an instance uses, so two of them can never wait for each other.
+    """
     if not isinstance(data, dict):
         raise InvalidInput("data skal være et JSON-objekt", errors=[{"path": "", "message": "skal være et objekt"}])
     with uow:
-        task = _task_for_update(uow, task_id)
+        instance_id = uow.session.scalar(select(Task.instance_id).where(Task.id == _task_id(task_id)))
+        if instance_id is None:
+            raise NotFound("Opgaven findes ikke")
+        run = load_run(uow, instance_id, actor.username)
+        run.open_rows = load_open_rows(uow, instance_id)
+        task = next((row for row in run.open_rows if row.id == task_id), None)
+        if task is None:
+            raise Conflict("Opgaven er ikke længere klar")
         _ensure_may_act(uow, actor, task)
-        run = load_run(uow, task.instance_id, actor.username)
         if run.instance.status != "running":
             raise Conflict("Forløbet kører ikke", status=run.instance.status)
         spiff_task = run.workflow.get_task_from_id(UUID(task_id))
@@ -189,4 +203,4 @@ def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dic
         except StaleDataError:
             raise Conflict("Forløbet blev ændret samtidig; prøv igen") from None
         uow.commit()
-        return instance_view_in(uow, run.instance, history=False)
+        return run_view(run)
