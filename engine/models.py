@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -241,3 +242,19 @@ class CoursePerson(Base):
                                              primary_key=True)
     lane: Mapped[str] = mapped_column(String(255), primary_key=True)
     username: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+
+
+# The dashboards' queries read these indexes only (index-only scans on PostgreSQL): open tasks, tasks
+# completed or created in a period, and each course's progress. The partial ones match queries that
+# write the state as a literal (engine.dashboard.scope.OPEN and DONE).
+_OPEN, _DONE = text("state = 'ready'"), text("state = 'completed'")
+Index("ix_tasks_open", Task.process_key, Task.element_id, Task.created_at, Task.due_at, Task.process_version_id,
+      Task.instance_id, Task.youth_id, Task.name, postgresql_where=_OPEN, sqlite_where=_OPEN)
+Index("ix_tasks_done", Task.process_key, Task.completed_at, Task.element_id, Task.created_at, Task.due_at,
+      Task.process_version_id, Task.instance_id, Task.youth_id, postgresql_where=_DONE, sqlite_where=_DONE)
+Index("ix_tasks_instance_done", Task.instance_id, Task.element_id, Task.completed_at,
+      postgresql_where=_DONE, sqlite_where=_DONE)
+Index("ix_tasks_process_created", Task.process_key, Task.created_at, Task.element_id, Task.process_version_id,
+      Task.instance_id, Task.youth_id)
+Index("ix_instances_process_created", ProcessInstance.process_key, ProcessInstance.created_at,
+      ProcessInstance.process_version_id, ProcessInstance.youth_id, ProcessInstance.id)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine.access import Actor
 from engine.dashboard.config import DeadlineRule
-from engine.dashboard.scope import Scope, age_on, envelope, local_date, resolve
+from engine.dashboard.scope import DONE, Scope, age_on, envelope, local_date, resolve
 from engine.dashboard.stats import epoch_seconds
 from engine.dashboard.workdays import add_working_days
 from engine.models import Task, Youth
@@ -84,12 +84,12 @@ def _clock_times(uow: UnitOfWork, scope: Scope, rule: DeadlineRule) -> list[tupl
     """(first start-element completion, first end-element completion at or after it, birthdate) per
     course whose start element was completed in the period (the first one is checked in Python)."""
     started_in_period = select(Task.instance_id).where(
-        Task.element_id == rule.start_element, Task.state == "completed",
+        Task.element_id == rule.start_element, DONE,
         Task.completed_at >= scope.period_start, Task.completed_at < scope.period_end, *scope.task_conditions(with_age=False))
     found = uow.session.execute(
         select(Task.instance_id, Task.element_id, epoch_seconds(Task.completed_at), Youth.birthdate)
         .join(Youth, Youth.id == Task.youth_id)
-        .where(Task.state == "completed", Task.element_id.in_([rule.start_element, rule.end_element]),
+        .where(DONE, Task.element_id.in_([rule.start_element, rule.end_element]),
                Task.instance_id.in_(started_in_period))).all()
     starts: dict[int, float] = {}
     ends: dict[int, list[float]] = defaultdict(list)

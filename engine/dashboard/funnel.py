@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, select
 
 from engine.access import Actor
-from engine.dashboard.scope import envelope, resolve
+from engine.dashboard.scope import DONE, envelope, resolve
 from engine.dashboard.stats import epoch_seconds, rounded
 from engine.models import ProcessInstance, Task
 
@@ -33,7 +33,7 @@ def funnel(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) -> d
                    for step in steps]
         reached_at = uow.session.execute(
             select(Task.instance_id, *columns)
-            .where(Task.state == "completed", Task.element_id.in_([s.element_id for s in steps]),
+            .where(DONE, Task.element_id.in_([s.element_id for s in steps]),
                    Task.instance_id.in_(cohort))
             .group_by(Task.instance_id)).all()
         cohort_size = uow.session.scalar(select(func.count()).select_from(cohort.subquery())) or 0

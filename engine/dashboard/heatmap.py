@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, select
 
 from engine.access import Actor
-from engine.dashboard.scope import envelope, resolve
+from engine.dashboard.scope import OPEN, envelope, resolve
 from engine.dashboard.stats import epoch_seconds, grouped_percentiles, rounded
 from engine.models import Task
 
@@ -22,7 +22,7 @@ def heatmap(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) -> 
     """
     with uow:
         scope = resolve(uow, actor, process_key, **filters)
-        where = [Task.state == "ready", *scope.task_conditions()]
+        where = [OPEN, *scope.task_conditions()]
         counts = uow.session.execute(
             select(Task.element_id, func.max(Task.name), func.count(),
                    func.sum(case((Task.due_at < scope.now, 1), else_=0)))

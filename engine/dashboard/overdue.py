@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, select
 
 from engine.access import Actor
-from engine.dashboard.scope import envelope, resolve
+from engine.dashboard.scope import OPEN, envelope, resolve
 from engine.models import Task
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def overdue(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) -> 
         now_rows = {row[0]: row for row in uow.session.execute(
             select(Task.element_id, func.max(Task.name), func.count(),
                    func.sum(case((Task.due_at < scope.now, 1), else_=0)))
-            .where(Task.state == "ready", *base).group_by(Task.element_id))}
+            .where(OPEN, *base).group_by(Task.element_id))}
         created = {row[0]: row for row in uow.session.execute(
             select(Task.element_id, func.max(Task.name), func.count())
             .where(Task.created_at >= scope.period_start, Task.created_at < scope.period_end, *base)

@@ -1,7 +1,7 @@
 """Medians and percentiles per group, in the database where it can, exactly the same either way.
 
 PostgreSQL computes ``percentile_cont`` itself; SQLite has no percentile function, so its values are
-fetched and :func:`engine.metrics.percentile` (the same linear interpolation) runs in Python.
+fetched and :func:`percentile` (the same linear interpolation) runs in Python.
 """
 from __future__ import annotations
 
@@ -13,7 +13,17 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from engine.metrics import percentile
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Linear interpolation between closest ranks (the same as PostgreSQL's percentile_cont)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * fraction
+    lower = int(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
 
 
 class epoch_seconds(FunctionElement):  # noqa: N801  (an SQL function reads best in lower case)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, select
 
 from engine.access import Actor
-from engine.dashboard.scope import envelope, resolve
+from engine.dashboard.scope import DONE, OPEN, envelope, resolve
 from engine.dashboard.stats import epoch_seconds, grouped_percentiles, hours_between, rounded
 from engine.models import Task
 
@@ -26,8 +26,8 @@ def step_statistics(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: 
     with uow:
         scope = resolve(uow, actor, process_key, **filters)
         base = scope.task_conditions()
-        open_where = [Task.state == "ready", *base]
-        done_where = [Task.state == "completed", Task.completed_at >= scope.period_start,
+        open_where = [OPEN, *base]
+        done_where = [DONE, Task.completed_at >= scope.period_start,
                       Task.completed_at < scope.period_end, *base]
         session = uow.session
         open_counts = {row[0]: row for row in session.execute(

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from engine import audit
 from engine.access import Actor
-from engine.dashboard.scope import envelope, resolve
+from engine.dashboard.scope import OPEN, envelope, resolve
 from engine.errors import Forbidden, InvalidInput
 from engine.models import Task, Youth
 from engine.youths import SEE_ALL_ROLES
@@ -29,7 +29,7 @@ def waiting_at(uow: UnitOfWork, actor: Actor, process_key: Any, element_id: Any,
         raise InvalidInput("Vælg et element (element_id)", field="element_id", rows=[])
     with uow:
         scope = resolve(uow, actor, process_key, **filters)
-        where = [Task.state == "ready", Task.element_id == element_id.strip(), *scope.task_conditions()]
+        where = [OPEN, Task.element_id == element_id.strip(), *scope.task_conditions()]
         total = uow.session.scalar(select(func.count()).select_from(Task).where(*where)) or 0
         found = uow.session.execute(
             select(Task.id, Task.instance_id, Task.youth_id, Task.element_id, Task.name, Task.role, Task.assignee,

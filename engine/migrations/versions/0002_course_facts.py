@@ -44,6 +44,20 @@ def upgrade() -> None:
     with op.batch_alter_table('course_people', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_course_people_username'), ['username'], unique=False)
 
+    open_, done = sa.text("state = 'ready'"), sa.text("state = 'completed'")
+    op.create_index('ix_tasks_open', 'tasks', ['process_key', 'element_id', 'created_at', 'due_at', 'process_version_id',
+                                              'instance_id', 'youth_id', 'name'],
+                    postgresql_where=open_, sqlite_where=open_)
+    op.create_index('ix_tasks_done', 'tasks', ['process_key', 'completed_at', 'element_id', 'created_at', 'due_at',
+                                              'process_version_id', 'instance_id', 'youth_id'],
+                    postgresql_where=done, sqlite_where=done)
+    op.create_index('ix_tasks_instance_done', 'tasks', ['instance_id', 'element_id', 'completed_at'],
+                    postgresql_where=done, sqlite_where=done)
+    op.create_index('ix_tasks_process_created', 'tasks', ['process_key', 'created_at', 'element_id',
+                                                         'process_version_id', 'instance_id', 'youth_id'])
+    op.create_index('ix_instances_process_created', 'process_instances',
+                    ['process_key', 'created_at', 'process_version_id', 'youth_id', 'id'])
+
     _backfill()
 
 
@@ -68,5 +82,8 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    for name, table in (('ix_instances_process_created', 'process_instances'), ('ix_tasks_process_created', 'tasks'),
+                        ('ix_tasks_instance_done', 'tasks'), ('ix_tasks_done', 'tasks'), ('ix_tasks_open', 'tasks')):
+        op.drop_index(name, table_name=table)
     op.drop_table('course_people')
     op.drop_table('course_facts')
