@@ -64,7 +64,7 @@ def generate(young_people: int, task_rows: int, version_id: int, seed: int = 5) 
         if remaining <= 0:
             break
         wanted_tasks = remaining / (young_people - youth_id + 1)
-        span_days = int(3 * 365 * min(2.2, max(0.05, wanted_tasks / per_youth)))
+        span_days = int(3 * 365 * min(2.6, max(0.05, wanted_tasks / per_youth)))
         created = NOW - timedelta(days=rng.uniform(0, span_days))
         birthdate = (NOW - timedelta(days=rng.randint(15 * 365, 24 * 365))).date()
         out.youths.append((youth_id, f"Ung {youth_id}", birthdate, NOW, "bench"))
@@ -73,6 +73,7 @@ def generate(young_people: int, task_rows: int, version_id: int, seed: int = 5) 
         coordinator = rng.choice(coordinators)
         instance_id = youth_id
         tasks: list[tuple] = []
+        people: list[tuple[str, str]] = []
         status, completed_at, outcome = "running", None, None
 
         def add(element: str, at: datetime, took: timedelta | None, due: datetime | None = None) -> datetime | None:
@@ -93,8 +94,7 @@ def generate(young_people: int, task_rows: int, version_id: int, seed: int = 5) 
         elif done:
             done = add("k_moede", done, minutes(60, 14 * 24 * 60) if rng.random() > 0.04 else None)
             if done:
-                out.people.append((instance_id, "ungeguide", guide))
-                out.people.append((instance_id, "koordinerende_sagsbehandler", coordinator))
+                people = [("ungeguide", guide), ("koordinerende_sagsbehandler", coordinator)]
                 done = add("accepter_guide", done, minutes(30, 4 * 24 * 60) if rng.random() > 0.03 else None)
             if done:
                 done = add("uddannelsesplan", done, minutes(60, 40 * 24 * 60) if rng.random() > 0.03 else None)
@@ -107,7 +107,7 @@ def generate(young_people: int, task_rows: int, version_id: int, seed: int = 5) 
                 done = add("opfoelgning", opened, took, due)
                 if (done is None and due <= NOW) or (done is not None and done > due):
                     add("eskalering", due, minutes(60, 6 * 24 * 60) if rng.random() > 0.2 else None)
-                if done and rng.random() < 0.05:
+                if done and rng.random() < 0.04:
                     done = add("overdragelse", done, minutes(60, 12 * 24 * 60))
                     if done:
                         reason = rng.choice(REASONS)
@@ -119,6 +119,8 @@ def generate(young_people: int, task_rows: int, version_id: int, seed: int = 5) 
                               json.dumps({"team": team}), 1, created, completed_at or NOW, completed_at, None,
                               "[]", None, None))
         out.facts.append((instance_id, team, *(outcome or (None, None, None))))
+        out.people.extend((instance_id, lane, name, "samarbejdsmodel", youth_id, status == "running")
+                          for lane, name in people)
     out.tasks.sort(key=lambda task: task[13])  # rows arrive in the order tasks are created, as in real use
     return out
 
@@ -133,7 +135,7 @@ def load(db: Any, data: Generated) -> None:
     tables = [("youths", ("id", "name", "birthdate", "created_at", "created_by"), data.youths),
               ("process_instances", INSTANCE_COLUMNS, data.instances),
               ("course_facts", ("instance_id", "team", "outcome", "outcome_reason", "outcome_at"), data.facts),
-              ("course_people", ("instance_id", "lane", "username"), data.people),
+              ("course_people", ("instance_id", "lane", "username", "process_key", "youth_id", "active"), data.people),
               ("tasks", TASK_COLUMNS, data.tasks)]
     if db.dialect.name == "postgresql":
         raw = db.raw_connection()

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func
 
 from engine.access import Actor
 from engine.dashboard.scope import METRICS_ROLES, OPEN
-from engine.dashboard.stats import epoch_seconds, grouped_percentiles, percentile, rounded
+from engine.dashboard.stats import epoch_seconds, grouped_figures, percentile, rounded
 from engine.errors import Forbidden
 from engine.models import Task
 
@@ -28,13 +28,12 @@ def bottlenecks(uow: UnitOfWork, actor: Actor, process_key: str | None) -> list[
     with uow:
         now = uow.engine.clock.now()
         where = [OPEN] + ([Task.process_key == process_key] if process_key else [])
-        counts = uow.session.execute(
-            select(Task.element_id, func.max(Task.name), func.max(Task.role), func.count(),
-                   func.sum(case((Task.due_at < now, 1), else_=0))).where(*where).group_by(Task.element_id)).all()
-        waits = grouped_percentiles(uow.session, Task.element_id,
-                                    (now.timestamp() - epoch_seconds(Task.created_at)) / 3600.0, where)
+        figures = grouped_figures(
+            uow.session, Task.element_id,
+            [func.max(Task.name), func.max(Task.role), func.count(), func.sum(case((Task.due_at < now, 1), else_=0))],
+            (now.timestamp() - epoch_seconds(Task.created_at)) / 3600.0, where)
     result = [{"element_id": element, "name": name, "role": role, "waiting": int(count),
-               "median_wait_hours": rounded(waits[element][0]) or 0.0,
-               "p90_wait_hours": rounded(waits[element][1]) or 0.0, "overdue": int(overdue or 0)}
-              for element, name, role, count, overdue in counts]
+               "median_wait_hours": rounded(p50) or 0.0, "p90_wait_hours": rounded(p90) or 0.0,
+               "overdue": int(overdue or 0)}
+              for element, ((name, role, count, overdue), (p50, p90)) in figures.items()]
     return sorted(result, key=lambda r: (-r["waiting"], r["element_id"]))

@@ -234,14 +234,23 @@ class CourseFacts(Base):
 
 
 class CoursePerson(Base):
-    """A person named for a lane of a course (``lane_owners``): the guide, the coordinating caseworker."""
+    """A person named for a lane of a course (``lane_owners``): the guide, the coordinating caseworker.
+
+    ``process_key``, ``youth_id`` and ``active`` (running or stopped on an error) are copied from the
+    instance at every save so the caseload is counted from one index.
+    """
 
     __tablename__ = "course_people"
+    __table_args__ = (Index("ix_course_people_caseload", "process_key", "lane", "username", "youth_id",
+                            postgresql_where=text("active"), sqlite_where=text("active")),)
 
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"),
                                              primary_key=True)
     lane: Mapped[str] = mapped_column(String(255), primary_key=True)
     username: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+    process_key: Mapped[str] = mapped_column(String(255))
+    youth_id: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
 
 
 # The dashboards' queries read these indexes only (index-only scans on PostgreSQL): open tasks, tasks
@@ -251,8 +260,8 @@ _OPEN, _DONE = text("state = 'ready'"), text("state = 'completed'")
 Index("ix_tasks_open", Task.process_key, Task.element_id, Task.created_at, Task.due_at, Task.process_version_id,
       Task.instance_id, Task.youth_id, Task.name, postgresql_where=_OPEN, sqlite_where=_OPEN)
 Index("ix_tasks_done", Task.process_key, Task.completed_at, Task.element_id, Task.created_at, Task.due_at,
-      Task.process_version_id, Task.instance_id, Task.youth_id, postgresql_where=_DONE, sqlite_where=_DONE)
-Index("ix_tasks_instance_done", Task.instance_id, Task.element_id, Task.completed_at,
+      Task.process_version_id, Task.instance_id, Task.youth_id, Task.name, postgresql_where=_DONE, sqlite_where=_DONE)
+Index("ix_tasks_instance_done", Task.instance_id, Task.element_id, Task.completed_at, Task.youth_id,
       postgresql_where=_DONE, sqlite_where=_DONE)
 Index("ix_tasks_process_created", Task.process_key, Task.created_at, Task.element_id, Task.process_version_id,
       Task.instance_id, Task.youth_id)

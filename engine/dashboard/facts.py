@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from engine.dashboard.config import config_for, destination
 from engine.models import CourseFacts, CoursePerson
+
+ACTIVE = ("running", "error")  # a course still on someone's caseload
 
 if TYPE_CHECKING:
     from engine.runtime import Run
@@ -48,9 +50,15 @@ def record(uow: UnitOfWork, run: Run) -> None:
                       for event in run.events)
     if handed_over:
         facts.outcome, facts.outcome_reason, facts.outcome_at = outcome or "other", reason, run.now
-    known = {(row.lane, row.username) for row in uow.session.execute(
-        select(CoursePerson.lane, CoursePerson.username).where(CoursePerson.instance_id == instance.id))}
-    if known != lanes:
+    active = instance.status in ACTIVE
+    known = {(row.lane, row.username): row.active for row in uow.session.execute(
+        select(CoursePerson.lane, CoursePerson.username, CoursePerson.active)
+        .where(CoursePerson.instance_id == instance.id))}
+    if set(known) != lanes:
         uow.session.execute(delete(CoursePerson).where(CoursePerson.instance_id == instance.id))
-        uow.session.add_all(CoursePerson(instance_id=instance.id, lane=lane, username=username)
+        uow.session.add_all(CoursePerson(instance_id=instance.id, lane=lane, username=username,
+                                         process_key=instance.process_key, youth_id=instance.youth_id, active=active)
                             for lane, username in sorted(lanes))
+    elif any(flag != active for flag in known.values()):
+        uow.session.execute(update(CoursePerson).where(CoursePerson.instance_id == instance.id)
+                            .values(active=active))

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func
 
 from engine.access import Actor
 from engine.dashboard.scope import OPEN, envelope, resolve
-from engine.dashboard.stats import epoch_seconds, grouped_percentiles, rounded
+from engine.dashboard.stats import epoch_seconds, grouped_figures, rounded
 from engine.models import Task
 
 if TYPE_CHECKING:
@@ -23,15 +23,11 @@ def heatmap(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) -> 
     with uow:
         scope = resolve(uow, actor, process_key, **filters)
         where = [OPEN, *scope.task_conditions()]
-        counts = uow.session.execute(
-            select(Task.element_id, func.max(Task.name), func.count(),
-                   func.sum(case((Task.due_at < scope.now, 1), else_=0)))
-            .where(*where).group_by(Task.element_id)).all()
-        waits = grouped_percentiles(uow.session, Task.element_id,
-                                    (scope.now.timestamp() - epoch_seconds(Task.created_at)) / 3600.0, where)
-    rows = [{"element_id": element, "name": name, "waiting": int(count),
-             "median_wait_hours": rounded(waits.get(element, (None, None))[0]),
-             "p90_wait_hours": rounded(waits.get(element, (None, None))[1]), "overdue": int(overdue or 0)}
-            for element, name, count, overdue in counts]
+        figures = grouped_figures(uow.session, Task.element_id,
+                                  [func.max(Task.name), func.count(), func.sum(case((Task.due_at < scope.now, 1), else_=0))],
+                                  (scope.now.timestamp() - epoch_seconds(Task.created_at)) / 3600.0, where)
+    rows = [{"element_id": element, "name": name, "waiting": int(count), "median_wait_hours": rounded(p50),
+             "p90_wait_hours": rounded(p90), "overdue": int(overdue or 0)}
+            for element, ((name, count, overdue), (p50, p90)) in figures.items()]
     rows.sort(key=lambda r: (-r["waiting"], r["element_id"]))
     return envelope(scope, rows)

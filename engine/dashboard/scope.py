@@ -16,6 +16,7 @@ from sqlalchemy import literal_column, select
 
 from engine.access import Actor
 from engine.dashboard.config import DashboardConfig, config_for
+from engine.dashboard.stats import tune_for_figures
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import CourseFacts, ProcessInstance, ProcessVersion, Task, Youth
 
@@ -172,6 +173,7 @@ def resolve(uow: UnitOfWork, actor: Actor, process_key: Any, version: Any = None
             raise _bad("Aldersgruppen skal have formen 15-17", "age_band")
         band = (int(match.group(1)), int(match.group(2)))
     team_name = str(team).strip()[:120] if team not in (None, "") else None
+    tune_for_figures(uow.session)
     versions = dict(uow.session.execute(select(ProcessVersion.version, ProcessVersion.id)
                                         .where(ProcessVersion.key == process_key)).all())
     if not versions:

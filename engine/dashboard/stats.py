@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Float, func, select
+from sqlalchemy import Float, func, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -53,19 +54,30 @@ def _epoch(value: Any) -> Any:
     return value if isinstance(value, (int, float)) else epoch_seconds(value)
 
 
-def grouped_percentiles(session: Session, key: Any, value: Any, where: list[Any],
-                        fractions: tuple[float, ...] = (0.5, 0.9)) -> dict[Any, tuple[float | None, ...]]:
-    """{group key: (percentile for each fraction)} of ``value`` over the rows matching ``where``."""
+def grouped_figures(session: Session, key: Any, extras: list[Any], value: Any, where: list[Any],
+                    fractions: tuple[float, ...] = (0.5, 0.9)) -> dict[Any, tuple[tuple[Any, ...], tuple[float | None, ...]]]:
+    """{group key: (the ``extras`` aggregates, the percentiles of ``value``)} over the rows matching ``where``.
+
+    On PostgreSQL one grouped query does both, with one sort per group for all fractions; on SQLite
+    the aggregates come from a grouped query and the values are fetched for the percentiles.
+    """
     if session.get_bind().dialect.name == "postgresql":
-        query = select(key, *(func.percentile_cont(f).within_group(value) for f in fractions)) \
+        query = select(key, *extras, func.percentile_cont(postgresql.array(list(fractions))).within_group(value)) \
             .where(*where).group_by(key)
-        return {row[0]: tuple(float(v) if v is not None else None for v in row[1:])
+        return {row[0]: (tuple(row[1:-1]), tuple(float(v) if v is not None else None for v in row[-1]))
                 for row in session.execute(query)}
     values: dict[Any, list[float]] = defaultdict(list)
     for group, number in session.execute(select(key, value).where(*where)):
         if number is not None:
             values[group].append(float(number))
-    return {group: tuple(percentile(numbers, f) for f in fractions) for group, numbers in values.items()}
+    return {row[0]: (tuple(row[1:]), tuple(percentile(values[row[0]], f) for f in fractions))
+            for row in session.execute(select(key, *extras).where(*where).group_by(key))}
+
+
+def tune_for_figures(session: Session) -> None:
+    """On PostgreSQL, give this transaction's sorts room (percentiles, distinct counts) in memory."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
 
 
 def rounded(value: float | None, digits: int = 2) -> float | None:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func
 
 from engine.access import Actor
 from engine.dashboard.scope import DONE, OPEN, envelope, resolve
-from engine.dashboard.stats import epoch_seconds, grouped_percentiles, hours_between, rounded
+from engine.dashboard.stats import epoch_seconds, grouped_figures, hours_between, rounded
 from engine.models import Task
 
 if TYPE_CHECKING:
@@ -29,28 +29,22 @@ def step_statistics(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: 
         open_where = [OPEN, *base]
         done_where = [DONE, Task.completed_at >= scope.period_start,
                       Task.completed_at < scope.period_end, *base]
-        session = uow.session
-        open_counts = {row[0]: row for row in session.execute(
-            select(Task.element_id, func.max(Task.name), func.count(),
-                   func.sum(case((Task.due_at < scope.now, 1), else_=0))).where(*open_where).group_by(Task.element_id))}
-        done_counts = {row[0]: row for row in session.execute(
-            select(Task.element_id, func.max(Task.name), func.count(),
-                   func.sum(case((Task.completed_at > Task.due_at, 1), else_=0))).where(*done_where)
-            .group_by(Task.element_id))}
-        waits = grouped_percentiles(session, Task.element_id,
-                                    (scope.now.timestamp() - epoch_seconds(Task.created_at)) / 3600.0, open_where)
-        spent = grouped_percentiles(session, Task.element_id, hours_between(Task.created_at, Task.completed_at),
-                                    done_where)
+        open_figures = grouped_figures(
+            uow.session, Task.element_id,
+            [func.max(Task.name), func.count(), func.sum(case((Task.due_at < scope.now, 1), else_=0))],
+            (scope.now.timestamp() - epoch_seconds(Task.created_at)) / 3600.0, open_where)
+        done_figures = grouped_figures(
+            uow.session, Task.element_id,
+            [func.max(Task.name), func.count(), func.sum(case((Task.completed_at > Task.due_at, 1), else_=0))],
+            hours_between(Task.created_at, Task.completed_at), done_where)
     order = {step.element_id: index for index, step in enumerate(scope.config.funnel)}
     rows = []
-    for element in sorted(set(open_counts) | set(done_counts), key=lambda e: (order.get(e, len(order)), e)):
-        opened, done = open_counts.get(element), done_counts.get(element)
-        wait, took = waits.get(element, (None, None)), spent.get(element, (None, None))
-        rows.append({"element_id": element, "name": (opened or done)[1],
-                     "waiting_now": int(opened[2]) if opened else 0,
-                     "median_wait_hours": rounded(wait[0]), "p90_wait_hours": rounded(wait[1]),
-                     "overdue_now": int(opened[3] or 0) if opened else 0,
-                     "completed": int(done[2]) if done else 0,
-                     "median_hours_spent": rounded(took[0]), "p90_hours_spent": rounded(took[1]),
-                     "completed_late": int(done[3] or 0) if done else 0})
+    for element in sorted(set(open_figures) | set(done_figures), key=lambda e: (order.get(e, len(order)), e)):
+        (open_name, waiting, overdue), (wait_p50, wait_p90) = open_figures.get(element, ((None, 0, 0), (None, None)))
+        (done_name, completed, late), (spent_p50, spent_p90) = done_figures.get(element, ((None, 0, 0), (None, None)))
+        rows.append({"element_id": element, "name": open_name or done_name, "waiting_now": int(waiting),
+                     "median_wait_hours": rounded(wait_p50), "p90_wait_hours": rounded(wait_p90),
+                     "overdue_now": int(overdue or 0), "completed": int(completed),
+                     "median_hours_spent": rounded(spent_p50), "p90_hours_spent": rounded(spent_p90),
+                     "completed_late": int(late or 0)})
     return envelope(scope, rows)

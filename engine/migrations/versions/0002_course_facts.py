@@ -38,20 +38,25 @@ def upgrade() -> None:
     sa.Column('instance_id', sa.Integer(), nullable=False),
     sa.Column('lane', sa.String(length=255), nullable=False),
     sa.Column('username', sa.String(length=80), nullable=False),
+    sa.Column('process_key', sa.String(length=255), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['instance_id'], ['process_instances.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('instance_id', 'lane', 'username')
     )
     with op.batch_alter_table('course_people', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_course_people_username'), ['username'], unique=False)
+    op.create_index('ix_course_people_caseload', 'course_people', ['process_key', 'lane', 'username', 'youth_id'],
+                    postgresql_where=sa.text('active'), sqlite_where=sa.text('active'))
 
     open_, done = sa.text("state = 'ready'"), sa.text("state = 'completed'")
     op.create_index('ix_tasks_open', 'tasks', ['process_key', 'element_id', 'created_at', 'due_at', 'process_version_id',
                                               'instance_id', 'youth_id', 'name'],
                     postgresql_where=open_, sqlite_where=open_)
     op.create_index('ix_tasks_done', 'tasks', ['process_key', 'completed_at', 'element_id', 'created_at', 'due_at',
-                                              'process_version_id', 'instance_id', 'youth_id'],
+                                              'process_version_id', 'instance_id', 'youth_id', 'name'],
                     postgresql_where=done, sqlite_where=done)
-    op.create_index('ix_tasks_instance_done', 'tasks', ['instance_id', 'element_id', 'completed_at'],
+    op.create_index('ix_tasks_instance_done', 'tasks', ['instance_id', 'element_id', 'completed_at', 'youth_id'],
                     postgresql_where=done, sqlite_where=done)
     op.create_index('ix_tasks_process_created', 'tasks', ['process_key', 'created_at', 'element_id',
                                                          'process_version_id', 'instance_id', 'youth_id'])
@@ -67,18 +72,22 @@ def _backfill() -> None:
 
     connection = op.get_bind()
     instances = sa.table('process_instances', sa.column('id', sa.Integer), sa.column('process_key', sa.String),
+                         sa.column('youth_id', sa.Integer), sa.column('status', sa.String),
                          sa.column('data', sa.JSON), sa.column('completed_at', sa.DateTime(timezone=True)))
     facts = sa.table('course_facts', sa.column('instance_id', sa.Integer), sa.column('team', sa.String),
                      sa.column('outcome', sa.String), sa.column('outcome_reason', sa.String),
                      sa.column('outcome_at', sa.DateTime(timezone=True)))
     people = sa.table('course_people', sa.column('instance_id', sa.Integer), sa.column('lane', sa.String),
-                      sa.column('username', sa.String))
+                      sa.column('username', sa.String), sa.column('process_key', sa.String),
+                      sa.column('youth_id', sa.Integer), sa.column('active', sa.Boolean))
     for row in connection.execute(sa.select(instances)):
         team, outcome, reason, lanes = facts_from_data(row.process_key, row.data or {})
         connection.execute(sa.insert(facts).values(instance_id=row.id, team=team, outcome=outcome, outcome_reason=reason,
                                                    outcome_at=row.completed_at if outcome else None))
         for lane, username in sorted(lanes):
-            connection.execute(sa.insert(people).values(instance_id=row.id, lane=lane, username=username))
+            connection.execute(sa.insert(people).values(instance_id=row.id, lane=lane, username=username,
+                                                        process_key=row.process_key, youth_id=row.youth_id,
+                                                        active=row.status in ('running', 'error')))
 
 
 def downgrade() -> None:
