@@ -38,23 +38,31 @@ def start_instance(uow: UnitOfWork, actor: Actor, process_key: Any, youth_id: An
         youth = uow.session.get(Youth, youth_id)
         if youth is None:
             raise NotFound("Den unge findes ikke")
-        now = uow.engine.clock.now()
-        _, process = process_for(uow, version.id)
-        start_data = {"youth_id": youth.id, "birthdate": youth.birthdate.isoformat(),
-                      "birthdate_25": add_years(youth.birthdate, 25), **(data or {})}
-        workflow = new_workflow(uow, process, start_data)
-        instance = ProcessInstance(process_version_id=version.id, process_key=version.key, youth_id=youth.id,
-                                   status="running", state=b"{}", data={}, created_at=now, updated_at=now,
-                                   waiting_messages=[])
-        uow.session.add(instance)
-        uow.session.flush()
-        run = Run(instance, workflow, process, actor.username, now)
-        run.record("instance_started", detail={"version": version.version})
-        advance(run)
-        save(uow, run)
-        audit.record(uow, actor, "instance_started", youth.id, f"forløb {instance.id}")
+        instance = start_in(uow, actor, version, youth, data)
         uow.commit()
         return _view(uow, instance, version.version)
+
+
+def start_in(uow: UnitOfWork, actor: Actor, version: ProcessVersion, youth: Youth,
+             data: dict[str, Any] | None) -> ProcessInstance:
+    """Start a course inside the open unit of work and run it to its first wait (not committed)."""
+    now = uow.engine.clock.now()
+    _, process = process_for(uow, version.id)
+    start_data = {"youth_id": youth.id, "initiator": actor.username, "birthdate": youth.birthdate.isoformat(),
+                  "birthdate_25": add_years(youth.birthdate, 25), **(data or {})}
+    workflow = new_workflow(uow, process, start_data)
+    instance = ProcessInstance(process_version_id=version.id, process_key=version.key, youth_id=youth.id,
+                               status="running", state=b"{}", data={}, created_at=now, updated_at=now,
+                               waiting_messages=[])
+    uow.session.add(instance)
+    uow.session.flush()
+    run = Run(instance, workflow, process, actor.username, now)
+    run.record("instance_started", detail={"version": version.version})
+    advance(run)
+    save(uow, run)
+    audit.record(uow, actor, "instance_started", youth.id, f"forløb {instance.id}")
+    uow.session.flush()
+    return instance
 
 
 def get_instance(uow: UnitOfWork, actor: Actor, instance_id: int) -> dict[str, Any]:

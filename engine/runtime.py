@@ -25,6 +25,7 @@ from engine.bpmn.specs import UserTask
 from engine.dashboard import facts
 from engine.errors import NotFound
 from engine.library import ParsedProcess
+from engine.mail import notify_assigned
 from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskCandidate
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ def save(uow: UnitOfWork, run: Run) -> None:
         instance.completed_at = run.now
         run.record("instance_completed", username=None)
     instance.next_timer_at, instance.waiting_messages = _waits(workflow)
+    instance.waiting_elements = _waiting_elements(workflow)
     if instance.status != "running":
         instance.next_timer_at = None
     _sync_tasks(uow, run)
@@ -159,6 +161,18 @@ def _waits(workflow: BpmnWorkflow) -> tuple[datetime | None, list[str]]:
         elif isinstance(definition, MessageEventDefinition):
             messages.add(definition.name)
     return (min(timers) if timers else None), sorted(messages)
+
+
+def _waiting_elements(workflow: BpmnWorkflow) -> list[str]:
+    """The catch events the course stands at (a timer or message in its path, not on a boundary)."""
+    waiting = set()
+    for task in list(workflow.event_manager.tasks.values()):
+        parent = task.parent
+        on_boundary = parent is not None and type(parent.task_spec).__name__ == "BoundaryEventSplit"
+        element_id = getattr(task.task_spec, "bpmn_id", None)
+        if element_id and not on_boundary:
+            waiting.add(element_id)
+    return sorted(waiting)
 
 
 def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
@@ -205,6 +219,8 @@ def _insert_task_row(uow: UnitOfWork, run: Run, task: Any) -> Task:
     )
     uow.session.add(row)
     uow.session.add_all(TaskCandidate(task_id=row.id, username=name) for name in sorted(candidates))
+    if row.personal:
+        notify_assigned(uow, row, candidates | ({assignee} if assignee else set()))
     run.record("task_created", task, {"role": role, "assignee": assignee} if (role or assignee) else None,
                username=None)
     return row

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine.access import Actor
 from engine.dashboard.config import DeadlineRule
-from engine.dashboard.scope import DONE, Scope, age_on, envelope, local_date, resolve
+from engine.dashboard.scope import DONE, Scope, age_on, birthdate_bounds, envelope, local_date, resolve
 from engine.dashboard.stats import epoch_seconds
 from engine.dashboard.workdays import add_working_days
 from engine.models import Task, Youth
@@ -83,9 +83,14 @@ def _weeks(first: date, last: date) -> list[date]:
 def _clock_times(uow: UnitOfWork, scope: Scope, rule: DeadlineRule) -> list[tuple[datetime, datetime | None, date]]:
     """(first start-element completion, first end-element completion at or after it, birthdate) per
     course whose start element was completed in the period (the first one is checked in Python)."""
+    # Only young people who can be in the rule's age band on some day of the period (checked exactly below).
+    born_after, _ = birthdate_bounds(scope.start, rule.age_from, rule.age_to)
+    _, born_by = birthdate_bounds(scope.end, rule.age_from, rule.age_to)
     started_in_period = select(Task.instance_id).where(
         Task.element_id == rule.start_element, DONE,
-        Task.completed_at >= scope.period_start, Task.completed_at < scope.period_end, *scope.task_conditions(with_age=False))
+        Task.completed_at >= scope.period_start, Task.completed_at < scope.period_end,
+        Task.youth_id.in_(select(Youth.id).where(Youth.birthdate > born_after, Youth.birthdate <= born_by)),
+        *scope.task_conditions(with_age=False))
     found = uow.session.execute(
         select(Task.instance_id, Task.element_id, epoch_seconds(Task.completed_at), Youth.birthdate)
         .join(Youth, Youth.id == Task.youth_id)

@@ -51,7 +51,7 @@ def upgrade() -> None:
 
     open_, done = sa.text("state = 'ready'"), sa.text("state = 'completed'")
     op.create_index('ix_tasks_open', 'tasks', ['process_key', 'element_id', 'created_at', 'due_at', 'process_version_id',
-                                              'instance_id', 'youth_id', 'name'],
+                                              'instance_id', 'youth_id', 'name', 'role'],
                     postgresql_where=open_, sqlite_where=open_)
     op.create_index('ix_tasks_done', 'tasks', ['process_key', 'completed_at', 'element_id', 'created_at', 'due_at',
                                               'process_version_id', 'instance_id', 'youth_id', 'name'],
