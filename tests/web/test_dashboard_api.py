@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from engine.models import Task
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
 from tests.course import ACCEPT, HANDOVER, PLAN, REFERRAL, complete, follow_up, k_meeting, start_course
-from web.api.csv_export import csv_response
+from web.csv_export import csv_response
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
