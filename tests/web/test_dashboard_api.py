@@ -169,3 +169,19 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_quoted(app):
     with app.test_request_context():
         response = csv_response([{"name": "=HYPERLINK(\"x\")", "n": 3, "flag": True}], "x.csv")
     assert response.get_data(as_text=True) == "\ufeffname,n,flag\r\n\"'=HYPERLINK(\"\"x\"\")\",3,ja\r\n"
+
+
+def test_every_dashboard_answer_matches_its_documented_schema(api, courses, client):
+    from tests.web.test_openapi import assert_documented
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    kim = api.as_("kim")
+    for figure in FIGURES:
+        assert_documented(spec, "get", f"/metrics/{figure}",
+                          kim.get(f"/metrics/{figure}?process_key=samarbejdsmodel&{PERIOD}"))
+    assert_documented(spec, "get", "/metrics/waiting",
+                      kim.get("/metrics/waiting?process_key=samarbejdsmodel&element_id=k_moede"))
+    assert_documented(spec, "get", "/metrics/diagram", kim.get("/metrics/diagram?process_key=samarbejdsmodel"))
+    assert_documented(spec, "get", "/metrics/steps", kim.get("/metrics/steps?process_key=x"), 404)
+    assert_documented(spec, "get", "/metrics/steps",
+                      kim.get("/metrics/steps?process_key=samarbejdsmodel&start=2026-02-02&end=2026-01-01"), 422)
