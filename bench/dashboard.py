@@ -61,11 +61,9 @@ def generate(young_people: int, task_rows: int, version_id: int, seed: int = 5) 
     coordinators = [f"koord{n:04d}" for n in range(max(1, young_people // 70))]
     minutes = lambda low, high: timedelta(minutes=rng.randint(low, high))  # noqa: E731
     for youth_id in range(1, young_people + 1):
-        remaining = task_rows - len(out.tasks)
-        if remaining <= 0:
-            break
+        remaining = max(1, task_rows - len(out.tasks))
         wanted_tasks = remaining / (young_people - youth_id + 1)
-        span_days = int(3 * 365 * min(2.6, max(0.05, wanted_tasks / per_youth)))
+        span_days = int(4.3 * 365 * min(3.2, max(0.05, wanted_tasks / per_youth)))
         created = NOW - timedelta(days=rng.uniform(0, span_days))
         birthdate = (NOW - timedelta(days=rng.randint(15 * 365, 24 * 365))).date()
         out.youths.append((youth_id, f"Ung {youth_id}", birthdate, NOW, "bench"))
@@ -108,14 +106,15 @@ def generate(young_people: int, task_rows: int, version_id: int, seed: int = 5) 
                 done = add("opfoelgning", opened, took, due)
                 if (done is None and due <= NOW) or (done is not None and done > due):
                     add("eskalering", due, minutes(60, 6 * 24 * 60) if rng.random() > 0.2 else None)
-                if done and rng.random() < 0.04:
+                if done and rng.random() < 0.03:
                     done = add("overdragelse", done, minutes(60, 12 * 24 * 60))
                     if done:
                         reason = rng.choice(REASONS)
                         outcome = ({"uddannelse": "education", "job": "job"}.get(reason, "other"), reason, done)
                         status, completed_at = "completed", done
                     break
-        out.tasks.extend(tasks[: max(0, task_rows - len(out.tasks))])
+        # Keep one task row for each young person still to come, so both counts come out exact.
+        out.tasks.extend(tasks[: max(1, task_rows - len(out.tasks) - (young_people - youth_id))])
         out.instances.append((instance_id, version_id, "samarbejdsmodel", youth_id, status, b"{}",
                               json.dumps({"team": team}), 1, created, completed_at or NOW, completed_at, None,
                               "[]", None, None))
