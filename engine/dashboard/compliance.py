@@ -37,7 +37,7 @@ def compliance(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) 
     """
     with uow:
         scope = resolve(uow, actor, process_key, **filters)
-        facts = {rule.key: _clock_times(uow, scope, rule) for rule in scope.config.deadline_rules}
+        facts = _clock_times(uow, scope, scope.config.deadline_rules)
     weeks = _weeks(scope.start, scope.end)
     rows = []
     counted = 0
@@ -80,35 +80,39 @@ def _weeks(first: date, last: date) -> list[date]:
     return weeks
 
 
-def _clock_times(uow: UnitOfWork, scope: Scope, rule: DeadlineRule) -> list[tuple[datetime, datetime | None, date]]:
-    """(first start-element completion, first end-element completion at or after it, birthdate) per
-    course whose start element was completed in the period (the first one is checked in Python)."""
-    # Only young people who can be in the rule's age band on some day of the period (checked exactly below).
-    born_after, _ = birthdate_bounds(scope.start, rule.age_from, rule.age_to)
-    _, born_by = birthdate_bounds(scope.end, rule.age_from, rule.age_to)
-    started_in_period = select(Task.instance_id).where(
-        Task.element_id == rule.start_element, DONE,
+def _clock_times(uow: UnitOfWork, scope: Scope, rules: tuple[DeadlineRule, ...]
+                 ) -> dict[str, list[tuple[datetime, datetime | None, date]]]:
+    """Per rule: (first start-element completion, first end-element completion at or after it,
+    birthdate) for each course whose start element was completed in the period (whether that was the
+    course's first is checked here, from all its completions). One query serves every rule."""
+    if not rules:
+        return {}
+    # Only young people who can be in a rule's age band on some day of the period (checked exactly below).
+    born_after = min(birthdate_bounds(scope.start, rule.age_from, rule.age_to)[0] for rule in rules)
+    born_by = max(birthdate_bounds(scope.end, rule.age_from, rule.age_to)[1] for rule in rules)
+    starts_in_period = select(Task.instance_id).where(
+        Task.element_id.in_(sorted({rule.start_element for rule in rules})), DONE,
         Task.completed_at >= scope.period_start, Task.completed_at < scope.period_end,
         Task.youth_id.in_(select(Youth.id).where(Youth.birthdate > born_after, Youth.birthdate <= born_by)),
         *scope.task_conditions(with_age=False))
+    elements = sorted({rule.start_element for rule in rules} | {rule.end_element for rule in rules})
     found = uow.session.execute(
         select(Task.instance_id, Task.element_id, epoch_seconds(Task.completed_at), Youth.birthdate)
         .join(Youth, Youth.id == Task.youth_id)
-        .where(DONE, Task.element_id.in_([rule.start_element, rule.end_element]),
-               Task.instance_id.in_(started_in_period))).all()
-    starts: dict[int, float] = {}
-    ends: dict[int, list[float]] = defaultdict(list)
+        .where(DONE, Task.element_id.in_(elements), Task.instance_id.in_(starts_in_period))).all()
+    done: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     born: dict[int, date] = {}
     for instance_id, element, at, birthdate in found:
         born[instance_id] = birthdate
-        if element == rule.start_element:
-            starts[instance_id] = min(at, starts.get(instance_id, at))
-        if element == rule.end_element:
-            ends[instance_id].append(at)
-    result = []
-    for instance_id, start in starts.items():
-        stop = min((at for at in ends[instance_id] if at >= start), default=None)
-        result.append((_moment(start), _moment(stop) if stop is not None else None, born[instance_id]))
+        done[instance_id][element].append(at)
+    result: dict[str, list[tuple[datetime, datetime | None, date]]] = {rule.key: [] for rule in rules}
+    for instance_id, times in done.items():
+        for rule in rules:
+            if not times[rule.start_element]:
+                continue
+            start = min(times[rule.start_element])
+            stop = min((at for at in times[rule.end_element] if at >= start), default=None)
+            result[rule.key].append((_moment(start), _moment(stop) if stop is not None else None, born[instance_id]))
     return result
 
 
