@@ -84,28 +84,27 @@ def _clock_times(uow: UnitOfWork, scope: Scope, rules: tuple[DeadlineRule, ...]
                  ) -> dict[str, list[tuple[datetime, datetime | None, date]]]:
     """Per rule: (first start-element completion, first end-element completion at or after it,
     birthdate) for each course whose start element was completed in the period (whether that was the
-    course's first is checked here, from all its completions). The same three reads serve every rule."""
+    course's first is checked here, from all its completions). One query serves every rule."""
     if not rules:
         return {}
-    starts = uow.session.execute(select(Task.instance_id, Task.youth_id).distinct().where(
-        Task.element_id.in_(sorted({rule.start_element for rule in rules})), DONE,
-        Task.completed_at >= scope.period_start, Task.completed_at < scope.period_end,
-        *scope.task_conditions(with_age=False))).all()
     # Only young people who can be in a rule's age band on some day of the period (checked exactly below).
     born_after = min(birthdate_bounds(scope.start, rule.age_from, rule.age_to)[0] for rule in rules)
     born_by = max(birthdate_bounds(scope.end, rule.age_from, rule.age_to)[1] for rule in rules)
-    born: dict[int, date] = {}
-    for ids in _chunks(sorted({youth_id for _, youth_id in starts})):
-        born.update(uow.session.execute(select(Youth.id, Youth.birthdate).where(
-            Youth.id.in_(ids), Youth.birthdate > born_after, Youth.birthdate <= born_by)).all())
-    youth_of = {instance_id: youth_id for instance_id, youth_id in starts if youth_id in born}
+    starts_in_period = select(Task.instance_id).where(
+        Task.element_id.in_(sorted({rule.start_element for rule in rules})), DONE,
+        Task.completed_at >= scope.period_start, Task.completed_at < scope.period_end,
+        Task.youth_id.in_(select(Youth.id).where(Youth.birthdate > born_after, Youth.birthdate <= born_by)),
+        *scope.task_conditions(with_age=False))
     elements = sorted({rule.start_element for rule in rules} | {rule.end_element for rule in rules})
+    found = uow.session.execute(
+        select(Task.instance_id, Task.element_id, epoch_seconds(Task.completed_at), Youth.birthdate)
+        .join(Youth, Youth.id == Task.youth_id)
+        .where(DONE, Task.element_id.in_(elements), Task.instance_id.in_(starts_in_period))).all()
     done: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for ids in _chunks(sorted(youth_of)):
-        for instance_id, element, at in uow.session.execute(
-                select(Task.instance_id, Task.element_id, epoch_seconds(Task.completed_at))
-                .where(DONE, Task.instance_id.in_(ids), Task.element_id.in_(elements))):
-            done[instance_id][element].append(at)
+    born: dict[int, date] = {}
+    for instance_id, element, at, birthdate in found:
+        born[instance_id] = birthdate
+        done[instance_id][element].append(at)
     result: dict[str, list[tuple[datetime, datetime | None, date]]] = {rule.key: [] for rule in rules}
     for instance_id, times in done.items():
         for rule in rules:
@@ -113,14 +112,8 @@ def _clock_times(uow: UnitOfWork, scope: Scope, rules: tuple[DeadlineRule, ...]
                 continue
             start = min(times[rule.start_element])
             stop = min((at for at in times[rule.end_element] if at >= start), default=None)
-            result[rule.key].append((_moment(start), _moment(stop) if stop is not None else None,
-                                     born[youth_of[instance_id]]))
+            result[rule.key].append((_moment(start), _moment(stop) if stop is not None else None, born[instance_id]))
     return result
-
-
-def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
-    """Id lists small enough for one statement's parameters on either database."""
-    return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 
 def _moment(seconds: float) -> datetime:
