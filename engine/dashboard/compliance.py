@@ -90,11 +90,10 @@ def _clock_times(uow: UnitOfWork, scope: Scope, rules: tuple[DeadlineRule, ...]
     # Only young people who can be in a rule's age band on some day of the period (checked exactly below).
     born_after = min(birthdate_bounds(scope.start, rule.age_from, rule.age_to)[0] for rule in rules)
     born_by = max(birthdate_bounds(scope.end, rule.age_from, rule.age_to)[1] for rule in rules)
-    starts_in_period = select(Task.instance_id).where(
+    starts_in_period = select(Task.instance_id).join(Youth, Youth.id == Task.youth_id).where(
         Task.element_id.in_(sorted({rule.start_element for rule in rules})), DONE,
         Task.completed_at >= scope.period_start, Task.completed_at < scope.period_end,
-        Task.youth_id.in_(select(Youth.id).where(Youth.birthdate > born_after, Youth.birthdate <= born_by)),
-        *scope.task_conditions(with_age=False))
+        Youth.birthdate > born_after, Youth.birthdate <= born_by, *scope.task_conditions(with_age=False))
     elements = sorted({rule.start_element for rule in rules} | {rule.end_element for rule in rules})
     found = uow.session.execute(
         select(Task.instance_id, Task.element_id, epoch_seconds(Task.completed_at), Youth.birthdate)
