@@ -39,7 +39,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,9 +85,12 @@ def fresh_database(url: str | None) -> Iterator[str]:
         admin.dispose()
 
 
-def prepare(url: str, courses: int) -> dict[str, str]:
-    """Schema, the default course, users with tokens, and ``courses`` courses at their referral."""
-    from engine import deployment, instances, users, youths
+def prepare(url: str, courses: int, processes: int = 2) -> dict[str, str]:
+    """Schema, the default course, users with tokens, and ``courses`` courses at their referral
+    (started through the engine, by ``processes`` processes side by side)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from engine import deployment, users
     from engine.access import Actor
     from engine.bootstrap import bootstrap
     from engine.process_files import files_from_paths
@@ -100,17 +103,30 @@ def prepare(url: str, courses: int) -> dict[str, str]:
     for name, role in (("sara", "sagsbehandler"), ("kim", "ungekoordinator"), ("admin", "admin")):
         users.add_user(engine.uow(), name, PASSWORD, [role])
         tokens[name] = users.create_token(engine.uow(), name)
+    engine.db.dispose()
+    with ProcessPoolExecutor(processes) as pool:
+        list(pool.map(_start_courses, [url] * processes, range(processes), [processes] * processes,
+                      [courses] * processes))
+    return tokens
+
+
+def _start_courses(url: str, part: int, parts: int, courses: int) -> None:
+    from engine import instances, youths
+    from engine.access import Actor
+    from engine.bootstrap import bootstrap
+
+    engine = bootstrap(url, secret_key="bench-secret")
     sara = Actor("sara", frozenset({"sagsbehandler"}))
+    rng = random.Random(2026 + part)
     started = time.perf_counter()
-    rng = random.Random(2026)
-    for i in range(courses):
+    mine = range(part, courses, parts)
+    for done, i in enumerate(mine, 1):
         born = date(2005, 1, 1) + timedelta(days=rng.randrange(0, 365 * 8))
         youth = youths.create_youth(engine.uow(), sara, f"Ung {i:05d}", born.isoformat())
         instances.start_instance(engine.uow(), sara, "samarbejdsmodel", youth["id"])
-        if (i + 1) % 1000 == 0:
-            log(f"  {i + 1:,} courses started ({(i + 1) / (time.perf_counter() - started):.0f}/s)")
+        if done % 1000 == 0:
+            log(f"  part {part}: {done:,} courses started ({done / (time.perf_counter() - started):.0f}/s)")
     engine.db.dispose()
-    return tokens
 
 
 @contextmanager

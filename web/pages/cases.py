@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine import cases, referrals, youths
+from engine.crypto import mask_cpr, normalize_cpr
 from engine.errors import InvalidInput
 from engine.submissions import AlreadySubmitted
 from engine.youths import REGISTRAR_ROLES
@@ -21,12 +22,16 @@ add_nav_item("cases.new", "cases.nav_new", roles=REGISTRAR_ROLES, order=30)
 YOUTH_FIELDS = ("name", "birthdate", "cpr")
 
 
-@bp.get("/unge")
+@bp.route("/unge", methods=["GET", "POST"])
 @login_required
 def search() -> str:
-    query = request.args.get("q", "").strip()[:200]
+    """Search by name or full CPR number. The form posts, so a CPR number never lands in a URL
+    (history, logs); a CPR number searched for is shown masked, also in the search field."""
+    query = request.values.get("q", "").strip()[:200]
     results = youths.search_youths(engine().uow(), current_actor(), query) if query else None
-    return render_template("search.html", query=query, results=results)
+    digits = normalize_cpr(query) if query else None
+    return render_template("search.html", query="" if digits else query, results=results,
+                           searched_cpr=mask_cpr(digits) if digits else None)
 
 
 @bp.get("/unge/<int:youth_id>")
