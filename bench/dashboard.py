@@ -27,6 +27,8 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
+from engine.runtime import NO_DUE_DATE
+
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 PASSWORD = "bench-password-123"
 TEAMS = ("nord", "syd", "oest", "vest")
@@ -40,7 +42,7 @@ ROLES = {"henvisning": "sagsbehandler", "luk_henvisning": "ungekoordinator", "k_
          "opfoelgning": "ungeguide", "eskalering": "ungekoordinator", "overdragelse": "koordinerende_sagsbehandler"}
 TASK_COLUMNS = ("id", "instance_id", "youth_id", "process_key", "process_version_id", "element_id", "name", "role",
                 "lane_id", "assignee", "personal", "state", "form_key", "created_at", "claimed_at", "completed_at",
-                "completed_by", "due_at")
+                "completed_by", "due_at", "queue_at")
 
 
 @dataclass
@@ -82,7 +84,7 @@ def generate(young_people: int, task_rows: int, version_id: int, seed: int = 5) 
             tasks.append((str(uuid.UUID(int=rng.getrandbits(128))), instance_id, youth_id, "samarbejdsmodel",
                           version_id, element, NAMES[element], ROLES[element], None, by if done else None,
                           by is not None, "completed" if done else "ready", element, at, None, done,
-                          (by or "bench") if done else None, due))
+                          (by or "bench") if done else None, due, due or NO_DUE_DATE))
             return done
 
         at = created
