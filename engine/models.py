@@ -228,6 +228,60 @@ class AuditEntry(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+class CourseFacts(Base):
+    """What the dashboards need about a course in plain columns, written at every save.
+
+    The team and the outcome live in the instance data (JSON); reading them per row for 100,000
+    courses is too slow, so :mod:`engine.dashboard.facts` copies them here in the same transaction.
+    """
+
+    __tablename__ = "course_facts"
+    __table_args__ = (Index("ix_course_facts_outcome_at", "outcome_at"), Index("ix_course_facts_team", "team"))
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    team: Mapped[str | None] = mapped_column(String(120))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_reason: Mapped[str | None] = mapped_column(String(80))
+    outcome_at: Mapped[datetime | None]
+
+
+class CoursePerson(Base):
+    """A person named for a lane of a course (``lane_owners``): the guide, the coordinating caseworker.
+
+    ``process_key``, ``youth_id`` and ``active`` (running or stopped on an error) are copied from the
+    instance at every save so the caseload is counted from one index.
+    """
+
+    __tablename__ = "course_people"
+    __table_args__ = (Index("ix_course_people_caseload", "process_key", "lane", "username", "youth_id",
+                            postgresql_where=text("active"), sqlite_where=text("active")),)
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    lane: Mapped[str] = mapped_column(String(255), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+    process_key: Mapped[str] = mapped_column(String(255))
+    youth_id: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+# The dashboards' queries read these indexes only (index-only scans on PostgreSQL): open tasks, tasks
+# completed or created in a period, and each course's progress. The partial ones match queries that
+# write the state as a literal (engine.dashboard.scope.OPEN and DONE).
+_OPEN, _DONE = text("state = 'ready'"), text("state = 'completed'")
+Index("ix_tasks_open", Task.process_key, Task.element_id, Task.created_at, Task.due_at, Task.process_version_id,
+      Task.instance_id, Task.youth_id, Task.name, Task.role, postgresql_where=_OPEN, sqlite_where=_OPEN)
+Index("ix_tasks_done", Task.process_key, Task.completed_at, Task.element_id, Task.created_at, Task.due_at,
+      Task.process_version_id, Task.instance_id, Task.youth_id, Task.name, postgresql_where=_DONE, sqlite_where=_DONE)
+Index("ix_tasks_instance_done", Task.instance_id, Task.element_id, Task.completed_at, Task.youth_id,
+      postgresql_where=_DONE, sqlite_where=_DONE)
+Index("ix_tasks_process_created", Task.process_key, Task.created_at, Task.element_id, Task.process_version_id,
+      Task.instance_id, Task.youth_id)
+Index("ix_instances_process_created", ProcessInstance.process_key, ProcessInstance.created_at,
+      ProcessInstance.process_version_id, ProcessInstance.youth_id, ProcessInstance.id)
+
+
 class LoginFailure(Base):
     """A failed login, kept for a while so that repeated guessing is slowed down (throttling)."""
 

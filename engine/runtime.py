@@ -22,6 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.access import lane_role, normalize_role
 from engine.bpmn.specs import UserTask
+from engine.dashboard import facts
 from engine.errors import NotFound
 from engine.library import ParsedProcess
 from engine.mail import notify_assigned
@@ -149,6 +150,7 @@ def save(uow: UnitOfWork, run: Run) -> None:
     # Plain inserts in one statement: history rows need no ORM identity, and there are several per step.
     if run.events:
         uow.session.execute(insert(InstanceEvent), run.events)
+    facts.record(uow, run)
     uow.after_commit(lambda: uow.engine.workflows.put(instance.id, instance.lock_version, workflow))
 
 

@@ -8,6 +8,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from web.api import (  # noqa: E402,F401  (the modules register their routes on bp)
     auth,
     audit_log,
+    dashboard,
     instances,
     messages,
     metrics,

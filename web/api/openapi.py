@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Response, jsonify
 
 from web.api import bp
+from web.api import openapi_dashboard
 from web.api.openapi_spec import document
 
 
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
-    return jsonify(document())
+    return jsonify(openapi_dashboard.extend(document()))
