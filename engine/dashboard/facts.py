@@ -46,7 +46,7 @@ def record(uow: UnitOfWork, run: Run) -> None:
         facts = CourseFacts(instance_id=instance.id)
         uow.session.add(facts)
     facts.team = team
-    handed_over = any(event.kind == "task_completed" and event.element_id == config.outcome_element
+    handed_over = any(event["kind"] == "task_completed" and event["element_id"] == config.outcome_element
                       for event in run.events)
     if handed_over:
         facts.outcome, facts.outcome_reason, facts.outcome_at = outcome or "other", reason, run.now
