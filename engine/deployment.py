@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from sqlalchemy import func, select
 
+from engine import users
 from engine.access import Actor
-from engine.errors import Forbidden, InvalidDiagram, InvalidInput
+from engine.errors import Forbidden, InvalidDiagram, InvalidInput, TooLarge, Unreadable
 from engine.library import ParseResult, parse_files
 from engine.models import ProcessInstance, ProcessVersion
+from engine.process_files import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -28,12 +30,28 @@ class Deployed:
         return {"key": self.key, "version": self.version, "process_ids": self.process_ids}
 
 
-def validate_files(files: dict[str, str | bytes]) -> dict[str, list[dict]]:
-    """Errors and warnings for a set of files, deploying nothing."""
-    result = parse_files(files)
-    if not result.bundle.bpmn and not result.bundle.dmn:
-        raise InvalidInput("Ingen BPMN-fil fundet", errors=[p.as_dict() for p in result.problems])
+def validate_files(files: dict[str, str | bytes], held_roles: Iterable[str] | None = None) -> dict[str, list[dict]]:
+    """Errors and warnings for a set of files, deploying nothing.
+
+    Files over the size limit are a :class:`TooLarge`; input with no BPMN or DMN in it at all is
+    :class:`Unreadable` (not a diagram), as opposed to a diagram with problems.
+    """
+    result = parse_files(files, held_roles)
+    _refuse_unreadable(result)
     return {"errors": [p.as_dict() for p in result.errors], "warnings": [p.as_dict() for p in result.warnings]}
+
+
+def validate(uow: UnitOfWork, files: dict[str, str | bytes]) -> dict[str, list[dict]]:
+    """:func:`validate_files` with lanes checked against the roles users hold now."""
+    return validate_files(files, users.held_roles(uow))
+
+
+def _refuse_unreadable(result: ParseResult) -> None:
+    if result.bundle.too_large:
+        raise TooLarge(f"Filen er større end {MAX_FILE_BYTES // 1024 // 1024} MB",
+                       errors=[p.as_dict() for p in result.problems])
+    if not result.bundle.bpmn and not result.bundle.dmn:
+        raise Unreadable("Ingen BPMN-fil fundet", errors=[p.as_dict() for p in result.problems])
 
 
 def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list[Deployed]:
@@ -44,6 +62,8 @@ def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list
     if not actor.has_any(*DEPLOYER_ROLES):
         raise Forbidden("Kun procesejere og administratorer kan udrulle procesmodeller")
     result: ParseResult = parse_files(files)
+    if result.bundle.too_large:
+        _refuse_unreadable(result)
     if result.errors:
         raise InvalidDiagram(result.errors)
     if not result.processes:

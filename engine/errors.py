@@ -29,6 +29,14 @@ class InvalidInput(EngineError):
     """Input that breaks a rule; ``details["errors"]`` lists what and where."""
 
 
+class Unreadable(InvalidInput):
+    """Input that is not what the call takes at all (not BPMN, not JSON): 400, not 422."""
+
+
+class TooLarge(EngineError):
+    """A file over the size limit (413)."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in a diagram or in submitted data, tied to where it is."""

@@ -86,3 +86,10 @@ def actor_for_token(uow: UnitOfWork, token: str) -> Actor | None:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def held_roles(uow: UnitOfWork) -> set[str]:
+    """Every role at least one active user holds (what lanes are checked against before deploy)."""
+    with uow:
+        return set(uow.session.scalars(select(UserRole.role).join(User, User.id == UserRole.user_id)
+                                       .where(User.active.is_(True)).distinct()))

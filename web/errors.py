@@ -11,7 +11,7 @@ import traceback
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import Conflict, EngineError, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooLarge, Unreadable
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ class BadRequestError(InvalidInput):
     """Input that is not even well-formed (400), as opposed to well-formed but invalid (422)."""
 
 
-STATUS = {BadRequestError: 400, NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
+STATUS = {BadRequestError: 400, Unreadable: 400, TooLarge: 413, NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
 MESSAGES = {
     400: "Forespørgslen er ugyldig", 401: "Log ind eller angiv et gyldigt API-token", 403: "Adgang nægtet",
     404: "Findes ikke", 405: "Metoden er ikke tilladt her", 413: "Forespørgslen er for stor",
