@@ -61,6 +61,15 @@ def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list
     """
     if not actor.has_any(*DEPLOYER_ROLES):
         raise Forbidden("Kun procesejere og administratorer kan udrulle procesmodeller")
+    result = checked(files)
+    with uow:
+        deployed = store_versions(uow, result, actor)
+        uow.commit()
+    return deployed
+
+
+def checked(files: dict[str, str | bytes]) -> ParseResult:
+    """Parse files for deployment; an error anywhere refuses them all."""
     result: ParseResult = parse_files(files)
     if result.bundle.too_large:
         _refuse_unreadable(result)
@@ -68,23 +77,27 @@ def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list
         raise InvalidDiagram(result.errors)
     if not result.processes:
         raise InvalidInput("Ingen eksekverbar proces fundet", errors=[{"element_id": None, "message": "Ingen eksekverbar proces"}])
+    return result
+
+
+def store_versions(uow: UnitOfWork, result: ParseResult, actor: Actor) -> list[Deployed]:
+    """Inside an open unit of work: a version row per process, numbered after the latest (not committed)."""
     content_hash = result.bundle.content_hash
     deployed: list[Deployed] = []
     process_ids = sorted(result.processes)
-    with uow:
-        for key, process in result.processes.items():
-            existing = uow.session.scalars(select(ProcessVersion).where(
-                ProcessVersion.key == key, ProcessVersion.content_hash == content_hash)).first()
-            if existing is not None:
-                deployed.append(Deployed(key, existing.version, process_ids, created=False))
-                continue
-            latest = uow.session.scalar(select(func.max(ProcessVersion.version)).where(ProcessVersion.key == key))
-            version = ProcessVersion(key=key, version=(latest or 0) + 1, name=process.name, content_hash=content_hash,
-                                     files=result.bundle.sources, deployed_at=uow.engine.clock.now(),
-                                     deployed_by=actor.username)
-            uow.session.add(version)
-            deployed.append(Deployed(key, version.version, process_ids, created=True))
-        uow.commit()
+    for key, process in result.processes.items():
+        existing = uow.session.scalars(select(ProcessVersion).where(
+            ProcessVersion.key == key, ProcessVersion.content_hash == content_hash)).first()
+        if existing is not None:
+            deployed.append(Deployed(key, existing.version, process_ids, created=False))
+            continue
+        latest = uow.session.scalar(select(func.max(ProcessVersion.version)).where(ProcessVersion.key == key))
+        version = ProcessVersion(key=key, version=(latest or 0) + 1, name=process.name, content_hash=content_hash,
+                                 files=result.bundle.sources, deployed_at=uow.engine.clock.now(),
+                                 deployed_by=actor.username)
+        uow.session.add(version)
+        deployed.append(Deployed(key, version.version, process_ids, created=True))
+    uow.session.flush()
     return deployed
 
 
