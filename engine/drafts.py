@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from engine import sandbox
 from engine.access import Actor
 from engine.deployment import DEPLOYER_ROLES, checked, store_versions, validate_files
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -160,3 +161,10 @@ def deploy_draft(uow: UnitOfWork, actor: Actor, key: str, revision: Any) -> dict
         uow.commit()
     first = deployed[0]
     return {**first.as_dict(), "deployed": [d.as_dict() for d in deployed]}
+
+
+def test_run_draft(uow: UnitOfWork, actor: Actor, key: str, steps: Any = None, start: Any = None,
+                   birthdate: Any = None, data: Any = None) -> dict[str, Any]:
+    """Step through the draft in a sandbox (see :mod:`engine.sandbox`); the real database is only read."""
+    draft = get_draft(uow, actor, key)
+    return {"revision": draft["revision"], **sandbox.test_run(actor, draft["files"], steps, start, birthdate, data)}

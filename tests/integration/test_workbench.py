@@ -173,3 +173,28 @@ def test_a_limit_moves_courses_in_batches(engine, clock):
     second = instance_migration.migrate_instances(engine, OWNER, "samarbejdsmodel", 1, 2, dry_run=False, limit=2)
     assert second["migrated"] == 1 and second["remaining"] == 0
     assert len(ids) == 3
+
+
+def test_a_test_run_steps_through_a_draft_as_each_role_with_a_fake_clock(engine):
+    from engine.models import Youth
+    from tests.course import REFERRAL, k_meeting as meeting
+
+    drafts.save_draft(engine.uow(), OWNER, "samarbejdsmodel", monthly(default_files_text()))
+    steps = [{"action": "complete", "element_id": "henvisning", "role": "sagsbehandler", "data": REFERRAL},
+             {"action": "complete", "element_id": "k_moede", "role": "ungekoordinator", "data": meeting()},
+             {"action": "complete", "element_id": "accepter_guide", "role": "ungeguide", "data": ACCEPT},
+             {"action": "complete", "element_id": "uddannelsesplan", "role": "koordinerende_sagsbehandler",
+              "data": PLAN},
+             {"action": "advance", "days": 32}]
+    run = drafts.test_run_draft(engine.uow(), OWNER, "samarbejdsmodel", steps[:2])
+    assert [t["element_id"] for t in run["open_tasks"]] == ["accepter_guide"]
+    assert run["open_tasks"][0]["candidates"] == ["gustav"] and run["failed"] is None
+    run = drafts.test_run_draft(engine.uow(), OWNER, "samarbejdsmodel", steps)
+    assert [t["element_id"] for t in run["open_tasks"]] == ["opfoelgning"]
+    assert run["now"].startswith("2026-02-06")
+    wrong_role = [{**steps[0], "role": "ungeguide"}]
+    failed = drafts.test_run_draft(engine.uow(), OWNER, "samarbejdsmodel", wrong_role)["failed"]
+    assert failed["step"] == 0 and failed["error"]
+    with engine.reader() as uow:  # the sandbox touched no real data
+        assert uow.session.scalars(select(Youth)).all() == []
+        assert uow.session.scalars(select(ProcessInstance)).all() == []

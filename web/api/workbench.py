@@ -11,6 +11,9 @@ Endpoints (for the OpenAPI document):
 - DELETE /process-drafts/{key}?revision=N
 - POST /process-drafts/{key}/validate                      errors and warnings of the draft
 - POST /process-drafts/{key}/deploy {"revision"}           deploy exactly that revision
+- POST /process-drafts/{key}/test-runs {"steps", "start"?, "birthdate"?, "data"?}   replay steps in a sandbox
+  steps: {"action": "complete", "element_id", "role"?, "user"?, "data"} | {"action": "advance", "days"?, "hours"?}
+         | {"action": "message", "name", "data"?}
 """
 from __future__ import annotations
 
@@ -79,3 +82,10 @@ def validate_process_draft(key: str) -> Response:
 @bp.post("/process-drafts/<key>/deploy")
 def deploy_process_draft(key: str) -> tuple[Response, int]:
     return jsonify(drafts.deploy_draft(engine().uow(), actor(), key, json_object().get("revision"))), 201
+
+
+@bp.post("/process-drafts/<key>/test-runs")
+def test_run_process_draft(key: str) -> Response:
+    body = json_object()
+    return jsonify(drafts.test_run_draft(engine().reader(), actor(), key, body.get("steps"), body.get("start"),
+                                         body.get("birthdate"), body.get("data")))
