@@ -13,6 +13,7 @@ an instance event and an audit row, so a long batch never holds locks on many co
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -27,7 +28,7 @@ from engine.bpmn.parser import spec_name
 from engine.deployment import DEPLOYER_ROLES
 from engine.errors import Forbidden, InvalidInput
 from engine.library import ParsedProcess
-from engine.models import ProcessInstance, Task
+from engine.models import ProcessInstance
 from engine.runtime import Run, advance, process_for, save
 from engine.versions import find_version
 
@@ -40,7 +41,8 @@ MIGRATABLE = ("running", "error")
 LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 RESET = TaskState.READY | TaskState.WAITING
 NOT_YET = TaskState.FUTURE | TaskState.PREDICTED_MASK
-DEFAULT_LIMIT = 10_000
+DEFAULT_LIMIT = 100_000
+PARALLEL = 4
 
 
 @dataclass
@@ -170,11 +172,12 @@ def _instance_ids(uow: UnitOfWork, version_id: int) -> list[int]:
 
 def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any, to_version: Any,
                       dry_run: Any = True, mapping: Any = None, limit: Any = None,
+                      instance_ids: Any = None,
                       progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Dry run: whether each instance on ``from_version`` can move. Otherwise move those that can.
 
-    ``limit`` moves at most that many instances in this call (the workbench calls again until
-    ``remaining`` is 0, to show progress); instances that cannot move are reported every time.
+    ``instance_ids`` narrows the call to those instances and ``limit`` to the first so many: the
+    workbench dry-runs once, then moves the movable ones in batches to show progress.
     """
     if not actor.has_any(*DEPLOYER_ROLES):
         raise Forbidden("Kun procesejere og administratorer kan flytte forløb til en ny version")
@@ -182,23 +185,34 @@ def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any,
         raise InvalidInput("dry_run skal være true eller false", errors=[{"field": "dry_run", "message": "ja/nej"}])
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
         raise InvalidInput("limit skal være et positivt heltal", errors=[{"field": "limit", "message": "heltal > 0"}])
+    if instance_ids is not None and (not isinstance(instance_ids, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in instance_ids)):
+        raise InvalidInput("instance_ids skal være en liste af heltal",
+                           errors=[{"field": "instance_ids", "message": "liste af heltal"}])
     checked_mapping = _parse_request(from_version, to_version, mapping)
     with engine.reader() as uow:
         the_plan = plan(uow, key, from_version, to_version, checked_mapping)
         ids = _instance_ids(uow, the_plan.from_id)
+    if instance_ids is not None:
+        wanted = set(instance_ids)
+        ids = [i for i in ids if i in wanted]
+    budget = min(limit or DEFAULT_LIMIT, len(ids))
+    to_move = [] if dry_run else ids[:budget]
+    to_check = ids if dry_run else ids[budget:]
     reports: list[dict[str, Any]] = []
-    moved = 0
-    budget = limit or DEFAULT_LIMIT
-    for index, instance_id in enumerate(ids):
-        if dry_run or moved >= budget:
-            report = _check_one(engine, the_plan, instance_id)
-        else:
-            report = _move_one(engine, actor, the_plan, instance_id)
-            moved += 1 if report.get("migrated") else 0
-        if report:
-            reports.append(report)
-        if progress is not None:
-            progress(index + 1, len(ids))
+    # Each course is its own transaction; on PostgreSQL a few run side by side, since most of a
+    # course's time is spent waiting for the database. SQLite has one writer, so one at a time.
+    workers = PARALLEL if engine.db.dialect.name == "postgresql" else 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        jobs = [*(pool.submit(_move_one, engine, actor, the_plan, i) for i in to_move),
+                *(pool.submit(_check_one, engine, the_plan, i) for i in to_check)]
+        for index, job in enumerate(jobs):
+            report = job.result()
+            if report:
+                reports.append(report)
+            if progress is not None:
+                progress(index + 1, len(jobs))
+    moved = sum(1 for r in reports if r.get("migrated"))
     with engine.reader() as uow:
         remaining = uow.session.scalar(select(func.count()).select_from(ProcessInstance).where(
             ProcessInstance.process_version_id == the_plan.from_id, ProcessInstance.status.in_(MIGRATABLE)))
@@ -238,32 +252,18 @@ def _move_one(engine: Engine, actor: Actor, the_plan: Plan, instance_id: int) ->
         reason = blocker(the_plan, workflow)
         if reason is not None:
             return _report(instance_id, reason)
-        workflow.script_engine = uow.engine.script_engine
-        move(the_plan, workflow)
-        instance.process_version_id = the_plan.to_id
-        run = Run(instance, workflow, the_plan.new, actor.username, uow.engine.clock.now())
-        run.record("instance_migrated", detail={"from_version": the_plan.from_version,
-                                                "to_version": the_plan.to_version})
-        _carry_task_rows(uow, run)
-        if instance.status == "running":
-            advance(run)
-        save(uow, run)
-        audit.record(uow, actor, "instance_migrated", instance.youth_id,
-                     f"forløb {instance_id} fra version {the_plan.from_version} til {the_plan.to_version}")
+        # Everything is written in one flush at commit: a 10,000-course batch pays for round trips.
+        with uow.session.no_autoflush:
+            workflow.script_engine = uow.engine.script_engine
+            move(the_plan, workflow)
+            instance.process_version_id = the_plan.to_id
+            run = Run(instance, workflow, the_plan.new, actor.username, uow.engine.clock.now())
+            run.record("instance_migrated", detail={"from_version": the_plan.from_version,
+                                                    "to_version": the_plan.to_version})
+            if instance.status == "running":
+                advance(run)
+            save(uow, run)
+            audit.record(uow, actor, "instance_migrated", instance.youth_id,
+                         f"forløb {instance_id} fra version {the_plan.from_version} til {the_plan.to_version}")
         uow.commit()
     return _report(instance_id, None, migrated=True)
-
-
-def _carry_task_rows(uow: UnitOfWork, run: Run) -> None:
-    """Open task rows whose task survived move to the new version (and to a mapped step's id and name)."""
-    ready = {str(t.id): t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)}
-    for row in uow.session.scalars(select(Task).where(Task.instance_id == run.instance.id, Task.state == "ready")):
-        task = ready.get(row.id)
-        if task is None:
-            continue
-        spec = task.task_spec
-        row.process_version_id = run.instance.process_version_id
-        row.element_id = spec.bpmn_id
-        row.name = spec.bpmn_name or spec.bpmn_id
-        form_key = getattr(spec, "form_key", None)
-        row.form_key = form_key if run.process.validator(form_key) else None

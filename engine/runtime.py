@@ -169,10 +169,21 @@ def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
             run.events.append(InstanceEvent(instance_id=row.instance_id, youth_id=row.youth_id, at=run.now,
                                             kind="task_cancelled", element_id=row.element_id, name=row.name,
                                             element_type="UserTask", task_id=row.id, username=None))
+        elif row.id in ready and row.process_version_id != run.instance.process_version_id:
+            _move_row(run, row, ready[row.id])
     known = {row.id for row in open_rows}
     for task_id, task in ready.items():
         if task_id not in known:
             _insert_task_row(uow, run, task)
+
+
+def _move_row(run: Run, row: Task, task: Any) -> None:
+    """An open task that lived through a migration keeps its row (and claim); it takes the new step's names."""
+    spec = task.task_spec
+    form_key = getattr(spec, "form_key", None)
+    row.process_version_id = run.instance.process_version_id
+    row.element_id, row.name = spec.bpmn_id, spec.bpmn_name or spec.bpmn_id
+    row.form_key = form_key if run.process.validator(form_key) else None
 
 
 def _insert_task_row(uow: UnitOfWork, run: Run, task: Any) -> None:

@@ -198,3 +198,14 @@ def test_a_test_run_steps_through_a_draft_as_each_role_with_a_fake_clock(engine)
     with engine.reader() as uow:  # the sandbox touched no real data
         assert uow.session.scalars(select(Youth)).all() == []
         assert uow.session.scalars(select(ProcessInstance)).all() == []
+
+
+def test_instance_ids_narrow_a_migration_to_those_courses(engine, clock):
+    first, second = (start_course(engine, CASEWORKER)["id"] for _ in range(2))
+    deployment.deploy(engine.uow(), monthly(default_files_text()), OWNER)
+    report = instance_migration.migrate_instances(engine, OWNER, "samarbejdsmodel", 1, 2, dry_run=False,
+                                                  instance_ids=[second])
+    assert [r["id"] for r in report["instances"]] == [second] and report["remaining"] == 1
+    with pytest.raises(InvalidInput):
+        instance_migration.migrate_instances(engine, OWNER, "samarbejdsmodel", 1, 2, instance_ids="alle")
+    assert first != second
