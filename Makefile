@@ -3,6 +3,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ASSETS := web/static/build/.built
+# Browser tests drive Debian's Chromium through Playwright (never Playwright's own browser builds).
+CHROMIUM := /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 
 .PHONY: install assets run test bench clean
 
@@ -20,7 +23,11 @@ $(ASSETS): node_modules/.package-lock.json web/static/build.mjs $(wildcard web/s
 	npm run build
 	touch $(ASSETS)
 
-install: $(STAMP) $(ASSETS)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+install: $(STAMP) $(ASSETS) $(CHROMIUM)
 
 assets: $(ASSETS)
 

@@ -25,6 +25,10 @@ class Conflict(EngineError):
     """The state moved on: a task no longer ready, claimed by another, or a lost race."""
 
 
+class TooManyAttempts(EngineError):
+    """Refused for now: too many recent failures (``details["retry_after"]`` seconds)."""
+
+
 class InvalidInput(EngineError):
     """Input that breaks a rule; ``details["errors"]`` lists what and where."""
 

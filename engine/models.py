@@ -155,6 +155,8 @@ class ProcessInstance(Base):
     completed_at: Mapped[datetime | None]
     next_timer_at: Mapped[datetime | None]
     waiting_messages: Mapped[list[Any]]
+    # Catch events the course waits at (timers, messages in its path): what the case page highlights.
+    waiting_elements: Mapped[list[Any] | None]
     error_message: Mapped[str | None] = mapped_column(Text)
     error_element_id: Mapped[str | None] = mapped_column(String(255))
 
@@ -232,3 +234,57 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(80))
     youth_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class LoginFailure(Base):
+    """A failed login, kept for a while so that repeated guessing is slowed down (throttling)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_user_at", "username", "at"),
+                      Index("ix_login_failures_source_at", "source", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    source: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime]
+
+
+class TaskComment(Base):
+    """A note on a task, shown to everyone who may see the task."""
+
+    __tablename__ = "task_comments"
+    __table_args__ = (Index("ix_task_comments_task", "task_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    youth_id: Mapped[int] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime]
+    body: Mapped[str] = mapped_column(Text)
+
+
+class FormSubmission(Base):
+    """A form's one-time key: a form submitted twice has one effect (the second finds its key)."""
+
+    __tablename__ = "form_submissions"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime]
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class MailNotification(Base):
+    """A mail owed to a person about a task (assigned, overdue): written with the change, sent after."""
+
+    __tablename__ = "mail_notifications"
+    __table_args__ = (UniqueConstraint("task_id", "kind", "username", name="uq_mail_task_kind_user"),
+                      Index("ix_mail_unsent", "sent_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(20))
+    username: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -126,6 +126,7 @@ def save(uow: UnitOfWork, run: Run) -> None:
         instance.completed_at = run.now
         run.record("instance_completed", username=None)
     instance.next_timer_at, instance.waiting_messages = _waits(workflow)
+    instance.waiting_elements = _waiting_elements(workflow)
     if instance.status != "running":
         instance.next_timer_at = None
     _sync_tasks(uow, run)
@@ -155,6 +156,18 @@ def _waits(workflow: BpmnWorkflow) -> tuple[datetime | None, list[str]]:
         elif isinstance(definition, MessageEventDefinition):
             messages.add(definition.name)
     return (min(timers) if timers else None), sorted(messages)
+
+
+def _waiting_elements(workflow: BpmnWorkflow) -> list[str]:
+    """The catch events the course stands at (a timer or message in its path, not on a boundary)."""
+    waiting = set()
+    for task in list(workflow.event_manager.tasks.values()):
+        parent = task.parent
+        on_boundary = parent is not None and type(parent.task_spec).__name__ == "BoundaryEventSplit"
+        element_id = getattr(task.task_spec, "bpmn_id", None)
+        if element_id and not on_boundary:
+            waiting.add(element_id)
+    return sorted(waiting)
 
 
 def _sync_tasks(uow: UnitOfWork, run: Run) -> None:

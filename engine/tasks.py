@@ -14,10 +14,10 @@ from engine.access import Actor, may_act
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.forms import form_errors
 from engine.instances import instance_view_in
-from engine.models import Task, TaskCandidate
+from engine.models import Task, TaskCandidate, Youth
 from engine.runtime import advance, load_run, save
 from engine.views import task_view
-from engine.youths import SEE_ALL_ROLES, deny
+from engine.youths import SEE_ALL_ROLES, deny, involved_filter
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -57,7 +57,7 @@ def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list
         query = query.where(actionable(actor))
     elif not actor.has_any(*SEE_ALL_ROLES):
         query = query.where(or_(actionable(actor), Task.completed_by == actor.username,
-                                Task.role.in_(actor.roles)))
+                                Task.youth_id.in_(select(Youth.id).where(involved_filter(actor)))))
     for column, value in ((Task.instance_id, filters.instance_id), (Task.youth_id, filters.youth_id),
                           (Task.role, filters.role), (Task.element_id, filters.element_id)):
         if value is not None:
@@ -73,6 +73,18 @@ def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list
         audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
         uow.commit()
         return [task_view(row) for row in rows], int(total or 0)
+
+
+def _task_row(uow: UnitOfWork, task_id: str) -> Task:
+    """The task row, read without a lock; an id that is not a UUID names nothing."""
+    try:
+        UUID(task_id)
+    except (ValueError, TypeError):
+        raise NotFound("Opgaven findes ikke") from None
+    task = uow.session.get(Task, task_id)
+    if task is None:
+        raise NotFound("Opgaven findes ikke")
+    return task
 
 
 def _task_for_update(uow: UnitOfWork, task_id: str) -> Task:

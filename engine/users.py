@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from engine.access import Actor
-from engine.errors import Conflict, InvalidInput, NotFound
-from engine.models import ApiToken, User, UserRole
+from engine.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
+from engine.models import ApiToken, LoginFailure, User, UserRole
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
 DEFAULT_ROLES = ("sagsbehandler", "ungekoordinator", "ungeguide", "koordinerende_sagsbehandler", "procesejer", "admin",
                  "integration")
 MIN_PASSWORD_LENGTH = 10
+# Throttling: this many failed logins within the window, for one username or from one source,
+# and further attempts are refused without checking the password until the window has passed.
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_SOURCE = 20
+FAILURE_WINDOW = timedelta(minutes=15)
 _hasher = PasswordHasher()
 # Verifying against a fixed hash when the user does not exist takes as long as a real check,
 # so response times do not reveal which usernames exist.
@@ -86,6 +92,117 @@ def actor_for_token(uow: UnitOfWork, token: str) -> Actor | None:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def login(uow: UnitOfWork, username: str, password: str, source: str | None = None) -> Actor | None:
+    """Like :func:`authenticate`, with throttling: repeated failures are refused for a while.
+
+    Raises :class:`TooManyAttempts` (with ``retry_after`` seconds) while the username or the source
+    (an IP address) has too many recent failures; the password is then not even checked.
+    """
+    username = (username or "").strip()[:80]
+    source = (source or None) and source[:64]
+    now = uow.engine.clock.now()
+    since = now - FAILURE_WINDOW
+    with uow:
+        by_user = uow.session.execute(select(func.count(), func.min(LoginFailure.at)).where(
+            LoginFailure.username == username, LoginFailure.at >= since)).one()
+        by_source = uow.session.execute(select(func.count(), func.min(LoginFailure.at)).where(
+            LoginFailure.source == source, LoginFailure.at >= since)).one() if source else (0, None)
+        for (count, oldest), limit in ((by_user, MAX_FAILURES_PER_USER), (by_source, MAX_FAILURES_PER_SOURCE)):
+            if count >= limit:
+                wait = max(1, int((oldest + FAILURE_WINDOW - now).total_seconds()))
+                raise TooManyAttempts("For mange mislykkede forsøg", retry_after=wait)
+    actor = authenticate(uow, username, password)
+    with uow:
+        if actor is None:
+            uow.session.add(LoginFailure(username=username, source=source, at=now))
+        else:
+            uow.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+        uow.session.execute(delete(LoginFailure).where(LoginFailure.at < now - 4 * FAILURE_WINDOW))
+        uow.commit()
+    return actor
+
+
+def actor_for_username(uow: UnitOfWork, username: str) -> Actor | None:
+    """The actor for an active user (a logged-in session names its user; deactivation ends it)."""
+    with uow:
+        user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
+        if user is None or not user.active:
+            return None
+        return Actor(user.username, user.role_names)
+
+
+def user_view(user: User) -> dict[str, Any]:
+    return {"username": user.username, "full_name": user.full_name, "email": user.email, "active": user.active,
+            "roles": sorted(user.role_names), "created_at": user.created_at.isoformat()}
+
+
+def get_user(uow: UnitOfWork, username: str) -> dict[str, Any]:
+    with uow:
+        return user_view(_user(uow, username))
+
+
+def list_users(uow: UnitOfWork) -> list[dict[str, Any]]:
+    with uow:
+        return [user_view(u) for u in uow.session.scalars(select(User).order_by(User.username))]
+
+
+def users_with_role(uow: UnitOfWork, role: str) -> list[dict[str, Any]]:
+    """Active users holding a role (for choosing a guide or a coordinating caseworker)."""
+    with uow:
+        query = select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True)).order_by(User.username)
+        return [user_view(u) for u in uow.session.scalars(query)]
+
+
+def set_roles(uow: UnitOfWork, username: str, roles: list[str]) -> dict[str, Any]:
+    unknown = [r for r in roles if r not in DEFAULT_ROLES]
+    if unknown or not roles:
+        raise InvalidInput("Ugyldige roller", errors=[{"field": "roles", "message": "Ukendt eller manglende rolle"}])
+    with uow:
+        user = _user(uow, username)
+        user.roles = [UserRole(role=role) for role in sorted(set(roles))]
+        uow.session.flush()
+        view = user_view(user)
+        uow.commit()
+        return view
+
+
+def set_active(uow: UnitOfWork, username: str, active: bool) -> dict[str, Any]:
+    """Deactivate (or reactivate) a user: a deactivated user cannot log in, and their tokens stop working."""
+    with uow:
+        user = _user(uow, username)
+        user.active = active
+        view = user_view(user)
+        uow.commit()
+        return view
+
+
+def list_tokens(uow: UnitOfWork, username: str | None = None) -> list[dict[str, Any]]:
+    with uow:
+        query = select(ApiToken).join(User).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        if username:
+            query = query.where(User.username == username)
+        return [{"id": t.id, "username": t.user.username, "name": t.name, "created_at": t.created_at.isoformat(),
+                 "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None}
+                for t in uow.session.scalars(query)]
+
+
+def revoke_token(uow: UnitOfWork, token_id: int) -> None:
+    with uow:
+        token = uow.session.get(ApiToken, token_id)
+        if token is None:
+            raise NotFound("Tokenet findes ikke")
+        if token.revoked_at is None:
+            token.revoked_at = uow.engine.clock.now()
+        uow.commit()
+
+
+def _user(uow: UnitOfWork, username: str) -> User:
+    user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
+    if user is None:
+        raise NotFound("Brugeren findes ikke")
+    return user
 
 
 def held_roles(uow: UnitOfWork) -> set[str]:

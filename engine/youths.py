@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from engine import audit
 from engine.access import Actor
@@ -68,9 +68,18 @@ def _parse_date(value: Any) -> date | None:
 
 
 def involved_filter(actor: Actor) -> Any:
-    """SQL condition on a youth id column: the youth's course has, or had, a task for the actor."""
+    """SQL condition on a youth id column: the youth's course has a task for the actor's role, or
+    has or had a task for the actor in person.
+
+    "For the role" is an open task in a role queue (the actor may have to act on it). Tasks that
+    were for the role once and were done by someone else do not count: otherwise every caseworker
+    would see every young person ever referred. "For the actor" is a task they claimed, completed
+    or were named for (lane owner, candidate), and the young people they registered.
+    """
     return or_(
-        exists().where(Task.youth_id == Youth.id, Task.role.in_(actor.roles)),
+        exists().where(Task.youth_id == Youth.id, Task.state == "ready", Task.personal.is_(False),
+                       Task.assignee.is_(None), or_(Task.role.in_(actor.roles),
+                                                    func.lower(Task.lane_id).in_(actor.roles))),
         exists().where(Task.youth_id == Youth.id, or_(Task.assignee == actor.username,
                                                       Task.completed_by == actor.username)),
         exists().where(Task.youth_id == Youth.id, TaskCandidate.task_id == Task.id,

@@ -110,3 +110,13 @@ def deployed(engine: Engine, default_files: dict[str, bytes]) -> Any:
     from engine import deployment
 
     return deployment.deploy(engine.uow(), default_files, OWNER)[0]
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 with small costs: tests create and check many passwords; the algorithm is the same."""
+    from argon2 import PasswordHasher
+
+    from engine import users
+
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

@@ -1,4 +1,4 @@
-"""Samspil's web app: the REST API (and, in time, the pages people use) over engine/.
+"""Samspil's web app: the REST API and the pages people use, over engine/.
 
 ``create_app`` builds the app and registers blueprints and CLI commands inside it (flaskr);
 nothing is built at import time.
@@ -6,6 +6,7 @@ nothing is built at import time.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -23,6 +24,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         CLOCK=None,
         JSON_SORT_KEYS=False,
+        # Sessions: a signed cookie the page script cannot read, sent only over HTTPS unless
+        # SAMSPIL_COOKIE_SECURE=0 (browsers treat http://localhost and 127.0.0.1 as secure).
+        SESSION_COOKIE_NAME="samspil_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SAMSPIL_COOKIE_SECURE", "1") != "0",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        SESSION_IDLE_MINUTES=int(os.environ.get("SAMSPIL_SESSION_IDLE_MINUTES", "60")),
+        WTF_CSRF_TIME_LIMIT=None,  # a CSRF token lives as long as its session
     )
     if config:
         app.config.update(config)
@@ -32,10 +42,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                                                    app.config["SECRET_KEY"])
     app.extensions["samspil"] = engine
 
-    from web import api, cli, errors
+    from web import api, cli, errors, pages
 
     errors.init_app(app)
     app.register_blueprint(api.bp)
+    pages.init_app(app)
     cli.init_app(app)
     return app
 

@@ -1,17 +1,19 @@
-"""One place that turns errors into responses: JSON ``{"error": ...}`` with the right status.
+"""One place that turns errors into responses with the right status.
 
 Engine errors map to statuses by class (cosmicpython's endpoint mapping); HTTP errors keep their
-status; anything unexpected is logged without request data and answered with a plain 500.
+status; anything unexpected is logged without request data and answered with a plain 500. Under
+``/api/`` the answer is JSON ``{"error": ...}``; elsewhere it is the error page in the user's language.
 """
 from __future__ import annotations
 
 import logging
 import traceback
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooLarge, Unreadable
+from engine.errors import (Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooLarge, TooManyAttempts,
+                           Unreadable)
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +23,8 @@ class BadRequestError(InvalidInput):
     """Input that is not even well-formed (400), as opposed to well-formed but invalid (422)."""
 
 
-STATUS = {BadRequestError: 400, Unreadable: 400, TooLarge: 413, NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422}
+STATUS = {BadRequestError: 400, Unreadable: 400, TooLarge: 413, NotFound: 404, Forbidden: 403, Conflict: 409,
+          TooManyAttempts: 429, InvalidInput: 422}
 MESSAGES = {
     400: "Forespørgslen er ugyldig", 401: "Log ind eller angiv et gyldigt API-token", 403: "Adgang nægtet",
     404: "Findes ikke", 405: "Metoden er ikke tilladt her", 413: "Forespørgslen er for stor",
@@ -35,15 +38,28 @@ def error_response(status: int, message: str, **extra: object) -> Response:
     return response
 
 
+def wants_page() -> bool:
+    return not request.path.startswith("/api/")
+
+
+def error_page(status: int, message: str | None = None) -> tuple[str, int]:
+    """The error page: a heading for the status and, if given, what went wrong."""
+    return render_template("error.html", status=status, message=message), status
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(EngineError)
-    def engine_error(error: EngineError) -> Response:
+    def engine_error(error: EngineError) -> Response | tuple[str, int]:
         status = next((code for cls, code in STATUS.items() if isinstance(error, cls)), 400)
+        if wants_page():
+            return error_page(status, error.message)
         return error_response(status, error.message, **error.details)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Response:
+    def http_error(error: HTTPException) -> Response | tuple[str, int]:
         status = error.code or 500
+        if wants_page():
+            return error_page(status)
         return error_response(status, MESSAGES.get(status, error.name))
 
     @app.errorhandler(Exception)
@@ -52,4 +68,6 @@ def init_app(app: Flask) -> None:
         frames = traceback.extract_tb(error.__traceback__)
         where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames[-5:]))
         log.error("unexpected %s at %s", type(error).__name__, where)
+        if wants_page():
+            return error_page(500)
         return error_response(500, "Der opstod en intern fejl")

@@ -61,3 +61,70 @@ class Api:
 @pytest.fixture
 def api(client: FlaskClient, tokens: dict[str, str]) -> Api:
     return Api(client, tokens)
+
+
+class Pages:
+    """Uses the pages as a named user through the test client, CSRF token included.
+
+    ``pages.login("sara")`` logs in; ``pages.get("/")`` and ``pages.post("/path", data={...})`` then
+    act in that session (``post`` adds the current CSRF token unless ``csrf=False``).
+    """
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self._token: str | None = None
+
+    def csrf_token(self) -> str:
+        """The session's CSRF token, read off a page (login page, or the search page once logged in)."""
+        if self._token is None:
+            response = self.client.get("/login")
+            if response.status_code == 302:
+                response = self.client.get("/unge")
+            self._token = csrf_from(response.get_data(as_text=True))
+        return self._token
+
+    def login(self, username: str, password: str = PASSWORD) -> Any:
+        response = self.post("/login", data={"username": username, "password": password})
+        assert response.status_code == 302, f"login as {username} failed: {response.status_code}"
+        return response
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.get(path, **kwargs)
+
+    def post(self, path: str, data: Any = None, csrf: bool = True, **kwargs: Any) -> Any:
+        data = dict(data or {}) if not isinstance(data, list) else list(data)
+        if csrf:
+            token = self.csrf_token()
+            if isinstance(data, list):
+                data.append(("csrf_token", token))
+            else:
+                data["csrf_token"] = token
+        if isinstance(data, list):
+            from werkzeug.datastructures import MultiDict
+
+            data = MultiDict(data)
+        response = self.client.post(path, data=data, **kwargs)
+        if path in ("/login", "/logout"):
+            self._token = None  # a new session has a new token
+        return response
+
+
+def csrf_from(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def users_with_passwords(engine: Engine) -> dict[str, str]:
+    """The users of ROLES, each with PASSWORD (no tokens)."""
+    for name, roles in ROLES.items():
+        users.add_user(engine.uow(), name, PASSWORD, roles)
+    return {name: PASSWORD for name in ROLES}
+
+
+@pytest.fixture
+def pages(client: FlaskClient, users_with_passwords: dict[str, str]) -> Pages:
+    return Pages(client)

@@ -1,0 +1,190 @@
+"""A young person's case as people read it: the course on its diagram, the timeline, the plan,
+consents and the people involved; and the context a task is done in.
+
+Reads plain rows only (principle 3): instance data, task rows and event rows. Every read writes
+an audit row.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from engine import audit
+from engine.access import Actor
+from engine.errors import InvalidInput
+from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskComment
+from engine.submissions import once
+from engine.views import event_view, iso, task_view, youth_view
+from engine.youths import ensure_may_view
+
+if TYPE_CHECKING:
+    from engine.uow import UnitOfWork
+
+MAX_COMMENT_LENGTH = 5000
+# Where the plan, the consents and the people live in the default course's data.
+PLAN_FORM = "uddannelsesplan"
+REFERRAL_FORM = "henvisning"
+FINISHED_KINDS = {"task_completed", "step_completed", "timer_fired", "message_received"}
+
+
+def case_view(uow: UnitOfWork, actor: Actor, youth_id: int) -> dict[str, Any]:
+    """The young person and their latest course, for the case page."""
+    with uow:
+        youth = ensure_may_view(uow, actor, youth_id)
+        instances = uow.session.scalars(select(ProcessInstance).where(ProcessInstance.youth_id == youth.id)
+                                        .order_by(ProcessInstance.created_at.desc(),
+                                                  ProcessInstance.id.desc())).all()
+        courses = [_course(uow, instance) for instance in instances]
+        audit.record(uow, actor, "case_viewed", youth.id)
+        uow.commit()
+        return {"youth": youth_view(youth), "course": courses[0] if courses else None,
+                "earlier_courses": [{"id": c["id"], "status": c["status"], "created_at": c["created_at"]}
+                                    for c in courses[1:]]}
+
+
+def _course(uow: UnitOfWork, instance: ProcessInstance) -> dict[str, Any]:
+    version = uow.session.get(ProcessVersion, instance.process_version_id)
+    tasks = uow.session.scalars(select(Task).where(Task.instance_id == instance.id)
+                                .order_by(Task.created_at, Task.id)).all()
+    events = uow.session.scalars(select(InstanceEvent).where(InstanceEvent.instance_id == instance.id)
+                                 .order_by(InstanceEvent.at, InstanceEvent.id)).all()
+    forms = _forms(version)
+    data = instance.data or {}
+    active = sorted({t.element_id for t in tasks if t.state == "ready"} | set(instance.waiting_elements or []))
+    finished = sorted({e.element_id for e in events if e.kind in FINISHED_KINDS and e.element_id} - set(active))
+    return {
+        "id": instance.id, "status": instance.status, "process_key": instance.process_key,
+        "process_name": version.name if version else instance.process_key,
+        "version": version.version if version else None,
+        "created_at": iso(instance.created_at), "completed_at": iso(instance.completed_at),
+        "error": {"message": instance.error_message, "element_id": instance.error_element_id}
+        if instance.status == "error" else None,
+        "diagram": _diagram(version), "active": active, "finished": finished,
+        "open_tasks": [task_view(t) for t in tasks if t.state == "ready"],
+        "timeline": [event_view(e) for e in events if e.kind != "task_created" or e.detail],
+        "plan": plan_of(data, forms), "consent": consent_of(data, forms),
+        "people": {"guide": _text(data.get("ungeguide")),
+                   "case_coordinator": _text(data.get("koordinerende_sagsbehandler")),
+                   "referred_by": next((e.username for e in events if e.element_id == REFERRAL_FORM
+                                        and e.kind == "task_completed"), None)},
+    }
+
+
+def _forms(version: ProcessVersion | None) -> dict[str, Any]:
+    import json
+
+    forms = {}
+    for name, text in ((version.files or {}) if version else {}).items():
+        if name.startswith("forms/") and name.endswith(".json"):
+            try:
+                forms[name[len("forms/"):-len(".json")]] = json.loads(text)
+            except ValueError:
+                continue
+    return forms
+
+
+def _diagram(version: ProcessVersion | None) -> str | None:
+    if version is None:
+        return None
+    files = version.files or {}
+    named = [text for name, text in files.items() if name.endswith(".bpmn") and f'id="{version.key}"' in text]
+    return named[0] if named else next((t for n, t in files.items() if n.endswith(".bpmn")), None)
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _title(schema: dict[str, Any] | None, value: Any) -> Any:
+    """The human title of an enum value (x-enum-titles), or the value itself."""
+    if not schema or value is None:
+        return value
+    values = schema.get("enum") or []
+    titles = schema.get("x-enum-titles") or []
+    return titles[values.index(value)] if value in values and values.index(value) < len(titles) else value
+
+
+def _prop(forms: dict[str, Any], form: str, *path: str) -> dict[str, Any] | None:
+    node: Any = forms.get(form)
+    for part in path:
+        if not isinstance(node, dict):
+            return None
+        node = (node.get("items") if part == "[]" else (node.get("properties") or {}).get(part))
+    return node if isinstance(node, dict) else None
+
+
+def plan_of(data: dict[str, Any], forms: dict[str, Any]) -> dict[str, Any] | None:
+    """The education and job plan with the latest status of each milestone, grouped by track."""
+    milestones = data.get("milepaele")
+    if not isinstance(milestones, list) and not data.get("positiv_destination"):
+        return None
+    latest = {m.get("titel"): m.get("status") for m in data.get("milepaele_status") or [] if isinstance(m, dict)}
+    rows = []
+    for m in milestones or []:
+        if not isinstance(m, dict):
+            continue
+        status = latest.get(m.get("titel"), m.get("status"))
+        rows.append({"title": m.get("titel"), "track": _title(_prop(forms, PLAN_FORM, "milepaele", "[]", "spor"),
+                                                             m.get("spor")),
+                     "department": _title(_prop(forms, PLAN_FORM, "milepaele", "[]", "ansvarlig_afdeling"),
+                                          m.get("ansvarlig_afdeling")),
+                     "due": m.get("frist"), "status_value": status,
+                     "status": _title(_prop(forms, PLAN_FORM, "milepaele", "[]", "status"), status)})
+    tracks = sorted({r["track"] for r in rows if r["track"]})
+    return {"destination": _title(_prop(forms, PLAN_FORM, "positiv_destination"), data.get("positiv_destination")),
+            "description": data.get("destination_beskrivelse"), "milestones": rows, "tracks": tracks,
+            "first_actions": [a for a in data.get("foerste_handlinger") or [] if isinstance(a, dict)]}
+
+
+def consent_of(data: dict[str, Any], forms: dict[str, Any]) -> dict[str, Any] | None:
+    if "samtykke_givet" not in data:
+        return None
+    kinds = _prop(forms, REFERRAL_FORM, "samtykke_datatyper", "[]")
+    return {"given": data.get("samtykke_givet") is True,
+            "data_types": [_title(kinds, v) for v in data.get("samtykke_datatyper") or []],
+            "recipient": data.get("samtykke_modtager"), "purpose": data.get("samtykke_formaal"),
+            "given_by": _title(_prop(forms, REFERRAL_FORM, "samtykke_givet_af"), data.get("samtykke_givet_af"))}
+
+
+def task_context(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
+    """What the task page shows beside the form: the young person, the current plan, the comments."""
+    from engine.tasks import _task_row
+
+    with uow:
+        task = _task_row(uow, task_id)
+        youth = ensure_may_view(uow, actor, task.youth_id)
+        instance = uow.session.get(ProcessInstance, task.instance_id)
+        version = uow.session.get(ProcessVersion, instance.process_version_id) if instance else None
+        forms = _forms(version)
+        data = (instance.data if instance else None) or {}
+        comments = uow.session.scalars(select(TaskComment).where(TaskComment.task_id == task.id)
+                                       .order_by(TaskComment.at, TaskComment.id)).all()
+        return {"youth": youth_view(youth), "plan": plan_of(data, forms), "consent": consent_of(data, forms),
+                "people": {"guide": _text(data.get("ungeguide")),
+                           "case_coordinator": _text(data.get("koordinerende_sagsbehandler"))},
+                "course_status": instance.status if instance else None,
+                "comments": [{"user": c.username, "at": iso(c.at), "body": c.body} for c in comments]}
+
+
+def add_comment(uow: UnitOfWork, actor: Actor, task_id: str, body: Any,
+                submission_key: str | None = None) -> dict[str, Any]:
+    """A comment on a task, by anyone who may see the young person's case (once per form key)."""
+    from engine.tasks import _task_row
+
+    if not isinstance(body, str) or not body.strip():
+        raise InvalidInput("Kommentaren er tom", errors=[{"field": "body", "message": "skal udfyldes"}])
+    if len(body) > MAX_COMMENT_LENGTH:
+        raise InvalidInput("Kommentaren er for lang",
+                           errors=[{"field": "body", "message": f"må højst være {MAX_COMMENT_LENGTH} tegn"}])
+    with uow:
+        once(uow, actor, submission_key)
+        task = _task_row(uow, task_id)
+        ensure_may_view(uow, actor, task.youth_id)
+        comment = TaskComment(task_id=task.id, youth_id=task.youth_id, username=actor.username,
+                              at=uow.engine.clock.now(), body=body.strip())
+        uow.session.add(comment)
+        audit.record(uow, actor, "task_commented", task.youth_id, f"opgave {task.element_id}")
+        uow.commit()
+        return {"user": comment.username, "at": iso(comment.at), "body": comment.body}
+

@@ -1,0 +1,73 @@
+"""Translations: every text a page shows lives in a catalog, Danish by default, English switchable.
+
+How it works
+------------
+* Catalogs are JSON files, one folder per language: ``web/i18n/da/*.json`` and ``web/i18n/en/*.json``.
+  Each file holds one area's keys (``core.json``, ``inbox.json``, ``workbench.json``, ...); the files of a
+  language are merged when the app starts, and a key defined twice is an error. Give your area its own
+  file so that branches do not edit the same one.
+* Keys are dotted and start with the area: ``"inbox.title"``. Values are text with optional
+  ``{name}`` placeholders (``str.format``): ``"inbox.count": "{count} opgaver"``.
+* In templates: ``{{ _("inbox.title") }}`` and ``{{ _("inbox.count", count=3) }}``. Jinja escapes the
+  result like any other value; placeholders are escaped too. In Python: ``from web.i18n import _``.
+* The language is ``session["lang"]`` (set by the language switch, ``POST /sprog``), else Danish.
+  ``LANGUAGES`` lists those offered. In templates ``lang`` is the current code.
+* A missing key raises ``KeyError`` when ``app.testing`` is on (so tests catch it) and shows the key
+  otherwise. ``tests/web/test_i18n.py`` checks that every language has the same keys and that every
+  ``_("...")`` in templates and ``web/`` Python code names a key that exists.
+
+No compile step and no extra dependency: a catalog is read once per process.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, has_request_context, session
+
+CATALOGS = Path(__file__).parent
+DEFAULT_LANGUAGE = "da"
+LANGUAGES = {"da": "Dansk", "en": "English"}
+
+
+@lru_cache(maxsize=None)
+def catalog(lang: str) -> dict[str, str]:
+    """Every key of a language, merged from its folder's JSON files."""
+    merged: dict[str, str] = {}
+    for path in sorted((CATALOGS / lang).glob("*.json")):
+        for key, value in json.loads(path.read_text(encoding="utf-8")).items():
+            if key in merged:
+                raise ValueError(f"translation key {key!r} is defined twice ({path.name})")
+            merged[key] = value
+    return merged
+
+
+def current_language() -> str:
+    if has_request_context():
+        lang = session.get("lang")
+        if lang in LANGUAGES:
+            return lang
+    return DEFAULT_LANGUAGE
+
+
+def translate(key: str, lang: str | None = None, **values: Any) -> str:
+    text = catalog(lang or current_language()).get(key)
+    if text is None:
+        if current_app and current_app.testing:
+            raise KeyError(f"missing translation {key!r} for {lang or current_language()}")
+        text = catalog(DEFAULT_LANGUAGE).get(key, key)
+    return text.format(**values) if values else text
+
+
+_ = translate
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["_"] = translate
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+
+    @app.context_processor
+    def language() -> dict[str, Any]:
+        return {"lang": current_language()}

@@ -1,0 +1,22 @@
+"""The pages people use: server-rendered Flask + Jinja, htmx where it helps.
+
+See ``FOUNDATION.md`` beside this file for how to add a page. ``init_app`` wires sessions, CSRF,
+translations and every page blueprint; ``create_app`` calls it.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from web.pages import auth
+
+
+def init_app(app: Flask) -> None:
+    from web import i18n
+    from web.pages import admin, cases, filters, inbox, tasks
+
+    i18n.init_app(app)
+    filters.init_app(app)
+    auth.init_app(app)
+    # One line per page area; each module owns one blueprint.
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, cases.bp, admin.bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,192 @@
+"""Login, logout, the session, CSRF and the helpers every page uses.
+
+* ``@login_required`` sends an anonymous visitor to the login page (and back afterwards).
+* ``@role_required("admin", ...)`` also refuses (403) a user holding none of the roles.
+* ``current_actor()`` is the :class:`engine.access.Actor` to pass to engine services.
+* ``engine()`` is the engine to take units of work from.
+
+The session is Flask's signed cookie (HttpOnly, SameSite=Lax, Secure unless configured off) naming
+only the username. Every request reloads the user, so a deactivated user or a changed role takes
+effect at once. A session idle for longer than ``SESSION_IDLE_MINUTES`` has expired. Every POST,
+PUT, PATCH and DELETE outside ``/api/v1`` needs the CSRF token (Flask-WTF's ``CSRFProtect``): a
+hidden ``csrf_token`` field in forms, or the ``X-CSRFToken`` header (set for htmx by base.html).
+"""
+from __future__ import annotations
+
+import time
+from functools import wraps
+from typing import Any, Callable, TypeVar
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, Flask, Response, abort, current_app, flash, g, redirect, render_template, request,
+                   session, url_for)
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from engine import audit, users
+from engine.access import Actor
+from engine.bootstrap import Engine
+from engine.errors import TooManyAttempts
+from web.i18n import LANGUAGES, _
+
+bp = Blueprint("auth", __name__)
+csrf = CSRFProtect()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def engine() -> Engine:
+    return current_app.extensions["samspil"]
+
+
+def current_actor() -> Actor:
+    """The logged-in user as an engine actor; only inside ``@login_required`` views."""
+    return g.actor
+
+
+def login_required(view: F) -> F:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.get("actor") is None:
+            return redirect(url_for("auth.login", next=_local_path(request.full_path)))
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if g.get("actor") is None:
+                return redirect(url_for("auth.login", next=_local_path(request.full_path)))
+            if not g.actor.has_any(*roles):
+                with engine().uow() as uow:
+                    audit.record(uow, g.actor, "access_denied", None, f"side {request.path}")
+                    uow.commit()
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def _local_path(target: str | None) -> str | None:
+    """Only a path on this site is a safe place to return to after login."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target.rstrip("?") or "/"
+
+
+def local_redirect(target: str | None, default: str) -> Response:
+    """Redirect (303) to ``target`` if it is a path on this site, else to ``default``."""
+    return redirect(_local_path(target) or default, code=303)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SESSION_IDLE_MINUTES", 60)
+    csrf.init_app(app)
+    from web import api
+
+    csrf.exempt(api.bp)  # the API authenticates with bearer tokens, not cookies
+
+    @app.before_request
+    def load_user() -> Response | None:
+        g.actor = None
+        if request.blueprint == "api" or request.endpoint == "static":
+            return None
+        username = session.get("user")
+        if not username:
+            return None
+        idle = time.time() - float(session.get("seen", 0))
+        if idle > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+            _end_session()
+            flash(_("auth.session_expired"), "warning")
+            return None
+        actor = users.actor_for_username(engine().reader(), username)
+        if actor is None:  # deactivated or deleted since login
+            _end_session()
+            return None
+        g.actor = actor
+        session["seen"] = int(time.time())
+        return None
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.blueprint != "api":
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                "script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+            if g.get("actor") is not None:
+                response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        from web.errors import error_page
+
+        return error_page(400, _("error.csrf"))
+
+    @app.context_processor
+    def user_context() -> dict[str, Any]:
+        return {"actor": g.get("actor")}
+
+
+def _end_session() -> None:
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    next_path = _local_path(request.values.get("next"))
+    if g.get("actor") is not None and request.method == "GET":
+        return redirect(next_path or url_for("inbox.index"))
+    error, status, username = None, 200, ""
+    if request.method == "POST":
+        username = (request.form.get("username") or "").strip()
+        try:
+            actor = users.login(engine().uow(), username, request.form.get("password") or "", request.remote_addr)
+        except TooManyAttempts as throttled:
+            minutes = max(1, round(int(throttled.details.get("retry_after", 60)) / 60))
+            error, status, actor = _("auth.throttled", minutes=minutes), 429, None
+        else:
+            if actor is None:
+                error, status = _("auth.wrong_password"), 401
+        with engine().uow() as uow:
+            audit.record(uow, actor or Actor(username[:80] or "?"), "login" if actor else "login_failed", None)
+            uow.commit()
+        if actor is not None:
+            _end_session()  # a fresh session at login: nothing carried over from before
+            session["user"] = actor.username
+            session["seen"] = int(time.time())
+            session.permanent = True
+            return redirect(next_path or url_for("inbox.index"))
+    return render_template("login.html", error=error, username=username, next=next_path), status
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    if g.get("actor") is not None:
+        with engine().uow() as uow:
+            audit.record(uow, g.actor, "logout", None)
+            uow.commit()
+    _end_session()
+    flash(_("auth.logged_out"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/sprog")
+def set_language() -> Response:
+    lang = request.form.get("lang")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    return redirect(_local_path(request.form.get("next")) or url_for("inbox.index"))

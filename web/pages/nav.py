@@ -1,0 +1,41 @@
+"""The main navigation: each page area adds its own entries, so no one edits base.html to add a link.
+
+    from web.pages.nav import add_nav_item
+    add_nav_item("dashboard.index", "dashboard.nav", roles=("ungekoordinator", "admin"), order=40)
+
+An entry shows for users holding any of ``roles`` (every logged-in user if ``roles`` is empty),
+sorted by ``order``; the current page's entry is marked with ``aria-current="page"``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request
+
+from engine.access import Actor
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label_key: str
+    roles: tuple[str, ...] = ()
+    order: int = 50
+    # The entry is current on any endpoint of its blueprint (the part before the dot).
+    prefix: str = ""
+
+
+_ITEMS: dict[str, NavItem] = {}
+
+
+def add_nav_item(endpoint: str, label_key: str, roles: tuple[str, ...] = (), order: int = 50) -> None:
+    _ITEMS[endpoint] = NavItem(endpoint, label_key, tuple(roles), order, endpoint.split(".", 1)[0])
+
+
+def nav_items(actor: Actor | None) -> list[dict[str, object]]:
+    if actor is None:
+        return []
+    current = (request.endpoint or "").split(".", 1)[0]
+    return [{"endpoint": item.endpoint, "label_key": item.label_key, "current": item.prefix == current}
+            for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.endpoint))
+            if not item.roles or actor.has_any(*item.roles)]

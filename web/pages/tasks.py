@@ -1,0 +1,102 @@
+"""The task page: the form rendered from its JSON Schema, the young person and plan beside it,
+comments; complete, then go on to the next task.
+
+Completing posts the form to the page itself. Typing errors and the engine's form errors come
+back next to their fields with everything typed kept (422). Adding or removing a row re-renders
+the form without completing it. A second submission of a completed task changes nothing: the
+engine refuses it (the task is no longer ready) and the page says so.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug import Response
+
+from engine import cases, tasks
+from engine.errors import Conflict, InvalidInput
+from engine.submissions import AlreadySubmitted
+from web.i18n import _
+from web.pages.auth import current_actor, engine, login_required
+from web.pages.forms import apply_row_action, build_fields, errors_by_field, parse_form
+
+bp = Blueprint("tasks", __name__)
+
+
+def _render(task: dict[str, Any], values: dict[str, Any] | None = None,
+            errors: dict[str, list[str]] | None = None, general: list[str] | None = None, status: int = 200) -> Any:
+    context = cases.task_context(engine().reader(), current_actor(), task["id"])
+    due = datetime.fromisoformat(task["due_at"]) if task.get("due_at") else None
+    task = {**task, "overdue": due is not None and task["state"] == "ready" and due < engine().clock.now()}
+    schema = task.get("form_schema") or {"type": "object", "properties": {}}
+    fields = build_fields(schema, values, errors)
+    return render_template("task.html", task=task, schema=schema, fields=fields, general=general or [],
+                           context=context, comment_key=uuid.uuid4().hex), status
+
+
+@bp.get("/opgaver/<task_id>")
+@login_required
+def show(task_id: str) -> Any:
+    return _render(tasks.get_task(engine().uow(), current_actor(), task_id))
+
+
+@bp.post("/opgaver/<task_id>")
+@login_required
+def complete(task_id: str) -> Any:
+    task = tasks.get_task(engine().uow(), current_actor(), task_id)
+    schema = task.get("form_schema") or {"type": "object", "properties": {}}
+    data, problems = parse_form(schema, request.form)
+    action = request.form.get("_action")
+    if action:
+        apply_row_action(schema, data, action)
+        return _render(task, data)
+    if task["state"] != "ready":
+        flash(_("task.already_done"), "info")
+        return redirect(_next_task_url(), code=303)
+    if problems:
+        return _render(task, data, problems, status=422)
+    try:
+        tasks.complete_task(engine().uow(), current_actor(), task_id, data)
+    except InvalidInput as invalid:
+        by_field, general = errors_by_field(invalid.details.get("errors", []))
+        return _render(task, data, by_field, general, status=422)
+    except Conflict as conflict:
+        if task_state(task_id) == "completed":  # a second click on "complete": it was done once
+            flash(_("task.already_done"), "info")
+            return redirect(_next_task_url(), code=303)
+        raise conflict
+    flash(_("task.completed", name=task["name"]), "success")
+    return redirect(_next_task_url(task["instance_id"]), code=303)
+
+
+def task_state(task_id: str) -> str | None:
+    try:
+        return tasks.get_task(engine().reader(), current_actor(), task_id)["state"]
+    except Exception:
+        return None
+
+
+def _next_task_url(instance_id: int | None = None) -> str:
+    """The next task the user may act on: in the same course first, then the first in the inbox."""
+    actor = current_actor()
+    for filters in ((tasks.TaskFilter(mine=True, instance_id=instance_id, limit=1),) if instance_id else ()) + (
+            tasks.TaskFilter(mine=True, limit=1),):
+        rows, _total = tasks.list_tasks(engine().uow(), actor, filters)
+        if rows:
+            return url_for("tasks.show", task_id=rows[0]["id"])
+    return url_for("inbox.index")
+
+
+@bp.post("/opgaver/<task_id>/kommentarer")
+@login_required
+def comment(task_id: str) -> Response:
+    try:
+        cases.add_comment(engine().uow(), current_actor(), task_id, request.form.get("body", ""),
+                          request.form.get("submission"))
+    except AlreadySubmitted:
+        pass  # the same comment form again: it was saved the first time
+    except InvalidInput:
+        flash(_("task.comment_empty"), "error")
+    return redirect(url_for("tasks.show", task_id=task_id) + "#comments", code=303)
