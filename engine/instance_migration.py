@@ -121,12 +121,12 @@ def _processes(workflow: Any) -> list[tuple[Any, str | None]]:
     return [(workflow, None), *((sub, sub.spec.name) for sub in workflow.subprocesses.values())]
 
 
-def blocker(the_plan: Plan, workflow: Any) -> str | None:
-    """Why this instance cannot move (in Danish, naming the step), or None when it can."""
+def blocker(the_plan: Plan, workflow: Any) -> tuple[str, str | None] | None:
+    """Why this instance cannot move (in Danish, naming the step) and the step's id; None when it can."""
     for process, name in _processes(workflow):
         alignment = the_plan.diffs.get(name)
         if alignment is None:
-            return f"Delprocessen {name} findes ikke i version {the_plan.to_version}"
+            return f"Delprocessen {name} findes ikke i version {the_plan.to_version}", None
         for task in process.get_tasks(skip_subprocesses=True):
             spec = task.task_spec
             if getattr(spec, "bpmn_id", None) is None or task.has_state(TaskState.COMPLETED | TaskState.CANCELLED):
@@ -135,7 +135,8 @@ def blocker(the_plan: Plan, workflow: Any) -> str | None:
                 continue  # predicted below a task that is reset: predicted afresh from the new spec
             if alignment.get(spec) is None:
                 label = f"«{spec.bpmn_name}» ({spec.bpmn_id})" if spec.bpmn_name else spec.bpmn_id
-                return f"Trinnet {label} findes ikke i version {the_plan.to_version}; angiv hvilket trin det svarer til"
+                return (f"Trinnet {label} findes ikke i version {the_plan.to_version}; angiv hvilket trin det "
+                        "svarer til", spec.bpmn_id)
     return None
 
 
@@ -232,10 +233,10 @@ def _check_one(engine: Engine, the_plan: Plan, instance_id: int) -> dict[str, An
         return _report(instance_id, reason)
 
 
-def _report(instance_id: int, reason: str | None, migrated: bool = False) -> dict[str, Any]:
-    report: dict[str, Any] = {"id": instance_id, "can_migrate": reason is None}
-    if reason:
-        report["reason"] = reason
+def _report(instance_id: int, blocked: tuple[str, str | None] | None, migrated: bool = False) -> dict[str, Any]:
+    report: dict[str, Any] = {"id": instance_id, "can_migrate": blocked is None}
+    if blocked:
+        report["reason"], report["element_id"] = blocked
     if migrated:
         report["migrated"] = True
     return report
@@ -267,3 +268,14 @@ def _move_one(engine: Engine, actor: Actor, the_plan: Plan, instance_id: int) ->
                          f"forløb {instance_id} fra version {the_plan.from_version} til {the_plan.to_version}")
         uow.commit()
     return _report(instance_id, None, migrated=True)
+
+
+def steps(uow: UnitOfWork, actor: Actor, key: str, version: int) -> list[dict[str, Any]]:
+    """The steps of a version a waiting course may be mapped to (tasks and events), by name."""
+    if not actor.has_any(*DEPLOYER_ROLES):
+        raise Forbidden("Kun procesejere og administratorer kan flytte forløb til en ny version")
+    with uow:
+        _, process = process_for(uow, find_version(uow, key, version).id)
+    found = {element_id: getattr(spec, "bpmn_name", None) for element_id, (_, spec) in _specs_by_element(process).items()
+             if type(spec).__name__ not in ("BpmnProcessSpec",)}
+    return sorted(({"element_id": k, "name": v or k} for k, v in found.items()), key=lambda s: s["name"].lower())

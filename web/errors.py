@@ -39,7 +39,8 @@ def error_response(status: int, message: str, **extra: object) -> Response:
 
 
 def wants_page() -> bool:
-    return not request.path.startswith("/api/")
+    """HTML for people; JSON under /api/ and for a page's own scripts (fetch with Accept: application/json)."""
+    return not request.path.startswith("/api/") and request.accept_mimetypes.best != "application/json"
 
 
 def error_page(status: int, message: str | None = None) -> tuple[str, int]:

@@ -1,0 +1,84 @@
+"""The workbench in a real browser, as a process owner: edit, validate, deploy, migrate."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from engine.models import ProcessInstance, Task
+from tests.browser.conftest import login, shot
+from tests.conftest import CASEWORKER, COORDINATOR
+from tests.course import REFERRAL, complete, k_meeting, start_course
+
+
+def open_tasks(engine):
+    with engine.reader() as uow:
+        return sorted((t.id, t.instance_id, t.element_id, t.assignee, t.state, t.process_version_id)
+                      for t in uow.session.scalars(select(Task).where(Task.state == "ready")))
+
+
+def test_a_process_owner_changes_the_follow_up_interval_deploys_and_migrates(page, engine, deployed):
+    at_referral = start_course(engine, CASEWORKER, name="Ung Et")["id"]
+    at_guide = start_course(engine, CASEWORKER, name="Ung To")["id"]
+    complete(engine, CASEWORKER, at_guide, "henvisning", REFERRAL)
+    complete(engine, COORDINATOR, at_guide, "k_moede", k_meeting())
+    before = open_tasks(engine)
+    assert {t[2] for t in before} == {"henvisning", "accepter_guide"}
+
+    login(page, "per")
+    page.get_by_role("link", name="Procesmodeller").click()
+    process = page.locator('[data-process="samarbejdsmodel"]')
+    expect(process.locator('tr[data-version="1"] .running-count')).to_have_text("2")
+    shot(page, "workbench-library")
+    process.get_by_role("link", name="Åbn nyeste version").click()
+    expect(page.locator("body[data-modeler-ready=true]")).to_have_count(1)
+
+    # The follow-up interval: select the timer event and edit its value in the properties panel.
+    page.locator('.djs-element[data-element-id="vent_paa_opfoelgning"]').first.click(force=True)
+    shot(page, "workbench-timer-selected")
+    panel = page.locator("#properties")
+    panel.get_by_text("Timer", exact=True).click()
+    interval = panel.locator("#bio-properties-panel-timerEventDefinitionValue")
+    expect(interval).to_have_value("P3M")
+
+    # A value that is not an ISO 8601 duration: an error marked on the event, in Danish.
+    interval.fill("P3 måneder")
+    marker = page.locator('.samspil-problem--error[data-element-id="vent_paa_opfoelgning"]')
+    expect(marker).to_be_visible()
+    expect(page.locator("#problems")).to_contain_text("Timerværdien «P3 måneder» er ikke en varighed")
+    expect(page.locator("#problem-counts")).to_have_text("1 fejl, 0 advarsler")
+    shot(page, "workbench-validation-error")
+    page.get_by_role("button", name="Udrul ny version").click()
+    expect(page.locator("#status")).to_have_text("Ret fejlene før du udruller.")
+
+    interval.fill("P1M")
+    expect(marker).to_have_count(0)
+    expect(page.locator("#problem-counts")).to_have_text("0 fejl, 0 advarsler")
+    page.get_by_role("button", name="Udrul ny version").click()
+    expect(page.locator("#status")).to_contain_text("Version 2 er udrullet.")
+    shot(page, "workbench-deployed")
+
+    # What changed, coloured on the diagram.
+    page.goto("/procesmodeller/samarbejdsmodel/forskel?fra=1&til=2")
+    expect(page.locator('#diff-list li.diff-changed[data-element-id="vent_paa_opfoelgning"]')).to_contain_text("timer")
+    expect(page.locator("body[data-diff-ready=true]")).to_have_count(1)
+    expect(page.locator('#diagram-to .djs-element.diff-changed[data-element-id="vent_paa_opfoelgning"]')).to_have_count(1)
+    shot(page, "workbench-diff")
+
+    # Dry run, then move the running courses in batches.
+    page.goto("/procesmodeller/samarbejdsmodel/migrering?fra=1&til=2")
+    page.get_by_role("button", name="Prøvekørsel").click()
+    expect(page.locator("#migration-status")).to_have_text("2 af 2 forløb kan flyttes.")
+    page.get_by_role("button", name="Flyt forløbene").click()
+    expect(page.locator("#migration-status")).to_have_text("2 forløb er flyttet til version 2.")
+    expect(page.locator("#migration-progress")).to_have_attribute("value", "100")
+    shot(page, "workbench-migrated")
+
+    # The young people's tasks are intact: the same tasks, people and steps, now on version 2.
+    after = open_tasks(engine)
+    assert [t[:5] for t in after] == [t[:5] for t in before]
+    assert {t[5] for t in after} == {2} and {t[5] for t in before} == {1}
+    with engine.reader() as uow:
+        assert {i.process_version_id for i in uow.session.scalars(select(ProcessInstance))} == {2}
+    page.goto("/procesmodeller/")
+    expect(process.locator('tr[data-version="2"] .running-count')).to_have_text("2")
+    expect(process.locator('tr[data-version="1"] .running-count')).to_have_text("0")
