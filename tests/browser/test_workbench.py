@@ -82,3 +82,51 @@ def test_a_process_owner_changes_the_follow_up_interval_deploys_and_migrates(pag
     page.goto("/procesmodeller/")
     expect(process.locator('tr[data-version="2"] .running-count')).to_have_text("2")
     expect(process.locator('tr[data-version="1"] .running-count')).to_have_text("0")
+
+
+def test_every_miwg_reference_model_opens_in_the_modeler_with_its_problems_listed(page, engine, deployed):
+    from engine import drafts
+    from tests.conftest import OWNER
+    from tests.diagrams import MIWG
+
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    login(page, "per")
+    models = sorted(MIWG.glob("*.bpmn"))
+    assert len(models) >= 20
+    for path in models:
+        key = "miwg_" + path.stem.replace(".", "_")
+        drafts.save_draft(engine.uow(), OWNER, key, {path.name: path.read_text(encoding="utf-8")})
+        page.goto(f"/procesmodeller/{key}/modeller?kladde=1")
+        expect(page.locator("body[data-modeler-ready=true]"), path.name).to_have_count(1)
+        expect(page.locator("#problem-counts"), f"{path.name} {errors}").not_to_be_empty()
+        assert page.locator("#canvas .djs-element").count() > 1, path.name
+    assert errors == []
+    shot(page, "workbench-miwg-last")
+
+
+def test_a_form_schema_edit_shows_in_the_preview_and_a_test_run_steps_as_each_role(page, engine, deployed):
+    login(page, "per")
+    page.goto("/procesmodeller/samarbejdsmodel/modeller")
+    expect(page.locator("body[data-modeler-ready=true]")).to_have_count(1)
+    page.get_by_label("Formular til opgaven").select_option("accepter_guide")
+    schema = page.get_by_label("Formularens JSON Schema")
+    schema.fill('{"type": "object", "properties": {"accepteret": {"type": "boolean", "title": "Accepterer du?"},'
+                ' "tidspunkt": {"type": "string", "format": "date", "title": "Første møde"}}}')
+    expect(page.locator("#form-preview")).to_contain_text("Første møde")
+    expect(page.locator("#form-preview input[type=date]")).to_have_count(1)
+    schema.fill('{"type": "object", ')
+    expect(page.locator("#form-schema-error")).to_contain_text("Ugyldig JSON")
+    expect(page.locator("#form-preview")).to_contain_text("Første møde")  # the last valid schema stays shown
+
+    page.get_by_role("button", name="Start forfra").click()
+    task = page.locator('.test-task[data-element-id="henvisning"]')
+    expect(task).to_be_visible()
+    task.locator("textarea").fill(__import__("json").dumps(REFERRAL))
+    task.get_by_role("button").click()
+    expect(page.locator('.test-task[data-element-id="k_moede"]')).to_be_visible()
+    page.get_by_role("button", name="Lad tiden gå").click()
+    expect(page.locator("#test-state")).to_contain_text("2026-02-04")
+    shot(page, "workbench-test-run")
+    with engine.reader() as uow:  # the sandbox touched no real data
+        assert uow.session.scalars(select(ProcessInstance)).all() == []

@@ -6,11 +6,14 @@ calls one engine service, exactly as the REST API does.
 """
 from __future__ import annotations
 
+import re
+from pathlib import PurePosixPath
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 
 from engine import deployment, drafts, instance_migration, sandbox, version_diff, versions
+from engine.errors import Conflict, InvalidInput
 from web.errors import BadRequestError
 from web.i18n import _, catalog, current_language
 from web.pages.auth import current_actor, engine, role_required
@@ -43,6 +46,33 @@ def library() -> str:
         rows.sort(key=lambda r: r["version"], reverse=True)
     return render_template("workbench/library.html", processes=processes,
                            drafts=drafts.list_drafts(engine().reader(), current_actor()))
+
+
+@bp.post("/importer")
+@role_required(*OWNERS)
+def import_diagram() -> Response:
+    """A diagram from another tool (Camunda Modeler, spiff-arena, ...) becomes a draft to open and check."""
+    upload = request.files.get("diagram")
+    key = (request.form.get("key") or "").strip()
+    if upload is None or not upload.filename:
+        flash(_("workbench.import_no_file"), "error")
+        return redirect(url_for("workbench.library"))
+    name = re.sub(r"[^A-Za-z0-9_.\-]", "_", PurePosixPath(upload.filename.replace("\\", "/")).name) or "diagram.bpmn"
+    if not name.lower().endswith((".bpmn", ".xml")):
+        name += ".bpmn"
+    key = key or re.sub(r"^[^A-Za-z_]+", "", name.rsplit(".", 1)[0].replace(".", "_")) or "diagram"
+    content = upload.read()
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        flash(_("workbench.import_not_text"), "error")
+        return redirect(url_for("workbench.library"))
+    try:
+        drafts.save_draft(engine().uow(), current_actor(), key, {name: text})
+    except (InvalidInput, Conflict) as error:
+        flash(error.message, "error")
+        return redirect(url_for("workbench.library"))
+    return redirect(url_for("workbench.modeler", key=key, kladde=1))
 
 
 @bp.get("/<key>/v<int:version>.bpmn")

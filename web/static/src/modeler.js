@@ -32,9 +32,19 @@ function status(message, isError = false, link = null) {
   if (link) statusLine.append(" ", element("a", { href: link.href, text: link.text, id: "migrate-link" }));
 }
 
+// Some diagrams from other tools carry XML bpmn-js can read but not write back (an undeclared
+// namespace prefix, say): they are still shown and checked, from the file as it came.
+let unwritable = null;
 async function currentFiles() {
-  const { xml } = await modeler.saveXML({ format: true });
-  files[data.bpmn_file] = xml;
+  try {
+    const { xml } = await modeler.saveXML({ format: true });
+    files[data.bpmn_file] = xml;
+  } catch (error) {
+    if (!unwritable) {
+      unwritable = error.message;
+      status(t("unwritable", { error: error.message }), true);
+    }
+  }
   return files;
 }
 
