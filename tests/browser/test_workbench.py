@@ -130,3 +130,25 @@ def test_a_form_schema_edit_shows_in_the_preview_and_a_test_run_steps_as_each_ro
     shot(page, "workbench-test-run")
     with engine.reader() as uow:  # the sandbox touched no real data
         assert uow.session.scalars(select(ProcessInstance)).all() == []
+
+
+def test_two_owners_save_the_same_draft_and_the_second_is_told(page, new_page, engine, deployed):
+    from engine import drafts
+    from tests.conftest import OWNER
+    from tests.workbench import default_files_text
+
+    drafts.save_draft(engine.uow(), OWNER, "samarbejdsmodel", default_files_text(), based_on_version=1)
+    other = new_page()
+    for browser_page, user in ((page, "per"), (other, "admin")):
+        login(browser_page, user)
+        browser_page.goto("/procesmodeller/samarbejdsmodel/modeller?kladde=1")
+        expect(browser_page.locator("body[data-modeler-ready=true]")).to_have_count(1)
+    page.get_by_role("button", name="Gem kladde").click()
+    expect(page.locator("#status")).to_have_text("Kladden er gemt (revision 2).")
+    # The lane's role, in the Samspil group of the properties panel.
+    other.locator('.djs-element[data-element-id="Lane_ungeguide"]').first.click(position={"x": 15, "y": 100})
+    expect(other.locator("#properties")).to_contain_text("Rolle (banens navn)")
+    other.get_by_role("button", name="Gem kladde").click()
+    expect(other.locator("#status")).to_contain_text("Kladden blev gemt af en anden imens")
+    shot(other, "workbench-draft-conflict")
+    assert drafts.get_draft(engine.uow(), OWNER, "samarbejdsmodel")["revision"] == 2

@@ -6,6 +6,7 @@ import {
   BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule,
 } from "bpmn-js-properties-panel";
 import camundaModdle from "camunda-bpmn-moddle/resources/camunda.json";
+import { samspilPropertiesModule } from "./samspil-properties.mjs";
 import { call, element, texts } from "./workbench-common.mjs";
 
 const data = JSON.parse(document.getElementById("workbench-data").textContent);
@@ -17,7 +18,8 @@ let lastReport = { errors: [], warnings: [] };
 const modeler = new BpmnModeler({
   container: "#canvas",
   propertiesPanel: { parent: "#properties" },
-  additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule],
+  additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule,
+    samspilPropertiesModule(t)],
   moddleExtensions: { camunda: camundaModdle },
 });
 window.samspilModeler = modeler;
