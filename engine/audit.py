@@ -14,6 +14,8 @@ from engine.access import Actor
 from engine.errors import Forbidden
 from engine.models import AuditEntry
 
+MAX_ENTRIES = 100_000
+
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
@@ -30,20 +32,33 @@ def record_many(uow: UnitOfWork, actor: Actor, action: str, youth_ids: Iterable[
 
 
 def list_entries(uow: UnitOfWork, actor: Actor, youth_id: int | None = None, username: str | None = None,
-                 since: datetime | None = None, limit: int = 1000) -> list[dict]:
+                 since: datetime | None = None, limit: int = 1000, action: str | None = None,
+                 until: datetime | None = None, offset: int = 0) -> list[dict]:
+    """Log entries, newest first, filtered; only administrators may read the log, and reading it is logged."""
     if not actor.is_admin:
         raise Forbidden("Kun administratorer kan se adgangsloggen")
     with uow:
-        query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+        query = (select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                 .limit(max(1, min(limit, MAX_ENTRIES))).offset(max(0, offset)))
         if youth_id is not None:
             query = query.where(AuditEntry.youth_id == youth_id)
         if username:
             query = query.where(AuditEntry.username == username)
+        if action:
+            query = query.where(AuditEntry.action == action)
         if since is not None:
             query = query.where(AuditEntry.at >= since)
+        if until is not None:
+            query = query.where(AuditEntry.at < until)
         rows = uow.session.scalars(query).all()
         entries = [{"at": row.at.isoformat(), "user": row.username, "action": row.action,
                     "youth_id": row.youth_id, "detail": row.detail} for row in rows]
         record(uow, actor, "audit_read", youth_id, f"{len(entries)} rækker")
         uow.commit()
     return entries
+
+
+def actions(uow: UnitOfWork) -> list[str]:
+    """The actions the log holds, for a filter."""
+    with uow:
+        return sorted(a for a in uow.session.scalars(select(AuditEntry.action).distinct()) if a)

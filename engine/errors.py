@@ -33,8 +33,8 @@ class InvalidInput(EngineError):
     """Input that breaks a rule; ``details["errors"]`` lists what and where."""
 
 
-class Unreadable(InvalidInput):
-    """Input that is not what the call takes at all (not BPMN, not JSON): 400, not 422."""
+class Unreadable(EngineError):
+    """Input of the wrong kind altogether, such as a file that is not BPMN."""
 
 
 class TooLarge(EngineError):

@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from engine import audit
 from engine.access import SYSTEM, Actor
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.instances import instance_view_in
+from engine.instances import run_view
 from engine.models import ProcessInstance
 from engine.runtime import advance, load_run, save
 
@@ -57,7 +57,7 @@ def correlate_message(uow: UnitOfWork, actor: Actor, name: Any, youth_id: Any = 
         save(uow, run)
         audit.record(uow, actor, "message_delivered", run.instance.youth_id, f"besked {name} til forløb {target}")
         uow.commit()
-        return instance_view_in(uow, run.instance, history=False)
+        return run_view(run)
 
 
 def fire_due_timers(engine: Engine, limit: int = 10_000) -> int:

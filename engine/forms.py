@@ -36,14 +36,14 @@ TYPE_NAMES = {"string": "tekst", "integer": "heltal", "number": "tal", "boolean"
 def form_errors(validator: Draft202012Validator, data: dict[str, Any]) -> list[dict[str, str]]:
     """Each broken rule as ``{"path": "milepaele/0/frist", "message": ...}``, in field order."""
     errors = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+    for error in validator.iter_errors(data):
         path = [str(p) for p in error.absolute_path]
         if error.validator == "required":
             missing = _missing_property(error)
             if missing:
                 path.append(missing)
         errors.append({"path": "/".join(path), "message": _message(error)})
-    return errors
+    return sorted(errors, key=lambda e: (e["path"], e["message"]))
 
 
 def _missing_property(error: ValidationError) -> str | None:

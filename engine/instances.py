@@ -38,23 +38,31 @@ def start_instance(uow: UnitOfWork, actor: Actor, process_key: Any, youth_id: An
         youth = uow.session.get(Youth, youth_id)
         if youth is None:
             raise NotFound("Den unge findes ikke")
-        now = uow.engine.clock.now()
-        _, process = process_for(uow, version.id)
-        start_data = {"youth_id": youth.id, "birthdate": youth.birthdate.isoformat(),
-                      "birthdate_25": add_years(youth.birthdate, 25), **(data or {})}
-        workflow = new_workflow(uow, process, start_data)
-        instance = ProcessInstance(process_version_id=version.id, process_key=version.key, youth_id=youth.id,
-                                   status="running", state=b"{}", data={}, created_at=now, updated_at=now,
-                                   waiting_messages=[])
-        uow.session.add(instance)
-        uow.session.flush()
-        run = Run(instance, workflow, process, actor.username, now)
-        run.record("instance_started", detail={"version": version.version})
-        advance(run)
-        save(uow, run)
-        audit.record(uow, actor, "instance_started", youth.id, f"forløb {instance.id}")
+        instance = start_in(uow, actor, version, youth, data)
         uow.commit()
         return _view(uow, instance, version.version)
+
+
+def start_in(uow: UnitOfWork, actor: Actor, version: ProcessVersion, youth: Youth,
+             data: dict[str, Any] | None) -> ProcessInstance:
+    """Start a course inside the open unit of work and run it to its first wait (not committed)."""
+    now = uow.engine.clock.now()
+    _, process = process_for(uow, version.id)
+    start_data = {"youth_id": youth.id, "initiator": actor.username, "birthdate": youth.birthdate.isoformat(),
+                  "birthdate_25": add_years(youth.birthdate, 25), **(data or {})}
+    workflow = new_workflow(uow, process, start_data)
+    instance = ProcessInstance(process_version_id=version.id, process_key=version.key, youth_id=youth.id,
+                               status="running", state=b"{}", data={}, created_at=now, updated_at=now,
+                               waiting_messages=[])
+    uow.session.add(instance)
+    uow.session.flush()
+    run = Run(instance, workflow, process, actor.username, now)
+    run.record("instance_started", detail={"version": version.version})
+    advance(run)
+    save(uow, run)
+    audit.record(uow, actor, "instance_started", youth.id, f"forløb {instance.id}")
+    uow.session.flush()
+    return instance
 
 
 def get_instance(uow: UnitOfWork, actor: Actor, instance_id: int) -> dict[str, Any]:
@@ -76,18 +84,20 @@ def _view(uow: UnitOfWork, instance: ProcessInstance, version: int) -> dict[str,
     return instance_view(instance, version, list(tasks), list(history))
 
 
-def instance_view_in(uow: UnitOfWork, instance: ProcessInstance, history: bool = True) -> dict[str, Any]:
-    """The view of an instance inside an open unit of work, after a change.
-
-    Without history, ``tasks`` holds only the open tasks: what a caller needs to go on to the next
-    task, at a cost that does not grow with the length of the course.
-    """
+def instance_view_in(uow: UnitOfWork, instance: ProcessInstance) -> dict[str, Any]:
+    """The full view of an instance inside an open unit of work."""
     version = uow.session.scalar(select(ProcessVersion.version).where(ProcessVersion.id == instance.process_version_id))
-    if history:
-        return _view(uow, instance, version or 0)
-    open_tasks = uow.session.scalars(select(Task).where(Task.instance_id == instance.id, Task.state == "ready")
-                                     .order_by(Task.created_at, Task.id)).all()
-    return instance_view(instance, version or 0, list(open_tasks))
+    return _view(uow, instance, version or 0)
+
+
+def run_view(run: Run) -> dict[str, Any]:
+    """The view of an instance right after an operation moved it, from what the operation wrote.
+
+    ``tasks`` holds the open tasks only: what a caller needs to go on to the next task, at a cost
+    that does not grow with the length of the course.
+    """
+    tasks = sorted(run.open_tasks, key=lambda t: (t.created_at, t.id))
+    return instance_view(run.instance, run.process.version, tasks)
 
 
 def retry_instance(uow: UnitOfWork, actor: Actor, instance_id: int, data: Any = None) -> dict[str, Any]:
@@ -110,4 +120,4 @@ def retry_instance(uow: UnitOfWork, actor: Actor, instance_id: int, data: Any = 
         except StaleDataError:
             raise Conflict("Forløbet blev ændret samtidig; prøv igen") from None
         uow.commit()
-        return instance_view_in(uow, run.instance)
+        return run_view(run)

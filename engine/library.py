@@ -27,6 +27,7 @@ class ParsedProcess:
     subprocess_specs: dict[str, Any]
     forms: dict[str, dict[str, Any]]
     lane_ids: dict[str, str] = field(default_factory=dict)   # lane name -> lane id
+    version: int = 0                                          # the stored version's number, once stored
     validators: dict[str, Draft202012Validator] = field(default_factory=dict)
 
     def validator(self, form_key: str | None) -> Draft202012Validator | None:
@@ -103,7 +104,7 @@ class ProcessLibrary:
         with self._lock:
             return self._cache.get(version_id)
 
-    def get(self, version_id: int, key: str, files: dict[str, str]) -> ParsedProcess:
+    def get(self, version_id: int, key: str, files: dict[str, str], version: int = 0) -> ParsedProcess:
         with self._lock:
             if version_id in self._cache:
                 self._cache.move_to_end(version_id)
@@ -111,6 +112,7 @@ class ProcessLibrary:
         result = parse_files(files)
         if key not in result.processes:
             raise RuntimeError(f"stored process version {version_id} no longer parses")
+        result.processes[key].version = version
         with self._lock:
             self._cache[version_id] = result.processes[key]
             while len(self._cache) > self.max_versions:

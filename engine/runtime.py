@@ -24,6 +24,7 @@ from engine.access import normalize_role
 from engine.bpmn.specs import UserTask
 from engine.errors import NotFound
 from engine.library import ParsedProcess
+from engine.mail import notify_assigned
 from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskCandidate
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ class Run:
     now: datetime
     events: list[InstanceEvent] = field(default_factory=list)
     finished_task_ids: set[str] = field(default_factory=set)
+    open_tasks: list[Task] = field(default_factory=list)     # the instance's ready task rows after save
+    open_rows: list[Task] | None = None                       # ready task rows as loaded, if loaded
 
     def record(self, kind: str, task: Any = None, detail: dict[str, Any] | None = None, **columns: Any) -> None:
         spec = task.task_spec if task is not None else None
@@ -63,7 +66,7 @@ def process_for(uow: UnitOfWork, version_id: int) -> tuple[ProcessVersion | None
     version = uow.session.get(ProcessVersion, version_id)
     if version is None:
         raise NotFound("Procesversionen findes ikke")
-    return version, library.get(version.id, version.key, version.files)
+    return version, library.get(version.id, version.key, version.files, version.version)
 
 
 def new_workflow(uow: UnitOfWork, process: ParsedProcess, data: dict[str, Any]) -> BpmnWorkflow:
@@ -174,8 +177,10 @@ def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
     """Make the task rows match the workflow's ready human tasks."""
     session = uow.session
     ready = {str(t.id): t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = session.scalars(select(Task).where(Task.instance_id == run.instance.id, Task.state == "ready")).all()
+    open_rows = run.open_rows if run.open_rows is not None else load_open_rows(uow, run.instance.id)
     for row in open_rows:
+        if row.state != "ready":
+            continue
         if row.id not in ready and row.id not in run.finished_task_ids:
             row.state = "cancelled"
             row.completed_at = run.now
@@ -185,9 +190,15 @@ def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
         elif row.id in ready and row.process_version_id != run.instance.process_version_id:
             _move_row(run, row, ready[row.id])
     known = {row.id for row in open_rows}
+    run.open_tasks = [row for row in open_rows if row.id in ready and row.state == "ready"]
     for task_id, task in ready.items():
         if task_id not in known:
-            _insert_task_row(uow, run, task)
+            run.open_tasks.append(_insert_task_row(uow, run, task))
+
+
+def load_open_rows(uow: UnitOfWork, instance_id: int) -> list[Task]:
+    """The instance's ready task rows; the caller holds the instance's lock, so they cannot move."""
+    return list(uow.session.scalars(select(Task).where(Task.instance_id == instance_id, Task.state == "ready")))
 
 
 def _move_row(run: Run, row: Task, task: Any) -> None:
@@ -199,7 +210,7 @@ def _move_row(run: Run, row: Task, task: Any) -> None:
     row.form_key = form_key if run.process.validator(form_key) else None
 
 
-def _insert_task_row(uow: UnitOfWork, run: Run, task: Any) -> None:
+def _insert_task_row(uow: UnitOfWork, run: Run, task: Any) -> Task:
     spec = task.task_spec
     lane = getattr(spec, "lane", None)
     groups = getattr(spec, "candidate_groups", []) or []
@@ -217,8 +228,11 @@ def _insert_task_row(uow: UnitOfWork, run: Run, task: Any) -> None:
     )
     uow.session.add(row)
     uow.session.add_all(TaskCandidate(task_id=row.id, username=name) for name in sorted(candidates))
+    if row.personal:
+        notify_assigned(uow, row, candidates | ({assignee} if assignee else set()))
     run.record("task_created", task, {"role": role, "assignee": assignee} if (role or assignee) else None,
                username=None)
+    return row
 
 
 def _people(run: Run, task: Any, lane: str | None, lane_id: str | None) -> tuple[str | None, set[str]]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.util.task import TaskState
 
@@ -13,9 +13,9 @@ from engine import audit
 from engine.access import Actor, may_act
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.forms import form_errors
-from engine.instances import instance_view_in
+from engine.instances import run_view
 from engine.models import Task, TaskCandidate, Youth
-from engine.runtime import advance, load_run, save
+from engine.runtime import Run, advance, load_open_rows, load_run, save
 from engine.views import task_view
 from engine.youths import SEE_ALL_ROLES, deny, involved_filter
 
@@ -67,7 +67,8 @@ def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list
     limit = max(1, min(filters.limit, MAX_PAGE))
     with uow:
         total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = uow.session.scalars(query.order_by(Task.personal.desc(), Task.due_at.is_(None), Task.due_at,
+        personal_first = case((or_(Task.assignee == actor.username, Task.personal.is_(True)), 0), else_=1)
+        rows = uow.session.scalars(query.order_by(personal_first, Task.due_at.is_(None), Task.due_at,
                                                   Task.created_at, Task.id)
                                    .limit(limit).offset(max(0, filters.offset))).all()
         audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
@@ -76,23 +77,23 @@ def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list
 
 
 def _task_row(uow: UnitOfWork, task_id: str) -> Task:
-    """The task row, read without a lock; an id that is not a UUID names nothing."""
-    try:
-        UUID(task_id)
-    except (ValueError, TypeError):
-        raise NotFound("Opgaven findes ikke") from None
-    task = uow.session.get(Task, task_id)
+    """The task row, read without a lock."""
+    task = uow.session.get(Task, _task_id(task_id))
     if task is None:
         raise NotFound("Opgaven findes ikke")
     return task
 
 
-def _task_for_update(uow: UnitOfWork, task_id: str) -> Task:
+def _task_id(task_id: str) -> str:
+    """Task ids are UUIDs; anything else names no task."""
     try:
-        UUID(task_id)
-    except (ValueError, TypeError):
+        return str(UUID(task_id))
+    except (ValueError, TypeError, AttributeError):
         raise NotFound("Opgaven findes ikke") from None
-    task = uow.session.scalars(select(Task).where(Task.id == task_id).with_for_update()).one_or_none()
+
+
+def _task_for_update(uow: UnitOfWork, task_id: str) -> Task:
+    task = uow.session.scalars(select(Task).where(Task.id == _task_id(task_id)).with_for_update()).one_or_none()
     if task is None:
         raise NotFound("Opgaven findes ikke")
     return task
@@ -169,36 +170,56 @@ def _event(uow: UnitOfWork, task: Task, kind: str, actor: Actor) -> None:
 
 
 def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dict[str, Any]:
-    """Validate the data against the task's form, complete it and run the course to its next wait."""
+    """Validate the data against the task's form, complete it and run the course to its next wait.
+
+    The instance row is locked before the task row is read, the same order every operation that
+    moves an instance uses, so two of them can never wait for each other.
+    """
     if not isinstance(data, dict):
         raise InvalidInput("data skal være et JSON-objekt", errors=[{"path": "", "message": "skal være et objekt"}])
     with uow:
-        task = _task_for_update(uow, task_id)
-        _ensure_may_act(uow, actor, task)
-        run = load_run(uow, task.instance_id, actor.username)
-        if run.instance.status != "running":
-            raise Conflict("Forløbet kører ikke", status=run.instance.status)
-        spiff_task = run.workflow.get_task_from_id(UUID(task_id))
-        if spiff_task is None or not spiff_task.has_state(TaskState.READY):
-            raise Conflict("Opgaven er ikke længere klar")
-        validator = run.process.validator(task.form_key)
-        errors = form_errors(validator, data) if validator is not None else []
-        if errors:
-            raise InvalidInput("Formularen er ikke udfyldt korrekt", errors=errors)
-        spiff_task.data.update(data)
-        spiff_task.run()
-        task.state = "completed"
-        task.completed_at = run.now
-        task.completed_by = actor.username
-        task.assignee = task.assignee or actor.username
-        run.finished_task_ids.add(task.id)
-        run.record("task_completed", spiff_task, {"fields": sorted(data)})
-        advance(run)
-        save(uow, run)
-        audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")
-        try:
-            uow.session.flush()
-        except StaleDataError:
-            raise Conflict("Forløbet blev ændret samtidig; prøv igen") from None
+        run = complete_in(uow, actor, task_id, data)
         uow.commit()
-        return instance_view_in(uow, run.instance, history=False)
+        return run_view(run)
+
+
+def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any]) -> Run:
+    """Complete a task inside the open unit of work and run the course on (not committed).
+
+    The instance row is locked before the task row is read, the same order every operation that
+    moves an instance uses, so two of them can never wait for each other.
+    """
+    instance_id = uow.session.scalar(select(Task.instance_id).where(Task.id == _task_id(task_id)))
+    if instance_id is None:
+        raise NotFound("Opgaven findes ikke")
+    run = load_run(uow, instance_id, actor.username)
+    run.open_rows = load_open_rows(uow, instance_id)
+    task = next((row for row in run.open_rows if row.id == task_id), None)
+    if task is None:
+        raise Conflict("Opgaven er ikke længere klar")
+    _ensure_may_act(uow, actor, task)
+    if run.instance.status != "running":
+        raise Conflict("Forløbet kører ikke", status=run.instance.status)
+    spiff_task = run.workflow.get_task_from_id(UUID(task_id))
+    if spiff_task is None or not spiff_task.has_state(TaskState.READY):
+        raise Conflict("Opgaven er ikke længere klar")
+    validator = run.process.validator(task.form_key)
+    errors = form_errors(validator, data) if validator is not None else []
+    if errors:
+        raise InvalidInput("Formularen er ikke udfyldt korrekt", errors=errors)
+    spiff_task.data.update(data)
+    spiff_task.run()
+    task.state = "completed"
+    task.completed_at = run.now
+    task.completed_by = actor.username
+    task.assignee = task.assignee or actor.username
+    run.finished_task_ids.add(task.id)
+    run.record("task_completed", spiff_task, {"fields": sorted(data)})
+    advance(run)
+    save(uow, run)
+    audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")
+    try:
+        uow.session.flush()
+    except StaleDataError:
+        raise Conflict("Forløbet blev ændret samtidig; prøv igen") from None
+    return run

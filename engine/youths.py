@@ -23,6 +23,24 @@ SEE_ALL_ROLES = ("admin", "ungekoordinator")
 def create_youth(uow: UnitOfWork, actor: Actor, name: Any, birthdate: Any, cpr: Any = None) -> dict[str, Any]:
     if not actor.has_any(*REGISTRAR_ROLES):
         raise Forbidden("Du må ikke oprette unge")
+    name, born, digits = check_youth(uow, name, birthdate, cpr)
+    with uow:
+        youth = add_youth(uow, actor, name, born, digits)
+        uow.commit()
+        return youth_view(youth)
+
+
+def youth_errors(uow: UnitOfWork, name: Any, birthdate: Any, cpr: Any) -> list[dict[str, str]]:
+    """What is wrong with a young person's details, as ``{"field", "message"}``; empty when valid."""
+    try:
+        check_youth(uow, name, birthdate, cpr)
+    except InvalidInput as invalid:
+        return list(invalid.details["errors"])
+    return []
+
+
+def check_youth(uow: UnitOfWork, name: Any, birthdate: Any, cpr: Any) -> tuple[str, date, str | None]:
+    """The name, birthdate and CPR digits, checked; :class:`InvalidInput` names each wrong field."""
     errors = []
     if not isinstance(name, str) or not name.strip():
         errors.append({"field": "name", "message": "Navn skal udfyldes"})
@@ -43,17 +61,20 @@ def create_youth(uow: UnitOfWork, actor: Actor, name: Any, birthdate: Any, cpr: 
             errors.append({"field": "cpr", "message": "CPR-nummeret passer ikke med fødselsdatoen"})
     if errors:
         raise InvalidInput("Oplysningerne om den unge er ugyldige", errors=errors)
-    assert born is not None
-    with uow:
-        youth = Youth(name=name.strip(), birthdate=born, created_at=uow.engine.clock.now(), created_by=actor.username,
-                      cpr_encrypted=uow.engine.vault.encrypt(digits) if digits else None,
-                      cpr_hash=uow.engine.vault.search_hash(digits) if digits else None,
-                      cpr_masked=mask_cpr(digits) if digits else None)
-        uow.session.add(youth)
-        uow.session.flush()
-        audit.record(uow, actor, "youth_created", youth.id)
-        uow.commit()
-        return youth_view(youth)
+    assert born is not None and isinstance(name, str)
+    return name.strip(), born, digits
+
+
+def add_youth(uow: UnitOfWork, actor: Actor, name: str, born: date, digits: str | None) -> Youth:
+    """Insert a checked young person in the open unit of work (not committed)."""
+    youth = Youth(name=name, birthdate=born, created_at=uow.engine.clock.now(), created_by=actor.username,
+                  cpr_encrypted=uow.engine.vault.encrypt(digits) if digits else None,
+                  cpr_hash=uow.engine.vault.search_hash(digits) if digits else None,
+                  cpr_masked=mask_cpr(digits) if digits else None)
+    uow.session.add(youth)
+    uow.session.flush()
+    audit.record(uow, actor, "youth_created", youth.id)
+    return youth
 
 
 def _parse_date(value: Any) -> date | None:

@@ -1,55 +1,41 @@
-"""Small BPMN documents for tests: one process, optional lanes, drawn or not."""
+"""Small BPMN documents for tests, written the way the modelers write them."""
 from __future__ import annotations
 
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-MIWG = ROOT.parent / "shared" / "miwg" / "Reference"
-DEFAULT_BPMN = ROOT / "processes" / "samarbejdsmodel.bpmn"
-
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-        'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
-        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="defs" targetNamespace="http://samspil.dk/test">\n')
+HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+          '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+          'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
+          'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+          'id="Definitions_1" targetNamespace="http://samspil.dk/test">\n')
 
 
-def diagram(body: str, executable: bool = True, process_id: str = "proc", drawn: bool = True) -> str:
-    """A definitions document around ``body`` (the process content), with a shape per element id."""
-    import re
-
-    ids = re.findall(r'<bpmn:(?:\w+Task|task|startEvent|endEvent|\w+Gateway|intermediate\w+Event|boundaryEvent|'
-                     r'subProcess|callActivity|lane)\b[^>]*\bid="([^"]+)"', body)
-    shapes = "".join(f'<bpmndi:BPMNShape id="{i}_di" bpmnElement="{i}"><dc:Bounds x="{100 * n}" y="100" '
-                     f'width="50" height="50"/></bpmndi:BPMNShape>' for n, i in enumerate(ids))
-    di = (f'<bpmndi:BPMNDiagram id="d"><bpmndi:BPMNPlane id="p" bpmnElement="{process_id}">{shapes}'
-          f'</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>') if drawn else ""
-    return (HEAD + f'<bpmn:process id="{process_id}" isExecutable="{"true" if executable else "false"}">'
-            + body + "</bpmn:process>" + di + "</bpmn:definitions>")
+def definitions(body: str) -> str:
+    return HEADER + body + "\n</bpmn:definitions>\n"
 
 
-def lane(lane_id: str, name: str, *members: str) -> str:
-    refs = "".join(f"<bpmn:flowNodeRef>{m}</bpmn:flowNodeRef>" for m in members)
-    return f'<bpmn:lane id="{lane_id}" name="{name}">{refs}</bpmn:lane>'
+def process(process_id: str, body: str, lanes: dict[str, list[str]] | None = None, executable: bool = True,
+            extra: str = "") -> str:
+    """A process whose flow nodes are ``body``; ``lanes`` maps lane name to the node ids in it."""
+    lane_set = ""
+    if lanes:
+        lane_set = '<bpmn:laneSet id="LaneSet_1">' + "".join(
+            f'<bpmn:lane id="Lane_{i}" name="{name}">' + "".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in nodes)
+            + "</bpmn:lane>" for i, (name, nodes) in enumerate(lanes.items())) + "</bpmn:laneSet>"
+    return definitions(extra + f'<bpmn:process id="{process_id}" isExecutable="{"true" if executable else "false"}">'
+                       + lane_set + body + "</bpmn:process>")
 
 
 def flow(flow_id: str, source: str, target: str, condition: str | None = None) -> str:
-    inner = (f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{condition}</bpmn:conditionExpression>'
-             if condition is not None else "")
-    return f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}">{inner}</bpmn:sequenceFlow>'
+    if condition is None:
+        return f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}"/>'
+    return (f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}">'
+            f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{condition}</bpmn:conditionExpression>'
+            "</bpmn:sequenceFlow>")
 
 
-def linear(*middle: str, lanes: str = "") -> str:
-    """start -> each middle element (given as XML with ids n1, n2 ...) -> end, in order."""
-    import re
-
-    ids = ["start"] + [re.search(r'id="([^"]+)"', m).group(1) for m in middle] + ["end"]
-    flows = "".join(flow(f"f{i}", a, b) for i, (a, b) in enumerate(zip(ids, ids[1:])))
-    lane_set = f'<bpmn:laneSet id="ls">{lanes}</bpmn:laneSet>' if lanes else ""
-    return (lane_set + '<bpmn:startEvent id="start"/>' + "".join(middle) + '<bpmn:endEvent id="end"/>' + flows)
-
-
-def timer_event(event_id: str, tag: str, value: str) -> str:
-    return (f'<bpmn:intermediateCatchEvent id="{event_id}"><bpmn:timerEventDefinition id="{event_id}_t">'
-            f'<bpmn:{tag} xsi:type="bpmn:tFormalExpression">{value}</bpmn:{tag}>'
-            f'</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>')
+def simple(process_id: str = "enkel", task_attributes: str = "", lane: str = "sagsbehandler") -> str:
+    """Start, one user task, end, in one lane."""
+    body = ('<bpmn:startEvent id="start"/>'
+            f'<bpmn:userTask id="opgave" name="Opgave" {task_attributes}/>'
+            '<bpmn:endEvent id="slut"/>' + flow("f1", "start", "opgave") + flow("f2", "opgave", "slut"))
+    return process(process_id, body, {lane: ["start", "opgave", "slut"]})

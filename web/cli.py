@@ -6,9 +6,9 @@ from datetime import datetime
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from engine import deployment, events, users
+from engine import deployment, events, mail, users
 from engine.access import Actor
 from engine.clock import FrozenClock, as_utc
 from engine.errors import EngineError, InvalidDiagram
@@ -21,6 +21,7 @@ def _engine():  # type: ignore[no-untyped-def]
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create or upgrade the database schema (Alembic)."""
     upgrade(_engine().db)
@@ -28,6 +29,7 @@ def init_command() -> None:
 
 
 @click.command("deploy")
+@with_appcontext
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 def deploy_command(paths: tuple[str, ...]) -> None:
     """Deploy BPMN/DMN/form files or folders as a new version of each process."""
@@ -47,7 +49,7 @@ def deploy_command(paths: tuple[str, ...]) -> None:
         click.echo(f"{item.key} {item.version}" + ("" if item.created else " (uændret)"))
 
 
-@click.group("user")
+@click.group("user", cls=AppGroup)
 def user_group() -> None:
     """Manage users."""
 
@@ -73,7 +75,7 @@ def user_add_command(name: str, roles: tuple[str, ...], full_name: str, email: s
     click.echo(f"Bruger {user['username']} oprettet med roller: {', '.join(user['roles'])}")
 
 
-@click.group("token")
+@click.group("token", cls=AppGroup)
 def token_group() -> None:
     """Manage API tokens."""
 
@@ -91,11 +93,12 @@ def token_create_command(name: str, label: str) -> None:
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--once", is_flag=True, help="Do one pass and exit.")
 @click.option("--now", "now", default=None, help="Run the pass as of this ISO 8601 time.")
 @click.option("--interval", default=30.0, show_default=True, help="Seconds between passes.")
 def worker_command(once: bool, now: str | None, interval: float) -> None:
-    """Fire due timers and escalations."""
+    """Fire due timers and escalations, and send the mails owed (SAMSPIL_SMTP_HOST)."""
     import time
 
     engine = _engine()
@@ -110,12 +113,17 @@ def worker_command(once: bool, now: str | None, interval: float) -> None:
     while True:
         moved = events.fire_due_timers(engine)
         click.echo(f"{moved} forløb flyttet")
+        mail.queue_overdue(engine)
+        sent = mail.send_pending(engine)
+        if sent:
+            click.echo(f"{sent} mail(s) sendt")
         if once or now is not None:
             return
         time.sleep(interval)
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Fill the database with demo users and young people at every step."""
     from engine.demo import load_demo

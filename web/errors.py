@@ -10,7 +10,9 @@ import logging
 import traceback
 
 from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from engine.errors import (Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooLarge, TooManyAttempts,
                            Unreadable)
@@ -48,7 +50,16 @@ def error_page(status: int, message: str | None = None) -> tuple[str, int]:
     return render_template("error.html", status=status, message=message), status
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in routes: a non-negative integer that fits the database (else no route: 404)."""
+
+    def __init__(self, map: object, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
     @app.errorhandler(EngineError)
     def engine_error(error: EngineError) -> Response | tuple[str, int]:
         status = next((code for cls, code in STATUS.items() if isinstance(error, cls)), 400)
@@ -62,6 +73,14 @@ def init_app(app: Flask) -> None:
         if wants_page():
             return error_page(status)
         return error_response(status, MESSAGES.get(status, error.name))
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(error: Exception) -> Response | tuple[str, int]:
+        # A number in the request too large for the database's columns (say an id of 2**70).
+        if wants_page():
+            return error_page(400)
+        return error_response(400, "Et tal i forespørgslen er uden for det tilladte område")
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:

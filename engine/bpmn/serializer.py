@@ -15,11 +15,12 @@ from uuid import UUID
 
 import orjson
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter
 from SpiffWorkflow.bpmn.serializer.helpers.spec import TaskSpecConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.specs import ClockCycle, ClockDuration, ClockTimeDate, UserTask
@@ -37,6 +38,22 @@ class UserTaskConverter(TaskSpecConverter):
 
     def from_dict(self, dct: dict[str, Any]) -> UserTask:
         return self.task_spec_from_dict(dct)
+
+
+# Tasks SpiffWorkflow expects (FUTURE) or imagines (LIKELY, MAYBE) hold a stale copy of their
+# parent's data, which it replaces when they become ready (Task._inherit_data). Storing that copy
+# is most of a waiting course's state; storing none changes nothing that runs.
+PREDICTED = TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE
+
+
+class CompactTaskConverter(TaskConverter):
+    """SpiffWorkflow's task converter, without the data of tasks that have not happened yet."""
+
+    def to_dict(self, task: Any) -> dict[str, Any]:
+        dct = super().to_dict(task)
+        if task.has_state(PREDICTED) and task.parent is not None:
+            dct["delta"] = {}
+        return dct
 
 
 class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
@@ -65,6 +82,7 @@ def _config() -> dict:
     for timer in (ClockTimeDate, ClockDuration, ClockCycle):
         config[timer] = TimerConditionalEventDefinitionConverter
     config[BpmnWorkflow] = StateOnlyWorkflowConverter
+    config[Task] = CompactTaskConverter
     return config
 
 

@@ -87,7 +87,7 @@ def test_a_process_owner_changes_the_follow_up_interval_deploys_and_migrates(pag
 def test_every_miwg_reference_model_opens_in_the_modeler_with_its_problems_listed(page, engine, deployed):
     from engine import drafts
     from tests.conftest import OWNER
-    from tests.diagrams import MIWG
+    from tests.small_diagrams import MIWG
 
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -7,7 +7,7 @@ import pytest
 
 from engine.library import parse_files
 from engine.process_files import MAX_FILE_BYTES, read_bundle
-from tests.diagrams import MIWG, diagram, linear
+from tests.small_diagrams import MIWG, diagram, linear
 
 MIWG_FILES = sorted(MIWG.glob("*.bpmn"))
 

@@ -7,7 +7,7 @@ import pytest
 
 from engine.library import parse_files
 from engine.process_files import files_from_paths
-from tests.diagrams import DEFAULT_BPMN, diagram, flow, lane, linear, timer_event
+from tests.small_diagrams import DEFAULT_BPMN, diagram, flow, lane, linear, timer_event
 
 ROLES = {"sagsbehandler", "ungeguide"}
 

@@ -7,7 +7,7 @@ import pytest
 
 from engine.process_files import MAX_FILE_BYTES
 from tests.course import REFERRAL
-from tests.diagrams import diagram, lane, linear
+from tests.small_diagrams import diagram, lane, linear
 from tests.workbench import default_files_text, monthly
 
 pytestmark = pytest.mark.usefixtures("deployed")

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from tests.diagrams import MIWG
+from tests.small_diagrams import MIWG
 from tests.workbench import default_files_text, monthly
 
 pytestmark = pytest.mark.usefixtures("deployed")

@@ -20,14 +20,20 @@ def json_object() -> dict[str, Any]:
     return body
 
 
+MAX_INT = 2**63 - 1  # what the database's integer columns hold
+
+
 def int_arg(name: str) -> int | None:
     value = request.args.get(name)
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise BadRequestError(f"Parameteren {name} skal være et heltal") from None
+    if not -MAX_INT <= number <= MAX_INT:
+        raise BadRequestError(f"Parameteren {name} er uden for det tilladte område")
+    return number
 
 
 def bool_arg(name: str) -> bool:

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, has_app_context, has_request_context, session
 
 CATALOGS = Path(__file__).parent
 DEFAULT_LANGUAGE = "da"
@@ -55,7 +55,7 @@ def current_language() -> str:
 def translate(key: str, lang: str | None = None, **values: Any) -> str:
     text = catalog(lang or current_language()).get(key)
     if text is None:
-        if current_app and current_app.testing:
+        if has_app_context() and current_app.testing:
             raise KeyError(f"missing translation {key!r} for {lang or current_language()}")
         text = catalog(DEFAULT_LANGUAGE).get(key, key)
     return text.format(**values) if values else text
@@ -64,9 +64,15 @@ def translate(key: str, lang: str | None = None, **values: Any) -> str:
 _ = translate
 
 
+def has_translation(key: str) -> bool:
+    """For texts chosen by data (an event kind, a status): fall back to the raw value if absent."""
+    return key in catalog(current_language())
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["_"] = translate
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["has_translation"] = has_translation
 
     @app.context_processor
     def language() -> dict[str, Any]:

@@ -1,17 +1,139 @@
-"""Administration: users and roles, API tokens, and the access log."""
+"""Administration: users and roles, API tokens, and the access log (filter, CSV export)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import csv
+import io
+from datetime import datetime, time, timedelta
+from typing import Any
 
-from engine import users
-from web.pages.auth import engine, role_required
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+
+from engine import audit, users
+from engine.clock import as_utc
+from engine.errors import Conflict, InvalidInput
+from web.pages.filters import LOCAL_TIME
+from web.i18n import _
+from web.pages.auth import current_actor, engine, role_required
 from web.pages.nav import add_nav_item
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 add_nav_item("admin.users_page", "admin.nav_users", roles=("admin",), order=80)
+add_nav_item("admin.audit_page", "admin.nav_audit", roles=("admin",), order=90)
+PAGE_SIZE = 200
+
+
+def _render_users(status: int = 200, new_token: dict[str, str] | None = None, form: dict[str, Any] | None = None,
+                  errors: dict[str, list[str]] | None = None) -> Any:
+    return render_template("admin/users.html", users=users.list_users(engine().reader()),
+                           tokens=users.list_tokens(engine().reader()), roles=users.DEFAULT_ROLES,
+                           new_token=new_token, form=form or {}, errors=errors or {}), status
 
 
 @bp.get("/brugere")
 @role_required("admin")
-def users_page() -> str:
-    return render_template("admin/users.html", users=users.list_users(engine().reader()))
+def users_page() -> Any:
+    return _render_users()
+
+
+@bp.post("/brugere")
+@role_required("admin")
+def add_user() -> Any:
+    form = {"username": request.form.get("username", "").strip(), "full_name": request.form.get("full_name", "").strip(),
+            "email": request.form.get("email", "").strip() or None, "roles": request.form.getlist("roles")}
+    try:
+        users.add_user(engine().uow(), form["username"], request.form.get("password", ""), form["roles"],
+                       form["full_name"], form["email"])
+    except InvalidInput as invalid:
+        errors: dict[str, list[str]] = {}
+        for error in invalid.details.get("errors", []):
+            errors.setdefault(error.get("field", ""), []).append(error["message"])
+        return _render_users(422, form=form, errors=errors)
+    except Conflict as taken:
+        return _render_users(409, form=form, errors={"username": [taken.message]})
+    flash(_("admin.user_added", user=form["username"]), "success")
+    return redirect(url_for("admin.users_page"), code=303)
+
+
+@bp.post("/brugere/<username>/roller")
+@role_required("admin")
+def set_roles(username: str) -> Response:
+    users.set_roles(engine().uow(), username, request.form.getlist("roles"))
+    flash(_("admin.roles_saved", user=username), "success")
+    return redirect(url_for("admin.users_page"), code=303)
+
+
+@bp.post("/brugere/<username>/aktiv")
+@role_required("admin")
+def set_active(username: str) -> Response:
+    active = request.form.get("active") == "1"
+    if username == current_actor().username and not active:
+        flash(_("admin.not_yourself"), "error")
+    else:
+        users.set_active(engine().uow(), username, active)
+        flash(_("admin.activated" if active else "admin.deactivated", user=username), "success")
+    return redirect(url_for("admin.users_page"), code=303)
+
+
+@bp.post("/tokens")
+@role_required("admin")
+def create_token() -> Any:
+    username = request.form.get("username", "")
+    name = request.form.get("name", "").strip()[:200]
+    token = users.create_token(engine().uow(), username, name)
+    return _render_users(201, new_token={"username": username, "name": name, "token": token})
+
+
+@bp.post("/tokens/<int:token_id>/tilbagekald")
+@role_required("admin")
+def revoke_token(token_id: int) -> Response:
+    users.revoke_token(engine().uow(), token_id)
+    flash(_("admin.token_revoked"), "success")
+    return redirect(url_for("admin.users_page"), code=303)
+
+
+def _log_filters() -> dict[str, Any]:
+    args = request.args
+    youth = args.get("youth_id", "").strip()
+    return {"youth_id": int(youth) if youth.isdigit() else None, "username": args.get("user", "").strip() or None,
+            "action": args.get("action", "").strip() or None, "since": _day(args.get("since")),
+            "until": _day(args.get("until"), next_day=True)}
+
+
+def _day(value: str | None, next_day: bool = False) -> datetime | None:
+    """A date from the filter form as the start of that day in Danish time (or of the next day)."""
+    try:
+        day = datetime.strptime((value or "").strip(), "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    return as_utc(datetime.combine(day + timedelta(days=1 if next_day else 0), time(), tzinfo=LOCAL_TIME))
+
+
+@bp.get("/adgangslog")
+@role_required("admin")
+def audit_page() -> str:
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdigit() and int(page) > 0 else 1
+    entries = audit.list_entries(engine().uow(), current_actor(), limit=PAGE_SIZE + 1,
+                                 offset=(page_number - 1) * PAGE_SIZE, **_log_filters())
+    return render_template("admin/audit.html", entries=entries[:PAGE_SIZE], more=len(entries) > PAGE_SIZE,
+                           page=page_number, args=request.args, actions=audit.actions(engine().reader()))
+
+
+@bp.get("/adgangslog.csv")
+@role_required("admin")
+def audit_csv() -> Response:
+    entries = audit.list_entries(engine().uow(), current_actor(), limit=audit.MAX_ENTRIES, **_log_filters())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["at", "user", "action", "youth_id", "detail"])
+    for entry in entries:
+        writer.writerow([entry["at"], entry["user"] or "", entry["action"], entry["youth_id"] or "",
+                         _csv_safe(entry["detail"] or "")])
+    stamp = datetime.now(LOCAL_TIME).strftime("%Y%m%d-%H%M")
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="adgangslog-{stamp}.csv"'})
+
+
+def _csv_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,26 +1,84 @@
 """The case page ("Sag") per young person, searching young people, and starting a course."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import uuid
+from typing import Any
 
-from engine import youths
-from web.pages.auth import current_actor, engine, login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from engine import cases, referrals, youths
+from engine.crypto import mask_cpr, normalize_cpr
+from engine.errors import InvalidInput
+from engine.submissions import AlreadySubmitted
+from engine.youths import REGISTRAR_ROLES
+from web.i18n import _
+from web.pages.auth import current_actor, engine, login_required, role_required
+from web.pages.forms import apply_row_action, build_fields, errors_by_field, parse_form
 from web.pages.nav import add_nav_item
 
 bp = Blueprint("cases", __name__)
 add_nav_item("cases.search", "cases.nav", order=20)
+add_nav_item("cases.new", "cases.nav_new", roles=REGISTRAR_ROLES, order=30)
+YOUTH_FIELDS = ("name", "birthdate", "cpr")
 
 
-@bp.get("/unge")
+@bp.route("/unge", methods=["GET", "POST"])
 @login_required
 def search() -> str:
-    query = request.args.get("q", "").strip()
+    """Search by name or full CPR number. The form posts, so a CPR number never lands in a URL
+    (history, logs); a CPR number searched for is shown masked, also in the search field."""
+    query = request.values.get("q", "").strip()[:200]
     results = youths.search_youths(engine().uow(), current_actor(), query) if query else None
-    return render_template("search.html", query=query, results=results)
+    digits = normalize_cpr(query) if query else None
+    return render_template("search.html", query="" if digits else query, results=results,
+                           searched_cpr=mask_cpr(digits) if digits else None)
 
 
 @bp.get("/unge/<int:youth_id>")
 @login_required
 def show(youth_id: int) -> str:
-    youth = youths.get_youth(engine().uow(), current_actor(), youth_id)
-    return render_template("case.html", youth=youth)
+    case = cases.case_view(engine().uow(), current_actor(), youth_id)
+    return render_template("case.html", case=case, youth=case["youth"], course=case["course"])
+
+
+def _render_new(values: dict[str, Any] | None = None, referral: dict[str, Any] | None = None,
+                errors: dict[str, list[str]] | None = None, general: list[str] | None = None,
+                status: int = 200) -> Any:
+    schema = referrals.referral_schema(engine().reader())
+    errors = errors or {}
+    fields = build_fields(schema, referral, errors, prefix="referral.") if schema else []
+    return render_template("start_course.html", schema=schema, fields=fields, values=values or {},
+                           errors=errors, general=general or [], submission=uuid.uuid4().hex), status
+
+
+@bp.get("/unge/ny")
+@role_required(*REGISTRAR_ROLES)
+def new() -> Any:
+    return _render_new()
+
+
+@bp.post("/unge/ny")
+@role_required(*REGISTRAR_ROLES)
+def create() -> Any:
+    schema = referrals.referral_schema(engine().reader()) or {"type": "object", "properties": {}}
+    youth = {key: request.form.get(f"youth.{key}", "").strip() for key in YOUTH_FIELDS}
+    referral, problems = parse_form(schema, request.form, prefix="referral.")
+    if request.form.get("_action"):
+        apply_row_action(schema, referral, request.form["_action"].replace("referral.", "", 1))
+        return _render_new(youth, referral)
+    if problems:
+        return _render_new(youth, referral, problems, status=422)
+    try:
+        result = referrals.register_referral(engine().uow(), current_actor(), youth, referral,
+                                             request.form.get("submission"))
+    except InvalidInput as invalid:
+        by_field, general = errors_by_field(invalid.details.get("errors", []))
+        return _render_new(youth, referral, by_field, general, status=422)
+    except AlreadySubmitted as done:
+        earlier = done.details.get("result") or {}
+        flash(_("cases.already_registered"), "info")
+        return redirect(url_for("cases.show", youth_id=earlier["youth_id"]) if earlier.get("youth_id")
+                        else url_for("inbox.index"), code=303)
+    flash(_("cases.registered", name=youth["name"]), "success")
+    return redirect(url_for("cases.show", youth_id=result["youth_id"]), code=303)
+

@@ -33,9 +33,14 @@ def add_nav_item(endpoint: str, label_key: str, roles: tuple[str, ...] = (), ord
 
 
 def nav_items(actor: Actor | None) -> list[dict[str, object]]:
+    """The entries the actor may see; the current one is the page's own entry, else the first
+    entry of the page's blueprint (a case page belongs under "young people")."""
     if actor is None:
         return []
-    current = (request.endpoint or "").split(".", 1)[0]
-    return [{"endpoint": item.endpoint, "label_key": item.label_key, "current": item.prefix == current}
-            for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.endpoint))
-            if not item.roles or actor.has_any(*item.roles)]
+    endpoint = request.endpoint or ""
+    visible = [item for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.endpoint))
+               if not item.roles or actor.has_any(*item.roles)]
+    current = next((item for item in visible if item.endpoint == endpoint), None) or next(
+        (item for item in visible if item.prefix == endpoint.split(".", 1)[0]), None)
+    return [{"endpoint": item.endpoint, "label_key": item.label_key, "current": item is current}
+            for item in visible]
