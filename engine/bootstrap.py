@@ -18,6 +18,7 @@ from engine.crypto import CprVault
 from engine.db import make_engine, make_session_factory
 from engine.library import ProcessLibrary
 from engine.uow import UnitOfWork
+from engine.workflow_cache import WorkflowCache
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Engine:
     serializer: StateSerializer
     script_engine: ScriptEngine
     vault: CprVault
+    workflows: WorkflowCache = field(default_factory=WorkflowCache)
     before_commit: Callable[[UnitOfWork], None] | None = field(default=None)
 
     def uow(self, write: bool = True) -> UnitOfWork:
@@ -41,7 +43,8 @@ class Engine:
         return self.uow(write=False)
 
 
-def bootstrap(database_url: str | None = None, clock: Clock | None = None, secret_key: str | None = None) -> Engine:
+def bootstrap(database_url: str | None = None, clock: Clock | None = None, secret_key: str | None = None,
+              workflow_cache_size: int = 2000) -> Engine:
     clock = clock or SystemClock()
     db = make_engine(database_url)
     secret = secret_key or os.environ.get("SAMSPIL_SECRET_KEY") or "samspil-development-key"
@@ -53,4 +56,5 @@ def bootstrap(database_url: str | None = None, clock: Clock | None = None, secre
         serializer=StateSerializer(),
         script_engine=ScriptEngine(clock),
         vault=CprVault(secret),
+        workflows=WorkflowCache(workflow_cache_size),
     )

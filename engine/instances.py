@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine import audit
 from engine.access import Actor
@@ -115,9 +114,5 @@ def retry_instance(uow: UnitOfWork, actor: Actor, instance_id: int, data: Any = 
         advance(run)
         save(uow, run)
         audit.record(uow, actor, "instance_retried", run.instance.youth_id, f"forløb {instance_id}")
-        try:
-            uow.session.flush()
-        except StaleDataError:
-            raise Conflict("Forløbet blev ændret samtidig; prøv igen") from None
         uow.commit()
         return run_view(run)

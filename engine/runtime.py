@@ -83,7 +83,9 @@ def load_run(uow: UnitOfWork, instance_id: int, username: str | None) -> Run:
     if instance is None:
         raise NotFound("Forløbet findes ikke")
     _, process = process_for(uow, instance.process_version_id)
-    workflow = uow.engine.serializer.loads(instance.state, process.spec, process.subprocess_specs)
+    workflow = uow.engine.workflows.take(instance.id, instance.lock_version)
+    if workflow is None:
+        workflow = uow.engine.serializer.loads(instance.state, process.spec, process.subprocess_specs)
     workflow.script_engine = uow.engine.script_engine
     return Run(instance, workflow, process, username, uow.engine.clock.now())
 
@@ -136,6 +138,7 @@ def save(uow: UnitOfWork, run: Run) -> None:
     instance.state = uow.engine.serializer.dumps(workflow)
     instance.updated_at = run.now
     uow.session.add_all(run.events)
+    uow.after_commit(lambda: uow.engine.workflows.put(instance.id, instance.lock_version, workflow))
 
 
 def _data_snapshot(workflow: BpmnWorkflow) -> dict[str, Any]:
@@ -175,7 +178,6 @@ def _waiting_elements(workflow: BpmnWorkflow) -> list[str]:
 
 def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
     """Make the task rows match the workflow's ready human tasks."""
-    session = uow.session
     ready = {str(t.id): t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)}
     open_rows = run.open_rows if run.open_rows is not None else load_open_rows(uow, run.instance.id)
     for row in open_rows:

@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
 from engine.access import Actor, may_act
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, InvalidInput, NotFound
 from engine.forms import form_errors
 from engine.instances import run_view
 from engine.models import Task, TaskCandidate, Youth
@@ -218,8 +217,4 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     advance(run)
     save(uow, run)
     audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")
-    try:
-        uow.session.flush()
-    except StaleDataError:
-        raise Conflict("Forløbet blev ændret samtidig; prøv igen") from None
     return run

@@ -7,9 +7,12 @@ with SELECT ... FOR UPDATE.
 from __future__ import annotations
 
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.errors import Conflict
 
 if TYPE_CHECKING:
     from engine.bootstrap import Engine
@@ -28,6 +31,7 @@ class UnitOfWork:
         if self.write and self.session.bind is not None and self.session.bind.dialect.name == "sqlite":
             self.session.connection(execution_options={"sqlite_immediate": True})
         self._committed = False
+        self._after_commit: list[Callable[[], None]] = []
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -39,7 +43,19 @@ class UnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
-        if self.engine.before_commit is not None:
-            self.engine.before_commit(self)
-        self.session.commit()
+        """Commit; a row changed by someone else since we read it (optimistic locking) is a Conflict."""
+        try:
+            self.session.flush()
+            if self.engine.before_commit is not None:
+                self.engine.before_commit(self)
+            self.session.commit()
+        except StaleDataError:
+            raise Conflict("Forløbet blev ændret samtidig; prøv igen") from None
         self._committed = True
+        for callback in self._after_commit:
+            callback()
+        self._after_commit.clear()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once this unit of work has committed; never if it rolls back."""
+        self._after_commit.append(callback)

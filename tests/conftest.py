@@ -80,7 +80,11 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def engine(database_url: str, clock: FrozenClock) -> Iterator[Engine]:
-    built = bootstrap(database_url, clock, secret_key="test-secret")
+    """An engine without the live-workflow cache, so every operation restores state from the database.
+
+    tests/integration/test_workflow_cache.py checks that the cache changes nothing.
+    """
+    built = bootstrap(database_url, clock, secret_key="test-secret", workflow_cache_size=0)
     yield built
     built.db.dispose()
 

@@ -55,3 +55,16 @@ def complete(engine: Engine, actor: Actor, instance_id: int, element_id: str, da
 
 def open_elements(instance: dict[str, Any]) -> list[str]:
     return sorted(t["element_id"] for t in instance["tasks"] if t["state"] == "ready")
+
+
+def to_follow_up(engine: Engine, name: str = "Test Ung", birthdate: str = "2009-03-01") -> int:
+    """A course through referral, k-meeting, guide and plan, now waiting for its first follow-up."""
+    from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
+
+    iid = start_course(engine, CASEWORKER, name, birthdate)["id"]
+    complete(engine, CASEWORKER, iid, "henvisning", REFERRAL)
+    complete(engine, COORDINATOR, iid, "k_moede", k_meeting())
+    complete(engine, GUIDE, iid, "accepter_guide", ACCEPT)
+    after_plan = complete(engine, CASE_COORDINATOR, iid, "uddannelsesplan", PLAN)
+    assert open_elements(after_plan) == []
+    return iid

@@ -36,6 +36,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
+    if not app.config["DATABASE_URL"]:
+        # The default database lives in Flask's instance folder, whatever the working directory.
+        app.config["DATABASE_URL"] = f"sqlite:///{os.path.join(app.instance_path, 'samspil.db')}"
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     engine = app.config.get("ENGINE") or bootstrap(app.config["DATABASE_URL"], app.config["CLOCK"],

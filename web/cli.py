@@ -6,6 +6,7 @@ from datetime import datetime
 
 import click
 from flask import Flask, current_app
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from engine import deployment, events, mail, users
@@ -161,4 +162,8 @@ cli = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version
 
 
 def main() -> None:
-    cli(prog_name="samspil")
+    try:
+        cli(prog_name="samspil")
+    except (OperationalError, ProgrammingError):
+        click.echo("fejl: databasen er ikke klar eller ikke tilgængelig; kør 'samspil init'", err=True)
+        sys.exit(1)

@@ -120,9 +120,16 @@ DONE = TaskState.COMPLETED | TaskState.CANCELLED
 
 
 def prune_history(workflow: BpmnWorkflow) -> None:
-    """Drop what no unfinished task can reach back to, in the workflow and each subprocess."""
+    """Drop what no unfinished task can reach back to, in the workflow and each subprocess.
+
+    Predicted tasks also forget their stale data (see :class:`CompactTaskConverter`), so a live
+    workflow after a save is exactly what loading the saved state gives.
+    """
     for process in [workflow, *workflow.subprocesses.values()]:
         _prune_above_common_ancestor(process)
+        for task in process.tasks.values():
+            if task.has_state(PREDICTED) and task.parent is not None:
+                task.data = {}
     live_ids = set(workflow.tasks)
     for process in workflow.subprocesses.values():
         live_ids.update(process.tasks)

@@ -9,22 +9,11 @@ from engine import events, instances, tasks
 from engine.errors import Forbidden
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE, OTHER_GUIDE
 from tests.course import (
-    ACCEPT, CLOSE, DECLINE, ESCALATION, HANDOVER, PLAN, REFERRAL, REFERRAL_OUTSIDE, complete, follow_up,
-    k_meeting, open_elements, start_course,
+    ACCEPT, CLOSE, DECLINE, ESCALATION, HANDOVER, REFERRAL, REFERRAL_OUTSIDE, complete, follow_up, k_meeting,
+    open_elements, start_course, to_follow_up,
 )
 
 pytestmark = pytest.mark.usefixtures("deployed")
-
-
-def to_follow_up(engine, clock):
-    instance = start_course(engine, CASEWORKER)
-    iid = instance["id"]
-    complete(engine, CASEWORKER, iid, "henvisning", REFERRAL)
-    complete(engine, COORDINATOR, iid, "k_moede", k_meeting())
-    complete(engine, GUIDE, iid, "accepter_guide", ACCEPT)
-    after_plan = complete(engine, CASE_COORDINATOR, iid, "uddannelsesplan", PLAN)
-    assert open_elements(after_plan) == []
-    return iid
 
 
 def test_a_referral_in_the_target_group_goes_to_the_k_meeting(engine):
@@ -68,7 +57,7 @@ def test_a_guide_who_declines_sends_the_case_back_to_the_k_meeting(engine):
 
 
 def test_follow_up_comes_every_three_months_until_the_destination_is_reached(engine, clock):
-    iid = to_follow_up(engine, clock)
+    iid = to_follow_up(engine)
     clock.advance(days=89)
     assert events.fire_due_timers(engine) == 0
     clock.advance(days=2)
@@ -84,7 +73,7 @@ def test_follow_up_comes_every_three_months_until_the_destination_is_reached(eng
 
 
 def test_a_follow_up_left_open_fourteen_days_is_escalated_to_the_coordinator(engine, clock):
-    iid = to_follow_up(engine, clock)
+    iid = to_follow_up(engine)
     clock.advance(days=92)
     events.fire_due_timers(engine)
     view = instances.get_instance(engine.uow(), COORDINATOR, iid)
@@ -102,7 +91,7 @@ def test_a_follow_up_left_open_fourteen_days_is_escalated_to_the_coordinator(eng
 
 
 def test_a_drop_out_message_interrupts_follow_up_and_calls_a_new_k_meeting(engine, clock):
-    iid = to_follow_up(engine, clock)
+    iid = to_follow_up(engine)
     clock.advance(days=92)
     events.fire_due_timers(engine)
     view = instances.get_instance(engine.uow(), COORDINATOR, iid)
@@ -115,12 +104,7 @@ def test_a_drop_out_message_interrupts_follow_up_and_calls_a_new_k_meeting(engin
 
 
 def test_the_twenty_fifth_birthday_ends_follow_up_in_handover(engine, clock):
-    instance = start_course(engine, CASEWORKER, birthdate="2001-02-01")
-    iid = instance["id"]
-    complete(engine, CASEWORKER, iid, "henvisning", REFERRAL)
-    complete(engine, COORDINATOR, iid, "k_moede", k_meeting())
-    complete(engine, GUIDE, iid, "accepter_guide", ACCEPT)
-    complete(engine, CASE_COORDINATOR, iid, "uddannelsesplan", PLAN)
+    iid = to_follow_up(engine, birthdate="2001-02-01")
     clock.advance(days=26)  # 2026-01-31 09:00: the day before the 25th birthday
     assert events.fire_due_timers(engine) == 0
     clock.advance(days=1)

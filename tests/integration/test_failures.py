@@ -134,3 +134,37 @@ def test_a_process_killed_between_the_engine_step_and_the_commit_leaves_the_last
     assert snapshot(engine, instance["id"]) == before
     after = tasks.complete_task(engine.uow(), CASEWORKER, task["id"], REFERRAL)
     assert [t["element_id"] for t in after["tasks"]] == ["k_moede"]
+
+
+def _worker_pass(url: str, now_iso: str, barrier: Any, results: Any) -> None:
+    from datetime import datetime
+
+    from engine import events
+    from engine.clock import FrozenClock
+
+    engine = bootstrap(url, FrozenClock(datetime.fromisoformat(now_iso)), secret_key="test-secret")
+    barrier.wait()
+    results.put(events.fire_due_timers(engine))
+
+
+@pytest.mark.usefixtures("deployed")
+def test_two_workers_never_fire_the_same_timer_twice(engine, clock, database_url):
+    from datetime import timedelta
+
+    from tests.course import to_follow_up
+
+    ids = [to_follow_up(engine, name=f"Ung {n}") for n in range(6)]
+    due = (clock.now() + timedelta(days=95)).isoformat()
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_worker_pass, args=(database_url, due, barrier, results)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    moved = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+    assert sum(moved) == 6
+    with engine.reader() as uow:
+        fired = uow.session.scalars(select(InstanceEvent.instance_id).where(
+            InstanceEvent.kind == "timer_fired", InstanceEvent.element_id == "vent_paa_opfoelgning")).all()
+    assert sorted(fired) == sorted(ids)

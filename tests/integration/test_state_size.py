@@ -5,8 +5,8 @@ import pytest
 
 from engine import events
 from engine.models import ProcessInstance
-from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
-from tests.course import ACCEPT, PLAN, REFERRAL, complete, follow_up, k_meeting, start_course
+from tests.conftest import GUIDE
+from tests.course import complete, follow_up, to_follow_up
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
@@ -17,12 +17,7 @@ def state_bytes(engine, instance_id: int) -> int:
 
 
 def test_stored_state_stays_the_same_size_from_round_20_to_round_40(engine, clock):
-    instance = start_course(engine, CASEWORKER, birthdate="2012-01-01")
-    iid = instance["id"]
-    complete(engine, CASEWORKER, iid, "henvisning", REFERRAL)
-    complete(engine, COORDINATOR, iid, "k_moede", k_meeting())
-    complete(engine, GUIDE, iid, "accepter_guide", ACCEPT)
-    complete(engine, CASE_COORDINATOR, iid, "uddannelsesplan", PLAN)
+    iid = to_follow_up(engine, birthdate="2012-01-01")
     sizes = {}
     for round_number in range(1, 41):
         clock.advance(days=93)

@@ -7,7 +7,6 @@ from engine import deployment
 from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import uploaded_files
-from web.errors import error_response
 
 
 @bp.post("/process-models")
