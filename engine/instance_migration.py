@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, select, text
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util.diff import migrate_workflow
 from SpiffWorkflow.util.task import TaskState
@@ -28,7 +28,7 @@ from engine.bpmn.parser import spec_name
 from engine.deployment import DEPLOYER_ROLES
 from engine.errors import Forbidden, InvalidInput
 from engine.library import ParsedProcess
-from engine.models import ProcessInstance
+from engine.models import ProcessInstance, Task
 from engine.runtime import Run, advance, process_for, save
 from engine.versions import find_version
 
@@ -250,11 +250,17 @@ def _move_one(engine: Engine, actor: Actor, the_plan: Plan, instance_id: int) ->
             # its audit row stay together on the old version, and running the migration again
             # moves it. Nothing is ever half-moved.
             uow.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-        instance = uow.session.scalars(select(ProcessInstance).where(
-            ProcessInstance.id == instance_id, ProcessInstance.process_version_id == the_plan.from_id,
-            ProcessInstance.status.in_(MIGRATABLE)).with_for_update(skip_locked=True)).one_or_none()
-        if instance is None:
+        # The course and its open task rows in one round trip (thousands of courses pay for each).
+        rows = uow.session.execute(
+            select(ProcessInstance, Task)
+            .outerjoin(Task, and_(Task.instance_id == ProcessInstance.id, Task.state == "ready"))
+            .where(ProcessInstance.id == instance_id, ProcessInstance.process_version_id == the_plan.from_id,
+                   ProcessInstance.status.in_(MIGRATABLE))
+            .with_for_update(of=ProcessInstance, skip_locked=True)).all()
+        if not rows:
             return {}  # moved on, finished or locked by someone else meanwhile
+        instance = rows[0][0]
+        open_rows = [task for _, task in rows if task is not None]
         workflow = uow.engine.serializer.loads(instance.state, the_plan.old.spec, the_plan.old.subprocess_specs)
         reason = blocker(the_plan, workflow)
         if reason is not None:
@@ -265,6 +271,7 @@ def _move_one(engine: Engine, actor: Actor, the_plan: Plan, instance_id: int) ->
             move(the_plan, workflow)
             instance.process_version_id = the_plan.to_id
             run = Run(instance, workflow, the_plan.new, actor.username, uow.engine.clock.now())
+            run.open_rows = open_rows
             run.record("instance_migrated", detail={"from_version": the_plan.from_version,
                                                     "to_version": the_plan.to_version})
             if instance.status == "running":

@@ -146,7 +146,9 @@ def test_two_owners_save_the_same_draft_and_the_second_is_told(page, new_page, e
     page.get_by_role("button", name="Gem kladde").click()
     expect(page.locator("#status")).to_have_text("Kladden er gemt (revision 2).")
     # The lane's role, in the Samspil group of the properties panel.
-    other.locator('.djs-element[data-element-id="Lane_ungeguide"]').first.click(position={"x": 15, "y": 100})
+    lane = other.locator('.djs-element[data-element-id="Lane_ungeguide"]').first
+    box = lane.bounding_box()
+    lane.click(position={"x": box["width"] - 20, "y": 10})
     expect(other.locator("#properties")).to_contain_text("Rolle (banens navn)")
     other.get_by_role("button", name="Gem kladde").click()
     expect(other.locator("#status")).to_contain_text("Kladden blev gemt af en anden imens")

@@ -192,9 +192,11 @@ def test_a_test_run_steps_through_a_draft_as_each_role_with_a_fake_clock(engine)
     run = drafts.test_run_draft(engine.uow(), OWNER, "samarbejdsmodel", steps)
     assert [t["element_id"] for t in run["open_tasks"]] == ["opfoelgning"]
     assert run["now"].startswith("2026-02-06")
-    wrong_role = [{**steps[0], "role": "ungeguide"}]
-    failed = drafts.test_run_draft(engine.uow(), OWNER, "samarbejdsmodel", wrong_role)["failed"]
-    assert failed["step"] == 0 and failed["error"]
+    incomplete_form = [steps[0], {**steps[1], "data": {}}]
+    failed = drafts.test_run_draft(engine.uow(), OWNER, "samarbejdsmodel", incomplete_form)["failed"]
+    assert failed["step"] == 1 and failed["error"] and failed["errors"]
+    not_waiting = drafts.test_run_draft(engine.uow(), OWNER, "samarbejdsmodel", [steps[2]])["failed"]
+    assert not_waiting["step"] == 0 and "venter ikke" in not_waiting["error"]
     with engine.reader() as uow:  # the sandbox touched no real data
         assert uow.session.scalars(select(Youth)).all() == []
         assert uow.session.scalars(select(ProcessInstance)).all() == []

@@ -5,8 +5,9 @@ from flask import Response, jsonify
 
 from web.api import bp
 from web.api.openapi_spec import document
+from web.api.openapi_workbench import extend
 
 
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
-    return jsonify(document())
+    return jsonify(extend(document()))
