@@ -81,7 +81,8 @@ def parse_files(files: dict[str, str | bytes], held_roles: Iterable[str] | None 
                 processes[key] = ParsedProcess(key, process.get("name") or key, spec, subprocess_specs,
                                                bundle.forms, lane_ids)
     except ValidationException as error:
-        problems.append(Problem(element_id(error.id) if getattr(error, "id", None) else None, _message(error)))
+        problems.append(Problem(element_id(error.id) if getattr(error, "id", None) else None,
+                                f"Motoren kan ikke indlæse elementet: {_message(error)}"))
     except Exception as error:  # SpiffWorkflow raises plain exceptions for some malformed input
         problems.append(Problem(None, f"Diagrammet kan ikke indlæses: {type(error).__name__}: {error}"))
     return ParseResult(processes, problems, bundle)

@@ -154,3 +154,22 @@ def test_two_owners_save_the_same_draft_and_the_second_is_told(page, new_page, e
     expect(other.locator("#status")).to_contain_text("Kladden blev gemt af en anden imens")
     shot(other, "workbench-draft-conflict")
     assert drafts.get_draft(engine.uow(), OWNER, "samarbejdsmodel")["revision"] == 2
+
+
+def test_a_diagram_without_a_drawing_is_laid_out_in_the_modeler_and_said_so(page, engine, deployed):
+    from engine import drafts
+    from tests.conftest import OWNER
+    from tests.small_diagrams import diagram, lane, linear
+
+    xml = diagram(linear('<bpmn:userTask id="t1" name="Samtale"/>',
+                         lanes=lane("L1", "sagsbehandler", "start", "t1", "end")), drawn=False)
+    drafts.save_draft(engine.uow(), OWNER, "uden_tegning", {"uden_tegning.bpmn": xml})
+    login(page, "per")
+    page.goto("/procesmodeller/uden_tegning/modeller?kladde=1")
+    expect(page.locator("body[data-modeler-ready=true]")).to_have_count(1)
+    expect(page.locator("#status")).to_contain_text("elementerne er placeret automatisk")
+    expect(page.locator('.djs-element[data-element-id="t1"]')).to_have_count(1)
+    page.get_by_role("button", name="Gem kladde").click()
+    expect(page.locator("#status")).to_have_text("Kladden er gemt (revision 2).")
+    assert "BPMNDiagram" in drafts.get_draft(engine.uow(), OWNER, "uden_tegning")["files"]["uden_tegning.bpmn"]
+    shot(page, "workbench-laid-out")

@@ -2,6 +2,7 @@
 // reads), validation marked on the diagram, drafts saved on the server, deploy, a form schema
 // editor with live preview, and test runs of the draft in the engine's sandbox.
 import BpmnModeler from "bpmn-js/lib/Modeler";
+import { layoutProcess } from "bpmn-auto-layout";
 import {
   BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule,
 } from "bpmn-js-properties-panel";
@@ -289,7 +290,21 @@ document.getElementById("test-send").addEventListener("click", () => {
 });
 
 // --- start ----------------------------------------------------------------------------------
-modeler.importXML(files[data.bpmn_file]).then(() => {
+// A diagram without a drawing (BPMN DI), as some tools or hand-written files have, is laid out
+// here so it can be shown; the owner sees it said, and saving keeps the new drawing.
+async function diagramToShow() {
+  const xml = files[data.bpmn_file];
+  if (/BPMNDiagram/.test(xml)) return xml;
+  try {
+    const laidOut = await layoutProcess(xml);
+    status(t("laid_out"));
+    return laidOut;
+  } catch (error) {
+    return xml;
+  }
+}
+
+diagramToShow().then((xml) => modeler.importXML(xml)).then(() => {
   canvas.zoom("fit-viewport");
   fillFormSelect();
   validate();
