@@ -71,6 +71,7 @@ def test_a_process_owner_changes_the_follow_up_interval_deploys_and_migrates(pag
     page.get_by_role("button", name="Flyt forløbene").click()
     expect(page.locator("#migration-status")).to_have_text("2 forløb er flyttet til version 2.")
     expect(page.locator("#migration-progress")).to_have_attribute("value", "100")
+    expect(page.locator(f'#migration-table tr[data-instance="{at_guide}"] td').nth(2)).to_have_text("Flyttet")
     shot(page, "workbench-migrated")
 
     # The young people's tasks are intact: the same tasks, people and steps, now on version 2.
@@ -173,3 +174,28 @@ def test_a_diagram_without_a_drawing_is_laid_out_in_the_modeler_and_said_so(page
     expect(page.locator("#status")).to_have_text("Kladden er gemt (revision 2).")
     assert "BPMNDiagram" in drafts.get_draft(engine.uow(), OWNER, "uden_tegning")["files"]["uden_tegning.bpmn"]
     shot(page, "workbench-laid-out")
+
+
+def test_a_course_at_a_renamed_step_moves_once_the_owner_maps_it(page, engine, deployed):
+    from engine import deployment
+    from tests.conftest import OWNER
+    from tests.workbench import default_files_text, k_meeting_renamed
+
+    at_meeting = start_course(engine, CASEWORKER)["id"]
+    complete(engine, CASEWORKER, at_meeting, "henvisning", REFERRAL)
+    before = open_tasks(engine)
+    deployment.deploy(engine.uow(), k_meeting_renamed(default_files_text()), OWNER)
+    login(page, "per")
+    page.goto("/procesmodeller/samarbejdsmodel/migrering?fra=1&til=2")
+    page.get_by_role("button", name="Prøvekørsel").click()
+    expect(page.locator("#migration-status")).to_have_text("0 af 1 forløb kan flyttes.")
+    expect(page.locator("#migration-table")).to_contain_text("k_moede")
+    expect(page.get_by_role("button", name="Flyt forløbene")).to_be_disabled()
+    page.get_by_label("Trinnet k_moede findes ikke i den nye version; det svarer til:").select_option("k_moede_ny")
+    page.get_by_role("button", name="Prøvekørsel").click()
+    expect(page.locator("#migration-status")).to_have_text("1 af 1 forløb kan flyttes.")
+    page.get_by_role("button", name="Flyt forløbene").click()
+    expect(page.locator("#migration-status")).to_have_text("1 forløb er flyttet til version 2.")
+    after = open_tasks(engine)
+    assert [t[0] for t in after] == [t[0] for t in before] and [t[2] for t in after] == ["k_moede_ny"]
+    shot(page, "workbench-mapped")

@@ -77,6 +77,10 @@ function migrationPage(node) {
         dry_run: false, mapping, instance_ids: batch });
       if (!response.ok) { statusLine.textContent = t("failed", { error: response.json.error }); return; }
       done += response.json.migrated;
+      for (const row of response.json.instances) {
+        const cells = table.querySelectorAll(`tr[data-instance="${row.id}"] td`);
+        if (cells.length === 3) cells[2].textContent = row.migrated ? t("moved") : (row.reason || "");
+      }
       progress.value = Math.round(((start + batch.length) / total) * 100);
       statusLine.textContent = t("migrating", { done, total });
     }
