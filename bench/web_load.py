@@ -39,7 +39,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,6 +20,8 @@ class Actor:
 
 
 SYSTEM = Actor("system", frozenset({"system"}))
+ROLES = ("sagsbehandler", "ungekoordinator", "ungeguide", "koordinerende_sagsbehandler", "procesejer", "admin",
+         "integration")
 
 
 def normalize_role(name: str | None) -> str | None:
@@ -27,13 +29,20 @@ def normalize_role(name: str | None) -> str | None:
     return name.strip().lower() if name and name.strip() else None
 
 
-def may_act(actor: Actor, role: str | None, lane_id: str | None, assignee: str | None,
-            personal: bool, candidates: set[str]) -> bool:
+def lane_role(lane_name: str | None, lane_id: str | None) -> str | None:
+    """The role a lane names: its name, or its id when the id is a role and the name is not."""
+    by_name, by_id = normalize_role(lane_name), normalize_role(lane_id)
+    if by_name not in ROLES and by_id in ROLES:
+        return by_id
+    return by_name
+
+
+def may_act(actor: Actor, role: str | None, assignee: str | None, personal: bool, candidates: set[str]) -> bool:
     """True when the actor may claim or complete a task with these attributes.
 
     A claimed task belongs to its assignee. A task narrowed to people (lane_owners, assignee,
-    candidate users) belongs to them. Otherwise anyone holding the lane's role (by name or id) may
-    act; a task outside every lane, narrowed to no one, is open to every user.
+    candidate users) belongs to them. Otherwise anyone holding the task's role may act; a task
+    outside every lane, narrowed to no one, is open to every user.
     """
     if assignee:
         return assignee == actor.username
@@ -41,4 +50,4 @@ def may_act(actor: Actor, role: str | None, lane_id: str | None, assignee: str |
         return actor.username in candidates
     if role is None:
         return True
-    return role in actor.roles or (lane_id is not None and lane_id.lower() in actor.roles)
+    return role in actor.roles

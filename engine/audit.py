@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from engine.access import Actor
 from engine.errors import Forbidden
@@ -26,9 +26,12 @@ def record(uow: UnitOfWork, actor: Actor | None, action: str, youth_id: int | No
 
 
 def record_many(uow: UnitOfWork, actor: Actor, action: str, youth_ids: Iterable[int], detail: str | None = None) -> None:
+    """One row per young person whose data was shown, written in one statement."""
     now = uow.engine.clock.now()
-    uow.session.add_all(AuditEntry(at=now, username=actor.username, action=action, youth_id=youth_id, detail=detail)
-                        for youth_id in sorted(set(youth_ids)))
+    rows = [{"at": now, "username": actor.username, "action": action, "youth_id": youth_id, "detail": detail}
+            for youth_id in sorted(set(youth_ids))]
+    if rows:
+        uow.session.execute(insert(AuditEntry), rows)
 
 
 def list_entries(uow: UnitOfWork, actor: Actor, youth_id: int | None = None, username: str | None = None,

@@ -31,7 +31,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> SqlEngine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # JIT compilation pays off for analytics, not for the short queries of a workflow engine: on
+    # large tables the planner would otherwise compile every inbox query anew.
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c jit=off"}, **kwargs)
 
 
 def _configure_sqlite(engine: SqlEngine) -> None:

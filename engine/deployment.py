@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import load_only
 
 from engine import users
 from engine.access import Actor
@@ -114,5 +115,8 @@ def list_versions(uow: UnitOfWork) -> list[dict]:
 
 
 def latest_version(uow: UnitOfWork, key: str) -> ProcessVersion | None:
-    return uow.session.scalars(select(ProcessVersion).where(ProcessVersion.key == key)
+    """The newest version of a process, without its files (the parsed process comes from the library)."""
+    return uow.session.scalars(select(ProcessVersion).options(load_only(ProcessVersion.id, ProcessVersion.key,
+                                                                        ProcessVersion.version))
+                               .where(ProcessVersion.key == key)
                                .order_by(ProcessVersion.version.desc()).limit(1)).first()

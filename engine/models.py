@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -163,14 +164,24 @@ class ProcessInstance(Base):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
+# The rows of the inbox's role queues: ready, unclaimed, narrowed to no one. Queries repeat this
+# text literally, so that both databases see they may use the partial index built on it.
+QUEUE_PREDICATE = "state = 'ready' AND assignee IS NULL AND NOT personal"
+CLAIMED_PREDICATE = "state = 'ready' AND assignee IS NOT NULL"
+
+
 class Task(Base):
     """A human task: what the inbox, the case page and the dashboards read."""
 
     __tablename__ = "tasks"
     __table_args__ = (
-        Index("ix_tasks_state_role_due", "state", "role", "due_at"),
+        # The inbox's role queues: ready, unclaimed, unnarrowed tasks of a role in due-date order.
+        Index("ix_tasks_queue", "role", "queue_at", "created_at", "id",
+              postgresql_where=text(QUEUE_PREDICATE), sqlite_where=text(QUEUE_PREDICATE)),
         Index("ix_tasks_instance_state", "instance_id", "state"),
-        Index("ix_tasks_assignee_state", "assignee", "state"),
+        # Claimed tasks; partial, so the role queues' "assignee IS NULL" never tempts a planner here.
+        Index("ix_tasks_claimed", "assignee", postgresql_where=text(CLAIMED_PREDICATE),
+              sqlite_where=text(CLAIMED_PREDICATE)),
         Index("ix_tasks_youth", "youth_id"),
         Index("ix_tasks_process_element", "process_key", "element_id", "state"),
     )
@@ -193,6 +204,7 @@ class Task(Base):
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(80))
     due_at: Mapped[datetime | None]
+    queue_at: Mapped[datetime]    # due_at, or NO_DUE_DATE: the inbox sorts on it with an index
 
 
 class TaskCandidate(Base):

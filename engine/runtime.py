@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.access import normalize_role
+from engine.access import lane_role, normalize_role
 from engine.bpmn.specs import UserTask
 from engine.errors import NotFound
 from engine.library import ParsedProcess
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+# Where a task without a due date sorts in a queue: after every real date, on SQLite as on PostgreSQL.
+NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=timezone.utc)
 
 
 @dataclass
@@ -216,17 +218,18 @@ def _insert_task_row(uow: UnitOfWork, run: Run, task: Any) -> Task:
     spec = task.task_spec
     lane = getattr(spec, "lane", None)
     groups = getattr(spec, "candidate_groups", []) or []
-    role = normalize_role(groups[0]) if groups else normalize_role(lane)
     lane_id = None if groups else run.process.lane_ids.get((lane or "").strip())
+    role = normalize_role(groups[0]) if groups else lane_role(lane, lane_id)
     # candidateGroups hand the task to another role than the lane, so the lane's owners do not apply.
     assignee, candidates = _people(run, task, None if groups else lane, lane_id)
+    due_at = _due_at(run, task)
     row = Task(
         id=str(task.id), instance_id=run.instance.id, youth_id=run.instance.youth_id,
         process_key=run.instance.process_key, process_version_id=run.instance.process_version_id,
         element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id, role=role, lane_id=lane_id,
         assignee=assignee, personal=bool(candidates or assignee), state="ready",
         form_key=getattr(spec, "form_key", None) if run.process.validator(getattr(spec, "form_key", None)) else None,
-        created_at=run.now, due_at=_due_at(run, task),
+        created_at=run.now, due_at=due_at, queue_at=due_at or NO_DUE_DATE,
     )
     uow.session.add(row)
     uow.session.add_all(TaskCandidate(task_id=row.id, username=name) for name in sorted(candidates))

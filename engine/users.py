@@ -10,15 +10,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
-from engine.access import Actor
+from engine.access import ROLES, Actor
 from engine.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from engine.models import ApiToken, LoginFailure, User, UserRole
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
-DEFAULT_ROLES = ("sagsbehandler", "ungekoordinator", "ungeguide", "koordinerende_sagsbehandler", "procesejer", "admin",
-                 "integration")
+DEFAULT_ROLES = ROLES
 MIN_PASSWORD_LENGTH = 10
 # Throttling: this many failed logins within the window, for one username or from one source,
 # and further attempts are refused without checking the password until the window has passed.

@@ -11,7 +11,8 @@ def iso(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def task_view(task: Task) -> dict[str, Any]:
+def task_view(task: Task | Any) -> dict[str, Any]:
+    """A task row, as an ORM object or a plain row with the same column names."""
     return {
         "id": task.id, "instance_id": task.instance_id, "youth_id": task.youth_id, "element_id": task.element_id,
         "name": task.name, "role": task.role, "assignee": task.assignee, "state": task.state,

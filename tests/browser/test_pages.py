@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import login, shot
 from tests.conftest import CASEWORKER
-from tests.course import REFERRAL, complete, start_course
+from tests.course import REFERRAL, complete
 
 pytestmark = pytest.mark.usefixtures("deployed")
 

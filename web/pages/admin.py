@@ -127,7 +127,7 @@ def audit_csv() -> Response:
     writer = csv.writer(out)
     writer.writerow(["at", "user", "action", "youth_id", "detail"])
     for entry in entries:
-        writer.writerow([entry["at"], entry["user"] or "", entry["action"], entry["youth_id"] or "",
+        writer.writerow([entry["at"], _csv_safe(entry["user"] or ""), entry["action"], entry["youth_id"] or "",
                          _csv_safe(entry["detail"] or "")])
     stamp = datetime.now(LOCAL_TIME).strftime("%Y%m%d-%H%M")
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",

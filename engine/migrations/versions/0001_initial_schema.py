@@ -161,14 +161,19 @@ def upgrade() -> None:
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('completed_by', sa.String(length=80), nullable=True),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('queue_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['instance_id'], ['process_instances.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('tasks', schema=None) as batch_op:
-        batch_op.create_index('ix_tasks_assignee_state', ['assignee', 'state'], unique=False)
+        batch_op.create_index('ix_tasks_claimed', ['assignee'], unique=False,
+                              postgresql_where=sa.text("state = 'ready' AND assignee IS NOT NULL"),
+                              sqlite_where=sa.text("state = 'ready' AND assignee IS NOT NULL"))
         batch_op.create_index('ix_tasks_instance_state', ['instance_id', 'state'], unique=False)
         batch_op.create_index('ix_tasks_process_element', ['process_key', 'element_id', 'state'], unique=False)
-        batch_op.create_index('ix_tasks_state_role_due', ['state', 'role', 'due_at'], unique=False)
+        batch_op.create_index('ix_tasks_queue', ['role', 'queue_at', 'created_at', 'id'], unique=False,
+                              postgresql_where=sa.text("state = 'ready' AND assignee IS NULL AND NOT personal"),
+                              sqlite_where=sa.text("state = 'ready' AND assignee IS NULL AND NOT personal"))
         batch_op.create_index('ix_tasks_youth', ['youth_id'], unique=False)
 
     op.create_table('task_candidates',
@@ -196,10 +201,10 @@ def downgrade() -> None:
     op.drop_table('task_candidates')
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_tasks_youth')
-        batch_op.drop_index('ix_tasks_state_role_due')
+        batch_op.drop_index('ix_tasks_queue')
         batch_op.drop_index('ix_tasks_process_element')
         batch_op.drop_index('ix_tasks_instance_state')
-        batch_op.drop_index('ix_tasks_assignee_state')
+        batch_op.drop_index('ix_tasks_claimed')
 
     op.drop_table('tasks')
     with op.batch_alter_table('instance_events', schema=None) as batch_op:
