@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 
 def record(uow: UnitOfWork, actor: Actor | None, action: str, youth_id: int | None, detail: str | None = None) -> None:
-    uow.session.add(AuditEntry(at=uow.engine.clock.now(), username=actor.username if actor else None,
-                               action=action, youth_id=youth_id, detail=detail))
+    uow.session.execute(insert(AuditEntry), [{"at": uow.engine.clock.now(),
+                                              "username": actor.username if actor else None,
+                                              "action": action, "youth_id": youth_id, "detail": detail}])
 
 
 def record_many(uow: UnitOfWork, actor: Actor, action: str, youth_ids: Iterable[int], detail: str | None = None) -> None:

@@ -33,7 +33,13 @@ def make_engine(url: str | None = None, **kwargs: Any) -> SqlEngine:
         return engine
     # JIT compilation pays off for analytics, not for the short queries of a workflow engine: on
     # large tables the planner would otherwise compile every inbox query anew.
-    return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c jit=off"}, **kwargs)
+    options = "-c jit=off"
+    # synchronous_commit=off trades the last fraction of a second of commits on a server crash
+    # (never consistency) for commits that do not wait for the disk. Off only when asked for.
+    synchronous_commit = os.environ.get("SAMSPIL_PG_SYNCHRONOUS_COMMIT")
+    if synchronous_commit in ("on", "off", "local", "remote_write", "remote_apply"):
+        options += f" -c synchronous_commit={synchronous_commit}"
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": options}, **kwargs)
 
 
 def _configure_sqlite(engine: SqlEngine) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
@@ -44,19 +44,22 @@ class Run:
     process: ParsedProcess
     username: str | None
     now: datetime
-    events: list[InstanceEvent] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)   # instance_events rows to insert
     finished_task_ids: set[str] = field(default_factory=set)
     open_tasks: list[Task] = field(default_factory=list)     # the instance's ready task rows after save
     open_rows: list[Task] | None = None                       # ready task rows as loaded, if loaded
 
     def record(self, kind: str, task: Any = None, detail: dict[str, Any] | None = None, **columns: Any) -> None:
         spec = task.task_spec if task is not None else None
-        self.events.append(InstanceEvent(
-            instance_id=self.instance.id, youth_id=self.instance.youth_id, at=self.now, kind=kind,
-            element_id=getattr(spec, "bpmn_id", None), name=getattr(spec, "bpmn_name", None),
-            element_type=type(spec).__name__ if spec is not None else None,
-            task_id=str(task.id) if task is not None else None,
-            username=columns.pop("username", self.username), detail=detail, **columns))
+        self.record_row(kind, getattr(spec, "bpmn_id", None), getattr(spec, "bpmn_name", None),
+                        type(spec).__name__ if spec is not None else None,
+                        str(task.id) if task is not None else None, columns.pop("username", self.username), detail)
+
+    def record_row(self, kind: str, element_id: str | None, name: str | None, element_type: str | None,
+                   task_id: str | None, username: str | None, detail: dict[str, Any] | None = None) -> None:
+        self.events.append({"instance_id": self.instance.id, "youth_id": self.instance.youth_id, "at": self.now,
+                            "kind": kind, "element_id": element_id, "name": name, "element_type": element_type,
+                            "task_id": task_id, "username": username, "detail": detail})
 
 
 def process_for(uow: UnitOfWork, version_id: int) -> tuple[ProcessVersion | None, ParsedProcess]:
@@ -139,7 +142,9 @@ def save(uow: UnitOfWork, run: Run) -> None:
     _sync_tasks(uow, run)
     instance.state = uow.engine.serializer.dumps(workflow)
     instance.updated_at = run.now
-    uow.session.add_all(run.events)
+    # Plain inserts in one statement: history rows need no ORM identity, and there are several per step.
+    if run.events:
+        uow.session.execute(insert(InstanceEvent), run.events)
     uow.after_commit(lambda: uow.engine.workflows.put(instance.id, instance.lock_version, workflow))
 
 
@@ -188,9 +193,7 @@ def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
         if row.id not in ready and row.id not in run.finished_task_ids:
             row.state = "cancelled"
             row.completed_at = run.now
-            run.events.append(InstanceEvent(instance_id=row.instance_id, youth_id=row.youth_id, at=run.now,
-                                            kind="task_cancelled", element_id=row.element_id, name=row.name,
-                                            element_type="UserTask", task_id=row.id, username=None))
+            run.record_row("task_cancelled", row.element_id, row.name, "UserTask", row.id, None)
         elif row.id in ready and row.process_version_id != run.instance.process_version_id:
             _move_row(run, row, ready[row.id])
     known = {row.id for row in open_rows}
