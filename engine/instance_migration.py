@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import and_, create_engine, func, select
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util.diff import migrate_workflow
 from SpiffWorkflow.util.task import TaskState
@@ -29,12 +30,13 @@ from engine.deployment import DEPLOYER_ROLES
 from engine.errors import Forbidden, InvalidInput
 from engine.library import ParsedProcess
 from engine.models import ProcessInstance, Task
+from engine.db import make_session_factory
 from engine.runtime import Run, advance, process_for, save
+from engine.uow import UnitOfWork
 from engine.versions import find_version
 
 if TYPE_CHECKING:
     from engine.bootstrap import Engine
-    from engine.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 MIGRATABLE = ("running", "error")
@@ -204,8 +206,8 @@ def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any,
     # Each course is its own transaction; on PostgreSQL a few run side by side, since most of a
     # course's time is spent waiting for the database. SQLite has one writer, so one at a time.
     workers = PARALLEL if engine.db.dialect.name == "postgresql" else 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        jobs = [*(pool.submit(_move_one, engine, actor, the_plan, i) for i in to_move),
+    with _migration_sessions(engine) as new_uow, ThreadPoolExecutor(max_workers=workers) as pool:
+        jobs = [*(pool.submit(_move_one, new_uow, actor, the_plan, i) for i in to_move),
                 *(pool.submit(_check_one, engine, the_plan, i) for i in to_check)]
         for index, job in enumerate(jobs):
             report = job.result()
@@ -242,14 +244,30 @@ def _report(instance_id: int, blocked: tuple[str, str | None] | None, migrated: 
     return report
 
 
-def _move_one(engine: Engine, actor: Actor, the_plan: Plan, instance_id: int) -> dict[str, Any]:
-    with engine.uow() as uow:
-        if engine.db.dialect.name == "postgresql":
-            # Do not wait for the WAL flush of each of thousands of small commits. A crash may lose
-            # the last few migrations, but only whole: that course, its task rows, its event and
-            # its audit row stay together on the old version, and running the migration again
-            # moves it. Nothing is ever half-moved.
-            uow.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+@contextmanager
+def _migration_sessions(engine: Engine) -> Iterator[Callable[[], UnitOfWork]]:
+    """Units of work for moving courses, one transaction each.
+
+    On PostgreSQL they use their own small pool whose connections do not wait for the WAL flush of
+    each of thousands of small commits, and are not pinged on every checkout. A crash may lose the
+    last few migrations, but only whole: that course, its task rows, its event and its audit row
+    stay together on the old version, and running the migration again moves it. Nothing is ever
+    half-moved.
+    """
+    if engine.db.dialect.name != "postgresql":
+        yield engine.uow
+        return
+    db = create_engine(engine.db.url, pool_size=PARALLEL, max_overflow=0,
+                       connect_args={"options": "-c jit=off -c synchronous_commit=off"})
+    try:
+        factory = make_session_factory(db)
+        yield lambda: UnitOfWork(engine, factory)
+    finally:
+        db.dispose()
+
+
+def _move_one(new_uow: Callable[[], UnitOfWork], actor: Actor, the_plan: Plan, instance_id: int) -> dict[str, Any]:
+    with new_uow() as uow:
         # The course and its open task rows in one round trip (thousands of courses pay for each).
         rows = uow.session.execute(
             select(ProcessInstance, Task)
