@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-$(ASSETS): node_modules/.package-lock.json web/static/build.mjs $(wildcard web/static/src/*.js)
+$(ASSETS): node_modules/.package-lock.json web/static/build.mjs $(wildcard web/static/src/*.js web/static/src/*.mjs)
 	npm run build
 	touch $(ASSETS)
 

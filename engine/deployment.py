@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
+from engine import users
 from engine.access import Actor
-from engine.errors import Forbidden, InvalidDiagram, InvalidInput, Unreadable
+from engine.errors import Forbidden, InvalidDiagram, InvalidInput, TooLarge, Unreadable
 from engine.library import ParseResult, parse_files
 from engine.models import ProcessInstance, ProcessVersion
+from engine.process_files import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -29,12 +31,28 @@ class Deployed:
         return {"key": self.key, "version": self.version, "process_ids": self.process_ids}
 
 
-def validate_files(files: dict[str, str | bytes]) -> dict[str, list[dict]]:
-    """Errors and warnings for a set of files, deploying nothing."""
-    result = parse_files(files)
+def validate_files(files: dict[str, str | bytes], held_roles: Iterable[str] | None = None) -> dict[str, list[dict]]:
+    """Errors and warnings for a set of files, deploying nothing.
+
+    Files over the size limit are a :class:`TooLarge`; input with no BPMN or DMN in it at all is
+    :class:`Unreadable` (not a diagram), as opposed to a diagram with problems.
+    """
+    result = parse_files(files, held_roles)
+    _refuse_unreadable(result)
+    return {"errors": [p.as_dict() for p in result.errors], "warnings": [p.as_dict() for p in result.warnings]}
+
+
+def validate(uow: UnitOfWork, files: dict[str, str | bytes]) -> dict[str, list[dict]]:
+    """:func:`validate_files` with lanes checked against the roles users hold now."""
+    return validate_files(files, users.held_roles(uow))
+
+
+def _refuse_unreadable(result: ParseResult) -> None:
+    if result.bundle.too_large:
+        raise TooLarge(f"Filen er større end {MAX_FILE_BYTES // 1024 // 1024} MB",
+                       errors=[p.as_dict() for p in result.problems])
     if not result.bundle.bpmn and not result.bundle.dmn:
         raise Unreadable("Ingen BPMN-fil fundet", errors=[p.as_dict() for p in result.problems])
-    return {"errors": [p.as_dict() for p in result.errors], "warnings": [p.as_dict() for p in result.warnings]}
 
 
 def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list[Deployed]:
@@ -44,28 +62,43 @@ def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list
     """
     if not actor.has_any(*DEPLOYER_ROLES):
         raise Forbidden("Kun procesejere og administratorer kan udrulle procesmodeller")
+    result = checked(files)
+    with uow:
+        deployed = store_versions(uow, result, actor)
+        uow.commit()
+    return deployed
+
+
+def checked(files: dict[str, str | bytes]) -> ParseResult:
+    """Parse files for deployment; an error anywhere refuses them all."""
     result: ParseResult = parse_files(files)
+    if result.bundle.too_large:
+        _refuse_unreadable(result)
     if result.errors:
         raise InvalidDiagram(result.errors)
     if not result.processes:
         raise InvalidInput("Ingen eksekverbar proces fundet", errors=[{"element_id": None, "message": "Ingen eksekverbar proces"}])
+    return result
+
+
+def store_versions(uow: UnitOfWork, result: ParseResult, actor: Actor) -> list[Deployed]:
+    """Inside an open unit of work: a version row per process, numbered after the latest (not committed)."""
     content_hash = result.bundle.content_hash
     deployed: list[Deployed] = []
     process_ids = sorted(result.processes)
-    with uow:
-        for key, process in result.processes.items():
-            existing = uow.session.scalars(select(ProcessVersion).where(
-                ProcessVersion.key == key, ProcessVersion.content_hash == content_hash)).first()
-            if existing is not None:
-                deployed.append(Deployed(key, existing.version, process_ids, created=False))
-                continue
-            latest = uow.session.scalar(select(func.max(ProcessVersion.version)).where(ProcessVersion.key == key))
-            version = ProcessVersion(key=key, version=(latest or 0) + 1, name=process.name, content_hash=content_hash,
-                                     files=result.bundle.sources, deployed_at=uow.engine.clock.now(),
-                                     deployed_by=actor.username)
-            uow.session.add(version)
-            deployed.append(Deployed(key, version.version, process_ids, created=True))
-        uow.commit()
+    for key, process in result.processes.items():
+        existing = uow.session.scalars(select(ProcessVersion).where(
+            ProcessVersion.key == key, ProcessVersion.content_hash == content_hash)).first()
+        if existing is not None:
+            deployed.append(Deployed(key, existing.version, process_ids, created=False))
+            continue
+        latest = uow.session.scalar(select(func.max(ProcessVersion.version)).where(ProcessVersion.key == key))
+        version = ProcessVersion(key=key, version=(latest or 0) + 1, name=process.name, content_hash=content_hash,
+                                 files=result.bundle.sources, deployed_at=uow.engine.clock.now(),
+                                 deployed_by=actor.username)
+        uow.session.add(version)
+        deployed.append(Deployed(key, version.version, process_ids, created=True))
+    uow.session.flush()
     return deployed
 
 

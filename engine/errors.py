@@ -37,6 +37,10 @@ class Unreadable(EngineError):
     """Input of the wrong kind altogether, such as a file that is not BPMN."""
 
 
+class TooLarge(EngineError):
+    """A file over the size limit (413)."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in a diagram or in submitted data, tied to where it is."""

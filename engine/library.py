@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -54,10 +54,13 @@ class ParseResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def parse_files(files: dict[str, str | bytes]) -> ParseResult:
-    """Read, check and parse a set of files; never raises for bad input, reports problems instead."""
+def parse_files(files: dict[str, str | bytes], held_roles: Iterable[str] | None = None) -> ParseResult:
+    """Read, check and parse a set of files; never raises for bad input, reports problems instead.
+
+    With ``held_roles`` (the roles users hold), lanes no user can work in are reported too.
+    """
     bundle = read_bundle(files)
-    problems = check_bundle(bundle)
+    problems = check_bundle(bundle, held_roles)
     processes: dict[str, ParsedProcess] = {}
     if any(p.severity == "error" for p in problems):
         return ParseResult(processes, problems, bundle)
@@ -78,7 +81,8 @@ def parse_files(files: dict[str, str | bytes]) -> ParseResult:
                 processes[key] = ParsedProcess(key, process.get("name") or key, spec, subprocess_specs,
                                                bundle.forms, lane_ids)
     except ValidationException as error:
-        problems.append(Problem(element_id(error.id) if getattr(error, "id", None) else None, _message(error)))
+        problems.append(Problem(element_id(error.id) if getattr(error, "id", None) else None,
+                                f"Motoren kan ikke indlæse elementet: {_message(error)}"))
     except Exception as error:  # SpiffWorkflow raises plain exceptions for some malformed input
         problems.append(Problem(None, f"Diagrammet kan ikke indlæses: {type(error).__name__}: {error}"))
     return ParseResult(processes, problems, bundle)

@@ -102,6 +102,26 @@ class ProcessVersion(Base):
     deployed_by: Mapped[str | None] = mapped_column(String(80))
 
 
+class ProcessDraft(Base):
+    """A process owner's edited diagram (and forms), kept on the server until it is deployed.
+
+    Nothing runs on a draft. ``revision`` goes up by one on each save; a save that names an older
+    revision is refused, so two owners editing the same draft never overwrite each other silently.
+    """
+
+    __tablename__ = "process_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    files: Mapped[dict[str, Any]]
+    based_on_version: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(80))
+
+
 class Youth(Base):
     """A young person. The CPR number is stored encrypted, with a keyed hash for exact search."""
 

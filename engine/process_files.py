@@ -39,6 +39,7 @@ class FileBundle:
     forms: dict[str, Any] = field(default_factory=dict)      # form key -> JSON Schema
     sources: dict[str, str] = field(default_factory=dict)    # name -> text, as deployed
     problems: list[Problem] = field(default_factory=list)
+    too_large: list[str] = field(default_factory=list)    # names of files over MAX_FILE_BYTES
 
     @property
     def content_hash(self) -> str:
@@ -56,6 +57,7 @@ def read_bundle(files: dict[str, str | bytes]) -> FileBundle:
         data = content.encode() if isinstance(content, str) else content
         if len(data) > MAX_FILE_BYTES:
             bundle.problems.append(Problem(None, f"{name}: filen er større end {MAX_FILE_BYTES // 1024 // 1024} MB"))
+            bundle.too_large.append(name)
             continue
         try:
             text = data.decode("utf-8-sig")

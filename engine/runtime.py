@@ -200,6 +200,8 @@ def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
             row.state = "cancelled"
             row.completed_at = run.now
             run.record_row("task_cancelled", row.element_id, row.name, "UserTask", row.id, None)
+        elif row.id in ready and row.process_version_id != run.instance.process_version_id:
+            _move_row(run, row, ready[row.id])
     known = {row.id for row in open_rows}
     run.open_tasks = [row for row in open_rows if row.id in ready and row.state == "ready"]
     for task_id, task in ready.items():
@@ -210,6 +212,15 @@ def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
 def load_open_rows(uow: UnitOfWork, instance_id: int) -> list[Task]:
     """The instance's ready task rows; the caller holds the instance's lock, so they cannot move."""
     return list(uow.session.scalars(select(Task).where(Task.instance_id == instance_id, Task.state == "ready")))
+
+
+def _move_row(run: Run, row: Task, task: Any) -> None:
+    """An open task that lived through a migration keeps its row (and claim); it takes the new step's names."""
+    spec = task.task_spec
+    form_key = getattr(spec, "form_key", None)
+    row.process_version_id = run.instance.process_version_id
+    row.element_id, row.name = spec.bpmn_id, spec.bpmn_name or spec.bpmn_id
+    row.form_key = form_key if run.process.validator(form_key) else None
 
 
 def _insert_task_row(uow: UnitOfWork, run: Run, task: Any) -> Task:

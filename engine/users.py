@@ -202,3 +202,10 @@ def _user(uow: UnitOfWork, username: str) -> User:
     if user is None:
         raise NotFound("Brugeren findes ikke")
     return user
+
+
+def held_roles(uow: UnitOfWork) -> set[str]:
+    """Every role at least one active user holds (what lanes are checked against before deploy)."""
+    with uow:
+        return set(uow.session.scalars(select(UserRole.role).join(User, User.id == UserRole.user_id)
+                                       .where(User.active.is_(True)).distinct()))

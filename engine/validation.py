@@ -5,16 +5,22 @@ can point at it. Errors stop a deployment; warnings are shown but do not.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from engine.bpmn.parser import timer_expression
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from engine.access import normalize_role
+from engine.bpmn.parser import ISO_CYCLE, ISO_DATETIME, ISO_DURATION, timer_expression
 from engine.bpmn.scripting import ScriptRejected, compile_expression, compile_script
 from engine.errors import Problem
 from engine.process_files import BPMN_NS, FileBundle
+
+BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
 
 NS = {"bpmn": BPMN_NS, "camunda": "http://camunda.org/schema/1.0/bpmn",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
@@ -81,13 +87,6 @@ def rule_code_compiles(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
         yield from _compiles(condition.getparent().get("id"), condition.text, compile_expression, "Betingelsen")
     for script in _xpath(tree, "//bpmn:scriptTask/bpmn:script"):
         yield from _compiles(script.getparent().get("id"), script.text, compile_script, "Scriptet")
-    for tag in ("timeDate", "timeDuration", "timeCycle"):
-        for timer in _xpath(tree, f"//bpmn:{tag}"):
-            owner = timer.getparent().getparent()
-            if not (timer.text or "").strip():
-                yield Problem(owner.get("id"), "Timeren mangler et udtryk")
-            else:
-                yield from _compiles(owner.get("id"), timer_expression(timer.text), compile_expression, "Timerudtrykket")
 
 
 def _compiles(element_id: str | None, source: str | None, compile_: Callable[[str], Any], what: str) -> Iterator[Problem]:
@@ -126,16 +125,173 @@ def form_key_of(task: Any) -> str | None:
     return task.get("id")
 
 
+# Something that was meant as an ISO 8601 literal (P3M, R/P1D, 2026-05-01) but is not one; as a Python
+# expression it would read an undefined variable and stop the course only when the timer starts.
+LOOKS_ISO = re.compile(r"^(P[\dT]|R\d*/|\d{4}-)", re.IGNORECASE)
+TIMER_PARSERS: dict[str, Callable[[str], Any]] = {
+    "timeDate": TimerEventDefinition.parse_time_or_duration,
+    "timeDuration": TimerEventDefinition.parse_iso_duration,
+    "timeCycle": TimerEventDefinition.parse_iso_recurring_interval,
+}
+TIMER_WORDS = {"timeDate": "et tidspunkt (fx 2026-05-01T08:00:00Z)", "timeDuration": "en varighed (fx P3M)",
+               "timeCycle": "en gentagelse (fx R/P1M)"}
+
+
+def rule_timers(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """Each timer: an ISO 8601 literal of the right kind that parses, or an expression that compiles."""
+    for tag, parse in TIMER_PARSERS.items():
+        for timer in _xpath(tree, f"//bpmn:{tag}"):
+            owner = timer.getparent().getparent()
+            element = owner.get("id") if owner is not None else None
+            text = (timer.text or "").strip()
+            if not text:
+                yield Problem(element, "Timeren mangler et udtryk")
+                continue
+            literal = ISO_DURATION.match(text) or ISO_DATETIME.match(text) or ISO_CYCLE.match(text)
+            if literal or LOOKS_ISO.match(text):
+                try:
+                    parse(text)
+                except Exception:  # SpiffWorkflow raises ValueError or a bare Exception for bad literals
+                    yield Problem(element, f"Timerværdien «{text}» er ikke {TIMER_WORDS[tag]} i ISO 8601-format")
+                continue
+            yield from _compiles(element, timer_expression(text), compile_expression, "Timerudtrykket")
+
+
+def rule_gateways(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """A choosing gateway needs a condition on every flow but the default, and ideally a default."""
+    for gateway in _xpath(tree, "//bpmn:exclusiveGateway | //bpmn:inclusiveGateway"):
+        gateway_id = gateway.get("id")
+        outgoing = [f for f in _xpath(tree, "//bpmn:sequenceFlow") if f.get("sourceRef") == gateway_id]
+        if len(outgoing) < 2:
+            continue
+        default = gateway.get("default")
+        unconditioned = [f for f in outgoing if f.get("id") != default and not _has_condition(f)]
+        if unconditioned:
+            names = ", ".join(f.get("name") or f.get("id") for f in unconditioned)
+            advice = "" if default else " og gatewayen har intet standardflow"
+            yield Problem(gateway_id, f"Gatewayen har udgående flow uden betingelse ({names}){advice}")
+        elif not default:
+            yield Problem(gateway_id, "Gatewayen har intet standardflow: er ingen betingelse opfyldt, stopper "
+                                      "forløbet med en fejl", "warning")
+
+
+def _has_condition(flow: Any) -> bool:
+    return any((c.text or "").strip() for c in _xpath(flow, "./bpmn:conditionExpression"))
+
+
+CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")
+
+
+def rule_reachable(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """Every flow node can be reached from a start, a boundary event or a link; else it never runs."""
+    for process in _xpath(tree, "/bpmn:definitions/bpmn:process"):
+        yield from _unreachable_in(tree, process)
+
+
+def _unreachable_in(tree: Any, container: Any) -> Iterator[Problem]:
+    nodes = {n.get("id"): n for n in container if isinstance(n.tag, str)
+             and n.tag.startswith("{%s}" % BPMN_NS) and n.tag.split("}")[1] in FLOW_NODES}
+    if not nodes:
+        return
+    successors: dict[str, set[str]] = {node_id: set() for node_id in nodes}
+    has_incoming: set[str] = set()
+    for flow in container.iterchildren("{%s}sequenceFlow" % BPMN_NS):
+        source, target = flow.get("sourceRef"), flow.get("targetRef")
+        if source in successors and target in nodes:
+            successors[source].add(target)
+            has_incoming.add(target)
+    links: dict[str, set[str]] = {}
+    for node_id, node in nodes.items():
+        for link in _xpath(node, "./bpmn:linkEventDefinition"):
+            links.setdefault(link.get("name") or "", set()).add(node_id)
+    for node_id, node in nodes.items():
+        local = node.tag.split("}")[1]
+        if local == "intermediateThrowEvent":
+            for link in _xpath(node, "./bpmn:linkEventDefinition"):
+                successors[node_id].update(n for n in links.get(link.get("name") or "", set())
+                                           if nodes[n].tag.endswith("intermediateCatchEvent"))
+    for node_id, node in nodes.items():
+        if node.tag.endswith("}boundaryEvent") and node.get("attachedToRef") in successors:
+            successors[node.get("attachedToRef")].add(node_id)
+    starts = [node_id for node_id, node in nodes.items()
+              if node.tag.endswith("}startEvent")
+              or node.get("triggeredByEvent") == "true" or node.get("isForCompensation") == "true"
+              # An element without incoming flow is instantiated when its scope starts (BPMN 2.0, 10.5.2).
+              or (node_id not in has_incoming and not node.tag.endswith("}boundaryEvent")
+                  and not _xpath(node, "./bpmn:linkEventDefinition"))]
+    reached: set[str] = set()
+    stack = list(starts)
+    while stack:
+        node_id = stack.pop()
+        if node_id in reached:
+            continue
+        reached.add(node_id)
+        stack.extend(successors[node_id] - reached)
+    for node_id, node in nodes.items():
+        if node_id not in reached:
+            yield Problem(node_id, "Elementet kan ikke nås fra nogen start; det bliver aldrig udført", "warning")
+        elif node.tag.split("}")[1] in CONTAINERS:
+            yield from _unreachable_in(tree, node)
+
+
+def rule_tasks_in_lanes(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """A user task outside every lane goes to no role: any user may do it, which is seldom meant."""
+    in_lane = {(ref.text or "").strip() for ref in _xpath(tree, "//bpmn:lane/bpmn:flowNodeRef")}
+    camunda = "{%s}" % NS["camunda"]
+    for task in _xpath(tree, "//bpmn:userTask"):
+        if any(task.get(camunda + name) for name in ("candidateGroups", "candidateUsers", "assignee")):
+            continue
+        ancestors = [task, *task.iterancestors()]
+        if not any(a.get("id") in in_lane for a in ancestors if a.tag != "{%s}process" % BPMN_NS):
+            yield Problem(task.get("id"), "Opgaven ligger ikke i nogen bane, så enhver bruger kan udføre den",
+                          "warning")
+
+
+def rule_diagram_drawn(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """Without DI (the drawing) the modeler cannot show an element; the engine runs it all the same."""
+    shapes = list(tree.getroot().iter("{%s}BPMNShape" % BPMNDI_NS, "{%s}BPMNEdge" % BPMNDI_NS))
+    drawn = {el.get("bpmnElement") for el in shapes}
+    collapsed = {el.get("bpmnElement") for el in shapes if el.get("isExpanded") != "true"}
+    nodes = [n for process in _xpath(tree, "/bpmn:definitions/bpmn:process")
+             for n in process.iter() if isinstance(n.tag, str) and n.tag.split("}")[-1] in FLOW_NODES]
+    if nodes and not drawn:
+        yield Problem(None, "Diagrammet har ingen tegning (BPMN DI); det kan udrulles, men ikke vises i "
+                            "modelleringsværktøjet før elementerne er placeret", "warning")
+        return
+    for node in nodes:
+        if node.get("id") not in drawn and not any(a.get("id") in collapsed for a in node.iterancestors()):
+            yield Problem(node.get("id"), "Elementet er ikke placeret i tegningen (BPMN DI)", "warning")
+
+
+def lane_role_problems(tree: Any, held_roles: Iterable[str]) -> Iterator[Problem]:
+    """Warn about each lane whose role no user holds: its tasks would wait for no one."""
+    held = {normalize_role(r) for r in held_roles}
+    for lane in _xpath(tree, "//bpmn:lane"):
+        role = normalize_role(lane.get("name"))
+        if role is None or _xpath(lane, "./bpmn:childLaneSet/bpmn:lane"):
+            continue
+        if role not in held and (lane.get("id") or "").lower() not in held:
+            yield Problem(lane.get("id"), f"Ingen bruger har rollen «{role}»; banens opgaver kan ikke udføres",
+                          "warning")
+
+
 RULES: list[Rule] = [rule_executable, rule_unique_ids, rule_references, rule_named_lanes, rule_code_compiles,
-                     rule_forms]
+                     rule_timers, rule_gateways, rule_forms, rule_reachable, rule_tasks_in_lanes, rule_diagram_drawn]
 
 
-def check_bundle(bundle: FileBundle) -> list[Problem]:
-    """Every problem the rules find in every BPMN file of the bundle."""
+def check_bundle(bundle: FileBundle, held_roles: Iterable[str] | None = None) -> list[Problem]:
+    """Every problem the rules find in every BPMN file of the bundle.
+
+    ``held_roles`` (the roles users hold) is passed in rather than looked up, so checking stays pure;
+    without it, lanes are not checked against users.
+    """
     problems = list(bundle.problems)
     if not bundle.bpmn and not bundle.problems:
         problems.append(Problem(None, "Der er ingen BPMN-fil"))
+    roles = list(held_roles) if held_roles is not None else None
     for tree in bundle.bpmn.values():
         for rule in RULES:
             problems.extend(rule(tree, bundle))
+        if roles is not None:
+            problems.extend(lane_role_problems(tree, roles))
     return problems

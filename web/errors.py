@@ -14,7 +14,8 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from engine.errors import Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooManyAttempts, Unreadable
+from engine.errors import (Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooLarge, TooManyAttempts,
+                           Unreadable)
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +25,8 @@ class BadRequestError(InvalidInput):
     """Input that is not even well-formed (400), as opposed to well-formed but invalid (422)."""
 
 
-STATUS = {BadRequestError: 400, Unreadable: 400, NotFound: 404, Forbidden: 403, Conflict: 409, TooManyAttempts: 429,
-          InvalidInput: 422}
+STATUS = {BadRequestError: 400, Unreadable: 400, TooLarge: 413, NotFound: 404, Forbidden: 403, Conflict: 409,
+          TooManyAttempts: 429, InvalidInput: 422}
 MESSAGES = {
     400: "Forespørgslen er ugyldig", 401: "Log ind eller angiv et gyldigt API-token", 403: "Adgang nægtet",
     404: "Findes ikke", 405: "Metoden er ikke tilladt her", 413: "Forespørgslen er for stor",
@@ -40,7 +41,8 @@ def error_response(status: int, message: str, **extra: object) -> Response:
 
 
 def wants_page() -> bool:
-    return not request.path.startswith("/api/")
+    """HTML for people; JSON under /api/ and for a page's own scripts (fetch with Accept: application/json)."""
+    return not request.path.startswith("/api/") and request.accept_mimetypes.best != "application/json"
 
 
 def error_page(status: int, message: str | None = None) -> tuple[str, int]:

@@ -15,5 +15,6 @@ from web.api import (  # noqa: E402,F401  (the modules register their routes on 
     openapi,
     process_models,
     tasks,
+    workbench,
     youths,
 )

@@ -1,0 +1,170 @@
+"""Drafts: a process owner's edited diagram and forms, stored on the server until deployed.
+
+Nothing runs on a draft. Each save names the revision it was based on; if someone saved in between,
+the save is refused with :class:`Conflict` and both versions stay as they were, so the second owner
+is told and can reload, and nothing is lost silently.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from engine import sandbox
+from engine.access import Actor
+from engine.deployment import DEPLOYER_ROLES, checked, store_versions, validate_files
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.models import ProcessDraft
+from engine.process_files import MAX_FILE_BYTES
+from engine.users import held_roles
+from engine.views import iso
+
+if TYPE_CHECKING:
+    from engine.uow import UnitOfWork
+
+KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,254}$")
+FILE_NAME = re.compile(r"^((forms|decisions)/)?[A-Za-z0-9_.\-]{1,200}\.(bpmn|dmn|json|xml)$")
+MAX_FILES = 200
+
+
+def _ensure_owner(actor: Actor) -> None:
+    if not actor.has_any(*DEPLOYER_ROLES):
+        raise Forbidden("Kun procesejere og administratorer arbejder med kladder")
+
+
+def draft_view(draft: ProcessDraft, with_files: bool = True) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "key": draft.key, "revision": draft.revision, "based_on_version": draft.based_on_version,
+        "created_at": iso(draft.created_at), "created_by": draft.created_by,
+        "updated_at": iso(draft.updated_at), "updated_by": draft.updated_by}
+    if with_files:
+        view["files"] = draft.files
+    return view
+
+
+def _checked_files(files: Any) -> dict[str, str]:
+    """Draft files as ``{"name.bpmn": text, "forms/key.json": text}``; anything else is refused."""
+    if not isinstance(files, dict) or not files:
+        raise InvalidInput("files skal være et objekt med mindst én fil",
+                           errors=[{"field": "files", "message": "påkrævet"}])
+    errors = []
+    for name, content in files.items():
+        if not isinstance(name, str) or not FILE_NAME.match(name):
+            errors.append({"field": f"files/{name}", "message": "ugyldigt filnavn (.bpmn, .dmn, .json)"})
+        elif not isinstance(content, str):
+            errors.append({"field": f"files/{name}", "message": "indholdet skal være tekst"})
+        elif len(content.encode()) > MAX_FILE_BYTES:
+            errors.append({"field": f"files/{name}", "message": "filen er for stor"})
+    if len(files) > MAX_FILES:
+        errors.append({"field": "files", "message": f"højst {MAX_FILES} filer"})
+    if not any(isinstance(n, str) and n.endswith(".bpmn") for n in files):
+        errors.append({"field": "files", "message": "en kladde skal have en .bpmn-fil"})
+    if errors:
+        raise InvalidInput("Kladden er ugyldig", errors=errors)
+    return dict(files)
+
+
+def _load(uow: UnitOfWork, key: str) -> ProcessDraft:
+    draft = uow.session.scalars(select(ProcessDraft).where(ProcessDraft.key == key).with_for_update()).one_or_none()
+    if draft is None:
+        raise NotFound("Kladden findes ikke")
+    return draft
+
+
+def _ensure_revision(draft: ProcessDraft, revision: Any) -> None:
+    if not isinstance(revision, int) or isinstance(revision, bool):
+        raise InvalidInput("revision (heltal) skal angives", errors=[{"field": "revision", "message": "påkrævet heltal"}])
+    if revision != draft.revision:
+        raise Conflict(f"Kladden er gemt af {draft.updated_by} siden du åbnede den (revision {draft.revision}); "
+                       "hent den nye udgave før du gemmer", revision=draft.revision, updated_by=draft.updated_by,
+                       updated_at=iso(draft.updated_at))
+
+
+def list_drafts(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
+    _ensure_owner(actor)
+    with uow:
+        rows = uow.session.scalars(select(ProcessDraft).order_by(ProcessDraft.key)).all()
+        return [draft_view(row, with_files=False) for row in rows]
+
+
+def get_draft(uow: UnitOfWork, actor: Actor, key: str) -> dict[str, Any]:
+    _ensure_owner(actor)
+    with uow:
+        draft = uow.session.scalars(select(ProcessDraft).where(ProcessDraft.key == key)).one_or_none()
+        if draft is None:
+            raise NotFound("Kladden findes ikke")
+        return draft_view(draft)
+
+
+def save_draft(uow: UnitOfWork, actor: Actor, key: str, files: Any, revision: Any = None,
+               based_on_version: Any = None) -> dict[str, Any]:
+    """Create a draft (``revision`` None) or replace one, naming the revision the edit started from."""
+    _ensure_owner(actor)
+    if not isinstance(key, str) or not KEY.match(key):
+        raise InvalidInput("Ugyldig nøgle", errors=[{"field": "key", "message": "bogstaver, tal, _ . -"}])
+    checked_files = _checked_files(files)
+    if based_on_version is not None and (not isinstance(based_on_version, int) or isinstance(based_on_version, bool)):
+        raise InvalidInput("based_on_version skal være et heltal",
+                           errors=[{"field": "based_on_version", "message": "heltal"}])
+    with uow:
+        now = uow.engine.clock.now()
+        draft = uow.session.scalars(select(ProcessDraft).where(ProcessDraft.key == key).with_for_update()).one_or_none()
+        if draft is None:
+            if revision is not None:
+                raise Conflict("Kladden er slettet eller udrullet siden du åbnede den", revision=None)
+            draft = ProcessDraft(key=key, revision=1, files=checked_files, based_on_version=based_on_version,
+                                 created_at=now, created_by=actor.username, updated_at=now, updated_by=actor.username)
+            uow.session.add(draft)
+        else:
+            if revision is None:
+                raise Conflict("Der findes allerede en kladde med den nøgle", revision=draft.revision,
+                               updated_by=draft.updated_by, updated_at=iso(draft.updated_at))
+            _ensure_revision(draft, revision)
+            draft.files = checked_files
+            draft.revision += 1
+            draft.updated_at, draft.updated_by = now, actor.username
+            if based_on_version is not None:
+                draft.based_on_version = based_on_version
+        uow.session.flush()
+        view = draft_view(draft)
+        uow.commit()
+        return view
+
+
+def delete_draft(uow: UnitOfWork, actor: Actor, key: str, revision: Any) -> None:
+    _ensure_owner(actor)
+    with uow:
+        draft = _load(uow, key)
+        _ensure_revision(draft, revision)
+        uow.session.delete(draft)
+        uow.commit()
+
+
+def validate_draft(uow: UnitOfWork, actor: Actor, key: str) -> dict[str, Any]:
+    """The draft's errors and warnings, with lanes checked against the roles users hold."""
+    _ensure_owner(actor)
+    draft = get_draft(uow, actor, key)
+    report = validate_files(draft["files"], held_roles(uow))
+    return {**report, "revision": draft["revision"]}
+
+
+def deploy_draft(uow: UnitOfWork, actor: Actor, key: str, revision: Any) -> dict[str, Any]:
+    """Deploy exactly the revision the owner looked at, and retire the draft, in one transaction."""
+    _ensure_owner(actor)
+    with uow:
+        draft = _load(uow, key)
+        _ensure_revision(draft, revision)
+        result = checked(draft.files)
+        deployed = store_versions(uow, result, actor)
+        uow.session.delete(draft)
+        uow.commit()
+    first = deployed[0]
+    return {**first.as_dict(), "deployed": [d.as_dict() for d in deployed]}
+
+
+def test_run_draft(uow: UnitOfWork, actor: Actor, key: str, steps: Any = None, start: Any = None,
+                   birthdate: Any = None, data: Any = None) -> dict[str, Any]:
+    """Step through the draft in a sandbox (see :mod:`engine.sandbox`); the real database is only read."""
+    draft = get_draft(uow, actor, key)
+    return {"revision": draft["revision"], **sandbox.test_run(actor, draft["files"], steps, start, birthdate, data)}

@@ -1,0 +1,311 @@
+"""Moving running instances from one version of a process to another.
+
+Uses SpiffWorkflow's own migration support (:func:`SpiffWorkflow.bpmn.util.diff.migrate_workflow`):
+the two specs are aligned once per call (by element id, then by the owner's ``mapping`` of old
+element ids to new ones), and each instance is loaded with its old spec and moved with
+``migrate_workflow``. Waiting and ready tasks are reset onto their new specs, which keeps their
+task ids: a young person's open task keeps its row, its claim and its people. An instance whose
+waiting step has no counterpart in the new version cannot move and is left untouched.
+
+Each instance moves in its own transaction (taken with FOR UPDATE SKIP LOCKED on PostgreSQL), with
+an instance event and an audit row, so a long batch never holds locks on many courses at once.
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from sqlalchemy import and_, create_engine, func, select
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.util.diff import migrate_workflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine import audit
+from engine.access import Actor
+from engine.bpmn.parser import spec_name
+from engine.deployment import DEPLOYER_ROLES
+from engine.errors import Forbidden, InvalidInput
+from engine.library import ParsedProcess
+from engine.models import ProcessInstance, Task
+from engine.db import make_session_factory
+from engine.runtime import Run, advance, process_for, save
+from engine.uow import UnitOfWork
+from engine.versions import find_version
+
+if TYPE_CHECKING:
+    from engine.bootstrap import Engine
+
+log = logging.getLogger(__name__)
+MIGRATABLE = ("running", "error")
+LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+RESET = TaskState.READY | TaskState.WAITING
+NOT_YET = TaskState.FUTURE | TaskState.PREDICTED_MASK
+DEFAULT_LIMIT = 100_000
+PARALLEL = 4
+
+
+@dataclass
+class Plan:
+    """The alignment of an old version's specs with a new one's, computed once per call."""
+
+    from_version: int
+    to_version: int
+    from_id: int
+    to_id: int
+    old: ParsedProcess
+    new: ParsedProcess
+    diffs: dict[str | None, dict[Any, Any] | None] = field(default_factory=dict)  # spec name -> old spec -> new
+
+    def new_spec_for(self, name: str | None) -> Any:
+        return self.new.spec if name is None else self.new.subprocess_specs.get(name)
+
+
+def _parse_request(from_version: Any, to_version: Any, mapping: Any) -> dict[str, str]:
+    errors = [{"field": name, "message": "påkrævet heltal"} for name, value in
+              (("from_version", from_version), ("to_version", to_version))
+              if not isinstance(value, int) or isinstance(value, bool)]
+    if mapping is not None and (not isinstance(mapping, dict)
+                                or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items())):
+        errors.append({"field": "mapping", "message": "skal være et objekt fra gammelt til nyt element-id"})
+    if not errors and from_version == to_version:
+        errors.append({"field": "to_version", "message": "skal være en anden version end from_version"})
+    if errors:
+        raise InvalidInput("Migreringen er ugyldig", errors=errors)
+    return dict(mapping or {})
+
+
+def _specs_by_element(process: ParsedProcess) -> dict[str, tuple[str | None, Any]]:
+    """element id -> (the subprocess spec name it lives in, or None for the top level; its task spec)."""
+    found: dict[str, tuple[str | None, Any]] = {}
+    for name, spec in [(None, process.spec), *process.subprocess_specs.items()]:
+        for task_spec in spec.task_specs.values():
+            bpmn_id = getattr(task_spec, "bpmn_id", None)
+            if bpmn_id is not None and bpmn_id not in found:
+                found[bpmn_id] = (name, task_spec)
+    return found
+
+
+def plan(uow: UnitOfWork, key: str, from_version: int, to_version: int, mapping: dict[str, str]) -> Plan:
+    """Align the versions' specs; a mapping naming a step that does not exist is refused (422)."""
+    old_row, new_row = find_version(uow, key, from_version), find_version(uow, key, to_version)
+    _, old = process_for(uow, old_row.id)
+    _, new = process_for(uow, new_row.id)
+    old_elements, new_elements = _specs_by_element(old), _specs_by_element(new)
+    errors = [{"field": f"mapping/{source}", "message": f"trinnet {source} findes ikke i version {from_version}"}
+              for source in mapping if source not in old_elements]
+    errors += [{"field": f"mapping/{source}", "message": f"trinnet {target} findes ikke i version {to_version}"}
+               for source, target in mapping.items() if target not in new_elements]
+    if errors:
+        raise InvalidInput("Migreringen henviser til trin der ikke findes", errors=errors)
+    result = Plan(from_version, to_version, old_row.id, new_row.id, old, new)
+    for name, old_spec in [(None, old.spec), *old.subprocess_specs.items()]:
+        new_spec = result.new_spec_for(name)
+        if new_spec is None:
+            result.diffs[name] = None
+            continue
+        # By element id only (not SpecDiff's guesses by structure): a step the owner renamed is
+        # theirs to map, so no course lands on a step nobody chose.
+        alignment = {task_spec: new_spec.task_specs.get(task_spec.name) for task_spec in old_spec.task_specs.values()}
+        for source, target in mapping.items():
+            old_task_spec = old_spec.task_specs.get(spec_name(source))
+            new_task_spec = new_spec.task_specs.get(spec_name(target))
+            if old_task_spec is not None and new_task_spec is not None:
+                alignment[old_task_spec] = new_task_spec
+        result.diffs[name] = alignment
+    return result
+
+
+def _processes(workflow: Any) -> list[tuple[Any, str | None]]:
+    """The workflow and each live subprocess, with the spec name their alignment is under."""
+    return [(workflow, None), *((sub, sub.spec.name) for sub in workflow.subprocesses.values())]
+
+
+def blocker(the_plan: Plan, workflow: Any) -> tuple[str, str | None] | None:
+    """Why this instance cannot move (in Danish, naming the step) and the step's id; None when it can."""
+    for process, name in _processes(workflow):
+        alignment = the_plan.diffs.get(name)
+        if alignment is None:
+            return f"Delprocessen {name} findes ikke i version {the_plan.to_version}", None
+        for task in process.get_tasks(skip_subprocesses=True):
+            spec = task.task_spec
+            if getattr(spec, "bpmn_id", None) is None or task.has_state(TaskState.COMPLETED | TaskState.CANCELLED):
+                continue
+            if task.has_state(NOT_YET) and _rebuilt(task):
+                continue  # predicted below a task that is reset: predicted afresh from the new spec
+            if alignment.get(spec) is None:
+                label = f"«{spec.bpmn_name}» ({spec.bpmn_id})" if spec.bpmn_name else spec.bpmn_id
+                return (f"Trinnet {label} findes ikke i version {the_plan.to_version}; angiv hvilket trin det "
+                        "svarer til", spec.bpmn_id)
+    return None
+
+
+def _rebuilt(task: Any) -> bool:
+    node = task.parent
+    while node is not None and node.has_state(NOT_YET):
+        node = node.parent
+    return node is not None and node.has_state(RESET)
+
+
+class _Diff:
+    """What ``migrate_workflow`` reads: old task -> new task spec."""
+
+    def __init__(self, process: Any, alignment: dict[Any, Any]) -> None:
+        self.alignment = {task: alignment.get(task.task_spec) for task in process.tasks.values()}
+
+
+def move(the_plan: Plan, workflow: Any) -> None:
+    """Put the workflow (already checked by :func:`blocker`) on the new version's specs."""
+    for process, name in _processes(workflow):
+        migrate_workflow(_Diff(process, the_plan.diffs[name] or {}), process, the_plan.new_spec_for(name),
+                         reset_mask=RESET)
+    workflow.subprocess_specs = the_plan.new.subprocess_specs
+    # Reset tasks were re-registered with the event manager; dropped ones must not linger there.
+    workflow.event_manager.tasks = {t.id: t for t in workflow.get_tasks(state=TaskState.WAITING)
+                                    if isinstance(t.task_spec, CatchingEvent)}
+
+
+def _instance_ids(uow: UnitOfWork, version_id: int) -> list[int]:
+    return list(uow.session.scalars(select(ProcessInstance.id).where(
+        ProcessInstance.process_version_id == version_id, ProcessInstance.status.in_(MIGRATABLE))
+        .order_by(ProcessInstance.id)))
+
+
+def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any, to_version: Any,
+                      dry_run: Any = True, mapping: Any = None, limit: Any = None,
+                      instance_ids: Any = None,
+                      progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Dry run: whether each instance on ``from_version`` can move. Otherwise move those that can.
+
+    ``instance_ids`` narrows the call to those instances and ``limit`` to the first so many: the
+    workbench dry-runs once, then moves the movable ones in batches to show progress.
+    """
+    if not actor.has_any(*DEPLOYER_ROLES):
+        raise Forbidden("Kun procesejere og administratorer kan flytte forløb til en ny version")
+    if not isinstance(dry_run, bool):
+        raise InvalidInput("dry_run skal være true eller false", errors=[{"field": "dry_run", "message": "ja/nej"}])
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+        raise InvalidInput("limit skal være et positivt heltal", errors=[{"field": "limit", "message": "heltal > 0"}])
+    if instance_ids is not None and (not isinstance(instance_ids, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in instance_ids)):
+        raise InvalidInput("instance_ids skal være en liste af heltal",
+                           errors=[{"field": "instance_ids", "message": "liste af heltal"}])
+    checked_mapping = _parse_request(from_version, to_version, mapping)
+    with engine.reader() as uow:
+        the_plan = plan(uow, key, from_version, to_version, checked_mapping)
+        ids = _instance_ids(uow, the_plan.from_id)
+    if instance_ids is not None:
+        wanted = set(instance_ids)
+        ids = [i for i in ids if i in wanted]
+    budget = min(limit or DEFAULT_LIMIT, len(ids))
+    to_move = [] if dry_run else ids[:budget]
+    to_check = ids if dry_run else ids[budget:]
+    reports: list[dict[str, Any]] = []
+    # Each course is its own transaction; on PostgreSQL a few run side by side, since most of a
+    # course's time is spent waiting for the database. SQLite has one writer, so one at a time.
+    workers = PARALLEL if engine.db.dialect.name == "postgresql" else 1
+    with _migration_sessions(engine) as new_uow, ThreadPoolExecutor(max_workers=workers) as pool:
+        jobs = [*(pool.submit(_move_one, new_uow, actor, the_plan, i) for i in to_move),
+                *(pool.submit(_check_one, engine, the_plan, i) for i in to_check)]
+        for index, job in enumerate(jobs):
+            report = job.result()
+            if report:
+                reports.append(report)
+            if progress is not None:
+                progress(index + 1, len(jobs))
+    moved = sum(1 for r in reports if r.get("migrated"))
+    with engine.reader() as uow:
+        remaining = uow.session.scalar(select(func.count()).select_from(ProcessInstance).where(
+            ProcessInstance.process_version_id == the_plan.from_id, ProcessInstance.status.in_(MIGRATABLE)))
+    return {"from_version": the_plan.from_version, "to_version": the_plan.to_version, "dry_run": dry_run,
+            "migrated": moved, "remaining": remaining,
+            "movable": sum(1 for r in reports if r["can_migrate"] and not r.get("migrated")),
+            "instances": reports}
+
+
+def _check_one(engine: Engine, the_plan: Plan, instance_id: int) -> dict[str, Any]:
+    with engine.reader() as uow:
+        instance = uow.session.get(ProcessInstance, instance_id)
+        if instance is None or instance.process_version_id != the_plan.from_id:
+            return {}
+        workflow = uow.engine.serializer.loads(instance.state, the_plan.old.spec, the_plan.old.subprocess_specs)
+        reason = blocker(the_plan, workflow)
+        return _report(instance_id, reason)
+
+
+def _report(instance_id: int, blocked: tuple[str, str | None] | None, migrated: bool = False) -> dict[str, Any]:
+    report: dict[str, Any] = {"id": instance_id, "can_migrate": blocked is None}
+    if blocked:
+        report["reason"], report["element_id"] = blocked
+    if migrated:
+        report["migrated"] = True
+    return report
+
+
+@contextmanager
+def _migration_sessions(engine: Engine) -> Iterator[Callable[[], UnitOfWork]]:
+    """Units of work for moving courses, one transaction each.
+
+    On PostgreSQL they use their own small pool whose connections do not wait for the WAL flush of
+    each of thousands of small commits, and are not pinged on every checkout. A crash may lose the
+    last few migrations, but only whole: that course, its task rows, its event and its audit row
+    stay together on the old version, and running the migration again moves it. Nothing is ever
+    half-moved.
+    """
+    if engine.db.dialect.name != "postgresql":
+        yield engine.uow
+        return
+    db = create_engine(engine.db.url, pool_size=PARALLEL, max_overflow=0,
+                       connect_args={"options": "-c jit=off -c synchronous_commit=off"})
+    try:
+        factory = make_session_factory(db)
+        yield lambda: UnitOfWork(engine, factory)
+    finally:
+        db.dispose()
+
+
+def _move_one(new_uow: Callable[[], UnitOfWork], actor: Actor, the_plan: Plan, instance_id: int) -> dict[str, Any]:
+    with new_uow() as uow:
+        # The course and its open task rows in one round trip (thousands of courses pay for each).
+        rows = uow.session.execute(
+            select(ProcessInstance, Task)
+            .outerjoin(Task, and_(Task.instance_id == ProcessInstance.id, Task.state == "ready"))
+            .where(ProcessInstance.id == instance_id, ProcessInstance.process_version_id == the_plan.from_id,
+                   ProcessInstance.status.in_(MIGRATABLE))
+            .with_for_update(of=ProcessInstance, skip_locked=True)).all()
+        if not rows:
+            return {}  # moved on, finished or locked by someone else meanwhile
+        instance = rows[0][0]
+        open_rows = [task for _, task in rows if task is not None]
+        workflow = uow.engine.serializer.loads(instance.state, the_plan.old.spec, the_plan.old.subprocess_specs)
+        reason = blocker(the_plan, workflow)
+        if reason is not None:
+            return _report(instance_id, reason)
+        # Everything is written in one flush at commit: a 10,000-course batch pays for round trips.
+        with uow.session.no_autoflush:
+            workflow.script_engine = uow.engine.script_engine
+            move(the_plan, workflow)
+            instance.process_version_id = the_plan.to_id
+            run = Run(instance, workflow, the_plan.new, actor.username, uow.engine.clock.now())
+            run.open_rows = open_rows
+            run.record("instance_migrated", detail={"from_version": the_plan.from_version,
+                                                    "to_version": the_plan.to_version})
+            if instance.status == "running":
+                advance(run)
+            save(uow, run)
+            audit.record(uow, actor, "instance_migrated", instance.youth_id,
+                         f"forløb {instance_id} fra version {the_plan.from_version} til {the_plan.to_version}")
+        uow.commit()
+    return _report(instance_id, None, migrated=True)
+
+
+def steps(uow: UnitOfWork, actor: Actor, key: str, version: int) -> list[dict[str, Any]]:
+    """The steps of a version a waiting course may be mapped to (tasks and events), by name."""
+    if not actor.has_any(*DEPLOYER_ROLES):
+        raise Forbidden("Kun procesejere og administratorer kan flytte forløb til en ny version")
+    with uow:
+        _, process = process_for(uow, find_version(uow, key, version).id)
+    found = {element_id: getattr(spec, "bpmn_name", None) for element_id, (_, spec) in _specs_by_element(process).items()}
+    return sorted(({"element_id": k, "name": v or k} for k, v in found.items()), key=lambda s: s["name"].lower())

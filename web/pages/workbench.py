@@ -1,0 +1,190 @@
+"""The process owner's workbench: the model library, the modeler, diffs and migrations.
+
+The modeler, diff and migration pages are driven by their scripts (bpmn-js in the browser); the
+scripts call the JSON endpoints below with the session and the CSRF header, and each endpoint
+calls one engine service, exactly as the REST API does.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+
+from engine import deployment, drafts, instance_migration, sandbox, version_diff, versions
+from engine.errors import Conflict, InvalidInput
+from web.errors import BadRequestError
+from web.i18n import _, catalog, current_language
+from web.pages.auth import current_actor, engine, role_required
+from web.pages.nav import add_nav_item
+
+bp = Blueprint("workbench", __name__, url_prefix="/procesmodeller")
+add_nav_item("workbench.library", "workbench.nav", roles=("procesejer", "admin"), order=60)
+OWNERS = ("procesejer", "admin")
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequestError(_("workbench.bad_body"))
+    return body
+
+
+def _messages() -> dict[str, str]:
+    """The workbench's texts for its scripts, in the page's language."""
+    return {key: value for key, value in catalog(current_language()).items() if key.startswith("workbench.js.")}
+
+
+@bp.get("/")
+@role_required(*OWNERS)
+def library() -> str:
+    processes: dict[str, list[dict[str, Any]]] = {}
+    for row in deployment.list_versions(engine().reader()):
+        processes.setdefault(row["key"], []).append(row)
+    for rows in processes.values():
+        rows.sort(key=lambda r: r["version"], reverse=True)
+    return render_template("workbench/library.html", processes=processes,
+                           drafts=drafts.list_drafts(engine().reader(), current_actor()))
+
+
+@bp.post("/importer")
+@role_required(*OWNERS)
+def import_diagram() -> Response:
+    """A diagram from another tool (Camunda Modeler, spiff-arena, ...) becomes a draft to open and check."""
+    upload = request.files.get("diagram")
+    key = (request.form.get("key") or "").strip()
+    if upload is None or not upload.filename:
+        flash(_("workbench.import_no_file"), "error")
+        return redirect(url_for("workbench.library"))
+    name = re.sub(r"[^A-Za-z0-9_.\-]", "_", PurePosixPath(upload.filename.replace("\\", "/")).name) or "diagram.bpmn"
+    if not name.lower().endswith((".bpmn", ".xml")):
+        name += ".bpmn"
+    key = key or re.sub(r"^[^A-Za-z_]+", "", name.rsplit(".", 1)[0].replace(".", "_")) or "diagram"
+    content = upload.read()
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        flash(_("workbench.import_not_text"), "error")
+        return redirect(url_for("workbench.library"))
+    try:
+        drafts.save_draft(engine().uow(), current_actor(), key, {name: text})
+    except (InvalidInput, Conflict) as error:
+        flash(error.message, "error")
+        return redirect(url_for("workbench.library"))
+    return redirect(url_for("workbench.modeler", key=key, kladde=1))
+
+
+@bp.get("/<key>/v<int:version>.bpmn")
+@role_required(*OWNERS)
+def download(key: str, version: int) -> Response:
+    name, xml = versions.version_bpmn(engine().reader(), current_actor(), key, version)
+    return Response(xml, mimetype="application/xml", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/<key>/modeller")
+@role_required(*OWNERS)
+def modeler(key: str) -> str:
+    actor = current_actor()
+    if request.args.get("kladde") == "1":
+        draft = drafts.get_draft(engine().reader(), actor, key)
+        files, revision, based_on = draft["files"], draft["revision"], draft["based_on_version"]
+    else:
+        latest = max((r["version"] for r in deployment.list_versions(engine().reader()) if r["key"] == key), default=None)
+        wanted = request.args.get("version", "")
+        number = int(wanted) if wanted.isdigit() else latest
+        if number is None:
+            raise BadRequestError(_("workbench.unknown_process"))
+        found = versions.get_version(engine().reader(), actor, key, number)
+        files, revision, based_on = found["files"], None, number
+    data = {"key": key, "files": files, "revision": revision, "based_on_version": based_on,
+            "bpmn_file": versions.bpmn_name(files), "messages": _messages(),
+            "urls": {"validate": url_for("workbench.validate"), "save": url_for("workbench.save_draft", key=key),
+                     "deploy": url_for("workbench.deploy_draft", key=key),
+                     "test_run": url_for("workbench.test_run", key=key),
+                     "migrate": url_for("workbench.migration_page", key=key),
+                     "library": url_for("workbench.library")}}
+    return render_template("workbench/modeler.html", key=key, data=data, based_on=based_on, revision=revision)
+
+
+@bp.post("/valider")
+@role_required(*OWNERS)
+def validate() -> Response:
+    return jsonify(deployment.validate(engine().reader(), _files(_json_body())))
+
+
+def _files(body: dict[str, Any]) -> dict[str, str]:
+    files = body.get("files")
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise BadRequestError(_("workbench.bad_body"))
+    return files
+
+
+@bp.put("/<key>/kladde")
+@role_required(*OWNERS)
+def save_draft(key: str) -> Response:
+    body = _json_body()
+    return jsonify(drafts.save_draft(engine().uow(), current_actor(), key, body.get("files"), body.get("revision"),
+                                     body.get("based_on_version")))
+
+
+@bp.post("/<key>/kladde/udrul")
+@role_required(*OWNERS)
+def deploy_draft(key: str) -> Response:
+    deployed = drafts.deploy_draft(engine().uow(), current_actor(), key, _json_body().get("revision"))
+    return jsonify({**deployed, "migrate_url": url_for("workbench.migration_page", key=key,
+                                                       til=deployed["version"])})
+
+
+@bp.post("/<key>/testkoersel")
+@role_required(*OWNERS)
+def test_run(key: str) -> Response:
+    body = _json_body()
+    return jsonify(sandbox.test_run(current_actor(), _files(body), body.get("steps"), body.get("start"),
+                                    body.get("birthdate")))
+
+
+def _version_args(key: str) -> tuple[list[int], int | None, int | None]:
+    numbers = [r["version"] for r in deployment.list_versions(engine().reader()) if r["key"] == key]
+    if not numbers:
+        raise BadRequestError(_("workbench.unknown_process"))
+    to_arg, from_arg = request.args.get("til", ""), request.args.get("fra", "")
+    to_version = int(to_arg) if to_arg.isdigit() else max(numbers)
+    earlier = [n for n in numbers if n < to_version]
+    from_version = int(from_arg) if from_arg.isdigit() else (max(earlier) if earlier else None)
+    return numbers, from_version, to_version
+
+
+@bp.get("/<key>/forskel")
+@role_required(*OWNERS)
+def diff_page(key: str) -> str:
+    numbers, from_version, to_version = _version_args(key)
+    diff, diagrams = None, {}
+    if from_version is not None and to_version is not None and from_version != to_version:
+        actor = current_actor()
+        diff = version_diff.diff_versions(engine().reader(), actor, key, from_version, to_version)
+        for which, number in (("from", from_version), ("to", to_version)):
+            found = versions.get_version(engine().reader(), actor, key, number)
+            diagrams[which] = found["files"][found["bpmn_file"]]
+    return render_template("workbench/diff.html", key=key, numbers=numbers, from_version=from_version,
+                           to_version=to_version, diff=diff, data={"diff": diff, "diagrams": diagrams})
+
+
+@bp.get("/<key>/migrering")
+@role_required(*OWNERS)
+def migration_page(key: str) -> str:
+    numbers, from_version, to_version = _version_args(key)
+    steps = instance_migration.steps(engine().reader(), current_actor(), key, to_version) if to_version else []
+    data = {"key": key, "from_version": from_version, "to_version": to_version, "steps": steps,
+            "messages": _messages(), "url": url_for("workbench.migrate", key=key)}
+    return render_template("workbench/migration.html", key=key, numbers=numbers, from_version=from_version,
+                           to_version=to_version, data=data)
+
+
+@bp.post("/<key>/migrering")
+@role_required(*OWNERS)
+def migrate(key: str) -> Response:
+    body = _json_body()
+    return jsonify(instance_migration.migrate_instances(
+        engine(), current_actor(), key, body.get("from_version"), body.get("to_version"), body.get("dry_run", True),
+        body.get("mapping"), body.get("limit"), body.get("instance_ids")))
