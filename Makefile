@@ -35,6 +35,8 @@ run: install
 	$(VENV)/bin/samspil init
 	$(VENV)/bin/samspil deploy processes
 	$(VENV)/bin/samspil demo
+	# The worker fires due follow-ups and escalations and sends mail while the app is served.
+	$(VENV)/bin/samspil worker --interval 60 & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(VENV)/bin/samspil serve --host 127.0.0.1 --port 5000
 
 test: install
