@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, given, settings
 
+from tests.web.fuzzing import no_server_errors
 from web.api.openapi_dashboard import operations
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -13,12 +12,4 @@ OPERATIONS = sorted(operations())
 
 @pytest.mark.parametrize("path", OPERATIONS)
 def test_no_generated_dashboard_request_makes_the_api_fail(app, tokens, path):
-    operation = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)[path]["GET"]
-
-    @given(case=operation.as_strategy())
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-    def request_answers_without_a_server_error(case):
-        response = case.call(headers={"Authorization": f"Bearer {tokens['kim']}"})
-        assert response.status_code < 500, f"GET {case.formatted_path} {case.query}: {response.status_code}"
-
-    request_answers_without_a_server_error()
+    no_server_errors(app, tokens["kim"], path, "GET", max_examples=25)
