@@ -133,6 +133,7 @@ def _error_text(error: WorkflowException) -> str:
 def save(uow: UnitOfWork, run: Run) -> None:
     """Write state, plain columns, task rows and event rows for this run (not yet committed)."""
     workflow, instance = run.workflow, run.instance
+    before = (instance.status, instance.data)
     instance.data = _data_snapshot(workflow)
     if instance.status != "error":
         instance.status = "completed" if workflow.is_completed() else "running"
@@ -150,7 +151,7 @@ def save(uow: UnitOfWork, run: Run) -> None:
     # Plain inserts in one statement: history rows need no ORM identity, and there are several per step.
     if run.events:
         uow.session.execute(insert(InstanceEvent), run.events)
-    facts.record(uow, run)
+    facts.record(uow, run, before)
     uow.after_commit(lambda: uow.engine.workflows.put(instance.id, instance.lock_version, workflow))
 
 

@@ -36,18 +36,27 @@ def facts_from_data(process_key: str, data: dict[str, Any]) -> tuple[str | None,
     return team, outcome, (str(reason)[:80] if reason is not None else None), lanes
 
 
-def record(uow: UnitOfWork, run: Run) -> None:
-    """Write this instance's facts; the outcome is taken when the outcome element's task completes."""
+def record(uow: UnitOfWork, run: Run, before: tuple[str, dict[str, Any]] | None = None) -> None:
+    """Write this instance's facts; the outcome is taken when the outcome element's task completes.
+
+    ``before`` is the instance's status and data as loaded. When neither the facts read from the
+    data nor the status changed, and no outcome was recorded, there is nothing to write, and the
+    save spends no statements here (most completions are such).
+    """
     instance = run.instance
     config = config_for(instance.process_key)
     team, outcome, reason, lanes = facts_from_data(instance.process_key, instance.data or {})
+    handed_over = any(event["kind"] == "task_completed" and event["element_id"] == config.outcome_element
+                      for event in run.events)
+    started = any(event["kind"] == "instance_started" for event in run.events)
+    if before is not None and not started and not handed_over and before[0] == instance.status \
+            and facts_from_data(instance.process_key, before[1] or {}) == (team, outcome, reason, lanes):
+        return
     facts = uow.session.get(CourseFacts, instance.id)
     if facts is None:
         facts = CourseFacts(instance_id=instance.id)
         uow.session.add(facts)
     facts.team = team
-    handed_over = any(event["kind"] == "task_completed" and event["element_id"] == config.outcome_element
-                      for event in run.events)
     if handed_over:
         facts.outcome, facts.outcome_reason, facts.outcome_at = outcome or "other", reason, run.now
     active = instance.status in ACTIVE
