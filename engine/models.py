@@ -231,7 +231,7 @@ class InstanceEvent(Base):
     element_type: Mapped[str | None] = mapped_column(String(80))
     task_id: Mapped[str | None] = mapped_column(String(36))
     username: Mapped[str | None] = mapped_column(String(80))
-    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))  # None is SQL NULL, also in bulk inserts
 
 
 class AuditEntry(Base):

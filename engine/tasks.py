@@ -150,12 +150,16 @@ def _candidates(uow: UnitOfWork, task: Task) -> set[str]:
 
 
 def _ensure_may_act(uow: UnitOfWork, actor: Actor, task: Task) -> None:
+    """Refuse unless the actor may act; a task claimed by the actor needs no look at its candidates."""
     if task.state != "ready":
         raise Conflict("Opgaven er ikke længere klar", state=task.state)
-    if task.assignee and task.assignee != actor.username:
-        if may_act(actor, task.role, None, task.personal, _candidates(uow, task)):
+    if task.assignee == actor.username:
+        return
+    candidates = _candidates(uow, task)
+    if task.assignee:
+        if may_act(actor, task.role, None, task.personal, candidates):
             raise Conflict("Opgaven er taget af en anden", assignee=task.assignee)
-    if not may_act(actor, task.role, task.assignee, task.personal, _candidates(uow, task)):
+    if not may_act(actor, task.role, task.assignee, task.personal, candidates):
         deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
 
 
