@@ -13,7 +13,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.access import Actor
 from engine.errors import InvalidInput
-from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskComment
+from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskComment, User
 from engine.submissions import once
 from engine.views import event_view, iso, task_view, youth_view
 from engine.youths import ensure_may_view
@@ -64,10 +64,8 @@ def _course(uow: UnitOfWork, instance: ProcessInstance) -> dict[str, Any]:
         "open_tasks": [task_view(t) for t in tasks if t.state == "ready"],
         "timeline": [event_view(e) for e in events if e.kind != "task_created" or e.detail],
         "plan": plan_of(data, forms), "consent": consent_of(data, forms),
-        "people": {"guide": _text(data.get("ungeguide")),
-                   "case_coordinator": _text(data.get("koordinerende_sagsbehandler")),
-                   "referred_by": next((e.username for e in events if e.element_id == REFERRAL_FORM
-                                        and e.kind == "task_completed"), None)},
+        "people": _people(uow, data, referred_by=next((e.username for e in events if e.element_id == REFERRAL_FORM
+                                                       and e.kind == "task_completed"), None)),
     }
 
 
@@ -90,6 +88,20 @@ def _diagram(version: ProcessVersion | None) -> str | None:
     files = version.files or {}
     named = [text for name, text in files.items() if name.endswith(".bpmn") and f'id="{version.key}"' in text]
     return named[0] if named else next((t for n, t in files.items() if n.endswith(".bpmn")), None)
+
+
+def _people(uow: UnitOfWork, data: dict[str, Any], **more: str | None) -> dict[str, Any]:
+    """The guide and the coordinating caseworker by username, and ``names``: their full names.
+
+    The course data holds usernames (what the k-meeting chose); people recognise each other by name.
+    """
+    people: dict[str, Any] = {"guide": _text(data.get("ungeguide")),
+                              "case_coordinator": _text(data.get("koordinerende_sagsbehandler")), **more}
+    usernames = {value for value in people.values() if value}
+    names = dict(uow.session.execute(select(User.username, User.full_name).where(User.username.in_(usernames)))
+                 .all()) if usernames else {}
+    people["names"] = {username: name for username, name in names.items() if name}
+    return people
 
 
 def _text(value: Any) -> str | None:
@@ -161,8 +173,7 @@ def task_context(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
         comments = uow.session.scalars(select(TaskComment).where(TaskComment.task_id == task.id)
                                        .order_by(TaskComment.at, TaskComment.id)).all()
         return {"youth": youth_view(youth), "plan": plan_of(data, forms), "consent": consent_of(data, forms),
-                "people": {"guide": _text(data.get("ungeguide")),
-                           "case_coordinator": _text(data.get("koordinerende_sagsbehandler"))},
+                "people": _people(uow, data),
                 "course_status": instance.status if instance else None,
                 "comments": [{"user": c.username, "at": iso(c.at), "body": c.body} for c in comments]}
 

@@ -63,6 +63,19 @@ def test_the_case_page_shows_the_course_plan_people_and_consent(pages, engine):
     assert "Opgave afsluttet" in page  # the timeline
 
 
+def test_the_guide_and_the_coordinating_caseworker_are_shown_by_name(pages, engine):
+    from engine import users
+
+    users.add_user(engine.uow(), "gunnar", "correct-horse-battery", ["ungeguide"], "Gunnar <b>Guide</b>")
+    instance = start_course(engine, CASEWORKER, name="Emil Jensen")
+    complete(engine, CASEWORKER, instance["id"], "henvisning", REFERRAL)
+    complete(engine, COORDINATOR, instance["id"], "k_moede", k_meeting(guide="gunnar"))
+    pages.login("kim")
+    page = pages.get(f"/unge/{instance['youth_id']}").get_data(as_text=True)
+    assert 'Gunnar &lt;b&gt;Guide&lt;/b&gt; <span class="muted">(gunnar)</span>' in page
+    assert "<dd>karin</dd>" in page  # a user without a full name is shown by username
+
+
 def test_viewing_a_case_is_logged(pages, engine):
     instance = start_course(engine, CASEWORKER)
     pages.login("sara")
