@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from engine import audit
 from engine.access import Actor
@@ -61,12 +62,31 @@ def _course(uow: UnitOfWork, instance: ProcessInstance) -> dict[str, Any]:
         "error": {"message": instance.error_message, "element_id": instance.error_element_id}
         if instance.status == "error" else None,
         "diagram": _diagram(version), "active": active, "finished": finished,
+        "waiting_for": _waiting_for(uow, instance), "next_deadline": iso(instance.next_timer_at),
         "open_tasks": [task_view(t) for t in tasks if t.state == "ready"],
         "timeline": [event_view(e) for e in events if e.kind != "task_created" or e.detail],
         "plan": plan_of(data, forms), "consent": consent_of(data, forms),
         "people": _people(uow, data, referred_by=next((e.username for e in events if e.element_id == REFERRAL_FORM
                                                        and e.kind == "task_completed"), None)),
     }
+
+
+def _waiting_for(uow: UnitOfWork, instance: ProcessInstance) -> list[dict[str, Any]]:
+    """The events the course stands at, by name, and whether each is a timer (which may be fired now)."""
+    if not instance.waiting_elements or instance.status != "running":
+        return []
+    from engine.runtime import process_for
+
+    _, process = process_for(uow, instance.process_version_id)
+    specs = {getattr(spec, "bpmn_id", None): spec
+             for workflow_spec in (process.spec, *process.subprocess_specs.values())
+             for spec in workflow_spec.task_specs.values()}
+    waiting = []
+    for element_id in instance.waiting_elements:
+        spec = specs.get(element_id)
+        waiting.append({"element_id": element_id, "name": getattr(spec, "bpmn_name", None) or element_id,
+                        "timer": isinstance(getattr(spec, "event_definition", None), TimerEventDefinition)})
+    return waiting
 
 
 def _forms(version: ProcessVersion | None) -> dict[str, Any]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from engine import instances
+from engine import events, instances
 from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import json_object
@@ -25,3 +25,8 @@ def get_instance(instance_id: int) -> Response:
 @bp.post("/instances/<int:instance_id>/retry")
 def retry_instance(instance_id: int) -> Response:
     return jsonify(instances.retry_instance(engine().uow(), actor(), instance_id, json_object().get("data")))
+
+
+@bp.post("/instances/<int:instance_id>/timers/fire")
+def fire_timer_now(instance_id: int) -> Response:
+    return jsonify(events.fire_timer_now(engine().uow(), actor(), instance_id, json_object().get("element_id")))

@@ -109,7 +109,7 @@ def instance_event_schema() -> Schema:
         "at": timestamp(),
         "kind": string("Fx instance_started, task_created, task_claimed, task_unclaimed, task_completed, "
                        "task_cancelled, step_completed, timer_fired, message_received, instance_error, "
-                       "instance_retried, instance_completed"),
+                       "instance_retried, instance_completed, timer_advanced"),
         "element_id": string(nullable=True),
         "name": string(nullable=True),
         "element_type": string(nullable=True),
@@ -240,6 +240,11 @@ def data_input_schema() -> Schema:
     return obj({"data": free_object()}, required=[])
 
 
+def timer_input_schema() -> Schema:
+    return obj({"element_id": string("Tidsfristens element i diagrammet, fx vent_paa_opfoelgning", minLength=1)},
+               required=["element_id"])
+
+
 def message_input_schema() -> Schema:
     schema = obj({
         "name": string("Beskedens navn i diagrammet", minLength=1),
@@ -271,6 +276,7 @@ def schemas() -> dict[str, Schema]:
         "InstanceInput": instance_input_schema(),
         "DataInput": data_input_schema(),
         "MessageInput": message_input_schema(),
+        "TimerInput": timer_input_schema(),
     }
 
 
@@ -396,6 +402,12 @@ def operations() -> dict[str, dict[str, dict[str, Any]]]:
             "post": operation("retryInstance", "instances", "Kør det fejlede skridt igen (admin)",
                               {"200": ok(MOVED, ref("Instance"))},
                               (400, 403, 404, 409, 413, 422), body=json_body("DataInput", required=False)),
+        },
+        "/instances/{instance_id}/timers/fire": {
+            "post": operation("fireTimerNow", "instances",
+                              "Lad en ventende tidsfrist udløbe nu, fx en opfølgning før tid (ungekoordinator, admin)",
+                              {"200": ok(MOVED, ref("Instance"))},
+                              (400, 403, 404, 409, 413, 422), body=json_body("TimerInput")),
         },
         "/tasks": {
             "get": operation("listTasks", "tasks", "Opgaver, personlige først og så efter frist",

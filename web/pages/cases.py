@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine import cases, referrals, youths
+from engine import cases, events, referrals, youths
 from engine.crypto import mask_cpr, normalize_cpr
-from engine.errors import InvalidInput
+from engine.errors import Conflict, InvalidInput
 from engine.submissions import AlreadySubmitted
 from engine.youths import REGISTRAR_ROLES
 from web.i18n import _
@@ -38,7 +38,22 @@ def search() -> str:
 @login_required
 def show(youth_id: int) -> str:
     case = cases.case_view(engine().uow(), current_actor(), youth_id)
-    return render_template("case.html", case=case, youth=case["youth"], course=case["course"])
+    return render_template("case.html", case=case, youth=case["youth"], course=case["course"],
+                           may_fire_timers=current_actor().has_any(*events.TIMER_ROLES))
+
+
+@bp.post("/unge/<int:youth_id>/forloeb/<int:instance_id>/tidsfrist")
+@role_required(*events.TIMER_ROLES)
+def fire_timer(youth_id: int, instance_id: int) -> Any:
+    """Fire a waiting timer now (a follow-up held early); back to the case page either way."""
+    element_id = request.form.get("element_id", "")
+    try:
+        events.fire_timer_now(engine().uow(), current_actor(), instance_id, element_id)
+    except Conflict as conflict:
+        flash(conflict.message, "error")
+    else:
+        flash(_("case.fired_now"), "success")
+    return redirect(url_for("cases.show", youth_id=youth_id), code=303)
 
 
 def _render_new(values: dict[str, Any] | None = None, referral: dict[str, Any] | None = None,
