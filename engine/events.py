@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from engine import audit
 from engine.access import SYSTEM, Actor
 from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.messages import Message
 from engine.instances import run_view
 from engine.models import ProcessInstance
 from engine.runtime import advance, load_run, save
@@ -27,19 +28,19 @@ def correlate_message(uow: UnitOfWork, actor: Actor, name: Any, youth_id: Any = 
                       data: Any = None) -> dict[str, Any]:
     """Deliver a message to the one instance (the oldest, if several) that waits for it."""
     if not actor.has_any(*SENDER_ROLES):
-        raise Forbidden("Du må ikke sende beskeder til forløb")
+        raise Forbidden(Message("engine.message.may_not_send"))
     errors = []
     if not isinstance(name, str) or not name.strip():
-        errors.append({"field": "name", "message": "påkrævet"})
+        errors.append({"field": "name", "message": Message("engine.field.required")})
     if (youth_id is None) == (instance_id is None):
-        errors.append({"field": "youth_id", "message": "angiv enten youth_id eller instance_id"})
+        errors.append({"field": "youth_id", "message": Message("engine.message.youth_or_instance")})
     for field, value in (("youth_id", youth_id), ("instance_id", instance_id)):
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            errors.append({"field": field, "message": "skal være et heltal"})
+            errors.append({"field": field, "message": Message("engine.field.must_be_integer")})
     if data is not None and not isinstance(data, dict):
-        errors.append({"field": "data", "message": "skal være et objekt"})
+        errors.append({"field": "data", "message": Message("engine.field.must_be_object")})
     if errors:
-        raise InvalidInput("Beskeden er ugyldig", errors=errors)
+        raise InvalidInput(Message("engine.message.invalid"), errors=errors)
     with uow:
         query = select(ProcessInstance.id, ProcessInstance.waiting_messages).where(
             ProcessInstance.status == "running").order_by(ProcessInstance.id)
@@ -47,7 +48,7 @@ def correlate_message(uow: UnitOfWork, actor: Actor, name: Any, youth_id: Any = 
             query.where(ProcessInstance.id == instance_id)
         target = next((row.id for row in uow.session.execute(query) if name in (row.waiting_messages or [])), None)
         if target is None:
-            raise NotFound("Intet forløb venter på beskeden")
+            raise NotFound(Message("engine.message.nobody_waits"))
         run = load_run(uow, target, actor.username)
         catcher = next(task for task in run.workflow.event_manager.tasks.values()
                        if isinstance(task.task_spec.event_definition, MessageEventDefinition)
