@@ -32,7 +32,7 @@ from typing import Any, Mapping
 
 from werkzeug.datastructures import MultiDict
 
-from web.i18n import _
+from web.i18n import _, localize
 
 ROW_MARKER = "_row"
 MAX_ROWS = 200
@@ -138,12 +138,13 @@ def build_fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None,
 
 
 def errors_by_field(errors: list[dict[str, Any]]) -> tuple[dict[str, list[str]], list[str]]:
-    """The engine's ``[{"path": "a/0/b", "message"}]`` as messages per dotted field name, and the rest."""
+    """The engine's ``[{"path": "a/0/b", "message"}]`` as messages per dotted field name, and the rest,
+    in the reader's language."""
     by_field: dict[str, list[str]] = {}
     general = []
     for error in errors:
         path = str(error.get("path") or error.get("field") or "").replace("/", ".")
-        message = str(error.get("message", ""))
+        message = str(localize(error.get("message", "")))
         if path:
             by_field.setdefault(path, []).append(message)
         else:
