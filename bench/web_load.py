@@ -100,7 +100,8 @@ def prepare(url: str, courses: int, processes: int = 2) -> dict[str, str]:
     upgrade(engine.db)
     deployment.deploy(engine.uow(), files_from_paths([ROOT / "processes"]), Actor("bench", frozenset({"procesejer"})))
     tokens = {}
-    for name, role in (("sara", "sagsbehandler"), ("kim", "ungekoordinator"), ("admin", "admin")):
+    for name, role in (("sara", "sagsbehandler"), ("kim", "ungekoordinator"), ("admin", "admin"),
+                       ("gustav", "ungeguide"), ("karin", "koordinerende_sagsbehandler")):  # named by the k-meetings
         users.add_user(engine.uow(), name, PASSWORD, [role])
         tokens[name] = users.create_token(engine.uow(), name)
     engine.db.dispose()

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 
 from engine.access import Actor
 from engine.errors import Forbidden
+from engine.messages import Message
 from engine.models import AuditEntry
 
 MAX_ENTRIES = 100_000
@@ -40,7 +41,7 @@ def list_entries(uow: UnitOfWork, actor: Actor, youth_id: int | None = None, use
                  until: datetime | None = None, offset: int = 0) -> list[dict]:
     """Log entries, newest first, filtered; only administrators may read the log, and reading it is logged."""
     if not actor.is_admin:
-        raise Forbidden("Kun administratorer kan se adgangsloggen")
+        raise Forbidden(Message("engine.audit.forbidden"))
     with uow:
         query = (select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
                  .limit(max(1, min(limit, MAX_ENTRIES))).offset(max(0, offset)))

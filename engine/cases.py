@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from engine import audit
 from engine.access import Actor
 from engine.errors import InvalidInput
+from engine.messages import Message
 from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskComment, User
 from engine.submissions import once
 from engine.views import event_view, iso, task_view, youth_view
@@ -204,10 +205,12 @@ def add_comment(uow: UnitOfWork, actor: Actor, task_id: str, body: Any,
     from engine.tasks import _task_row
 
     if not isinstance(body, str) or not body.strip():
-        raise InvalidInput("Kommentaren er tom", errors=[{"field": "body", "message": "skal udfyldes"}])
+        raise InvalidInput(Message("engine.comment.empty"),
+                           errors=[{"field": "body", "message": Message("engine.form.required")}])
     if len(body) > MAX_COMMENT_LENGTH:
-        raise InvalidInput("Kommentaren er for lang",
-                           errors=[{"field": "body", "message": f"må højst være {MAX_COMMENT_LENGTH} tegn"}])
+        raise InvalidInput(Message("engine.comment.too_long"),
+                           errors=[{"field": "body",
+                                    "message": Message("engine.comment.max_length", max=MAX_COMMENT_LENGTH)}])
     with uow:
         once(uow, actor, submission_key)
         task = _task_row(uow, task_id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import load_only
 from engine import users
 from engine.access import Actor
 from engine.errors import Forbidden, InvalidDiagram, InvalidInput, TooLarge, Unreadable
+from engine.messages import Message
 from engine.library import ParseResult, parse_files
 from engine.models import ProcessInstance, ProcessVersion
 from engine.process_files import MAX_FILE_BYTES
@@ -49,10 +50,10 @@ def validate(uow: UnitOfWork, files: dict[str, str | bytes]) -> dict[str, list[d
 
 def _refuse_unreadable(result: ParseResult) -> None:
     if result.bundle.too_large:
-        raise TooLarge(f"Filen er større end {MAX_FILE_BYTES // 1024 // 1024} MB",
+        raise TooLarge(Message("engine.deploy.too_large", megabytes=MAX_FILE_BYTES // 1024 // 1024),
                        errors=[p.as_dict() for p in result.problems])
     if not result.bundle.bpmn and not result.bundle.dmn:
-        raise Unreadable("Ingen BPMN-fil fundet", errors=[p.as_dict() for p in result.problems])
+        raise Unreadable(Message("engine.deploy.no_bpmn_file"), errors=[p.as_dict() for p in result.problems])
 
 
 def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list[Deployed]:
@@ -61,7 +62,7 @@ def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list
     All or nothing: an error anywhere deploys no process.
     """
     if not actor.has_any(*DEPLOYER_ROLES):
-        raise Forbidden("Kun procesejere og administratorer kan udrulle procesmodeller")
+        raise Forbidden(Message("engine.deploy.forbidden"))
     result = checked(files)
     with uow:
         deployed = store_versions(uow, result, actor)
@@ -77,7 +78,8 @@ def checked(files: dict[str, str | bytes]) -> ParseResult:
     if result.errors:
         raise InvalidDiagram(result.errors)
     if not result.processes:
-        raise InvalidInput("Ingen eksekverbar proces fundet", errors=[{"element_id": None, "message": "Ingen eksekverbar proces"}])
+        raise InvalidInput(Message("engine.deploy.no_executable_process_found"),
+                           errors=[{"element_id": None, "message": Message("engine.diagram.no_executable_process")}])
     return result
 
 

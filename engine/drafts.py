@@ -15,6 +15,7 @@ from engine import sandbox
 from engine.access import Actor
 from engine.deployment import DEPLOYER_ROLES, checked, store_versions, validate_files
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.messages import Message
 from engine.models import ProcessDraft
 from engine.process_files import MAX_FILE_BYTES
 from engine.users import held_roles
@@ -30,7 +31,7 @@ MAX_FILES = 200
 
 def _ensure_owner(actor: Actor) -> None:
     if not actor.has_any(*DEPLOYER_ROLES):
-        raise Forbidden("Kun procesejere og administratorer arbejder med kladder")
+        raise Forbidden(Message("engine.draft.forbidden"))
 
 
 def draft_view(draft: ProcessDraft, with_files: bool = True) -> dict[str, Any]:
@@ -46,39 +47,39 @@ def draft_view(draft: ProcessDraft, with_files: bool = True) -> dict[str, Any]:
 def _checked_files(files: Any) -> dict[str, str]:
     """Draft files as ``{"name.bpmn": text, "forms/key.json": text}``; anything else is refused."""
     if not isinstance(files, dict) or not files:
-        raise InvalidInput("files skal være et objekt med mindst én fil",
-                           errors=[{"field": "files", "message": "påkrævet"}])
+        raise InvalidInput(Message("engine.draft.files_required"),
+                           errors=[{"field": "files", "message": Message("engine.field.required")}])
     errors = []
     for name, content in files.items():
         if not isinstance(name, str) or not FILE_NAME.match(name):
-            errors.append({"field": f"files/{name}", "message": "ugyldigt filnavn (.bpmn, .dmn, .json)"})
+            errors.append({"field": f"files/{name}", "message": Message("engine.draft.bad_file_name")})
         elif not isinstance(content, str):
-            errors.append({"field": f"files/{name}", "message": "indholdet skal være tekst"})
+            errors.append({"field": f"files/{name}", "message": Message("engine.draft.content_not_text")})
         elif len(content.encode()) > MAX_FILE_BYTES:
-            errors.append({"field": f"files/{name}", "message": "filen er for stor"})
+            errors.append({"field": f"files/{name}", "message": Message("engine.draft.file_too_large")})
     if len(files) > MAX_FILES:
-        errors.append({"field": "files", "message": f"højst {MAX_FILES} filer"})
+        errors.append({"field": "files", "message": Message("engine.draft.too_many_files", max=MAX_FILES)})
     if not any(isinstance(n, str) and n.endswith(".bpmn") for n in files):
-        errors.append({"field": "files", "message": "en kladde skal have en .bpmn-fil"})
+        errors.append({"field": "files", "message": Message("engine.draft.needs_bpmn")})
     if errors:
-        raise InvalidInput("Kladden er ugyldig", errors=errors)
+        raise InvalidInput(Message("engine.draft.invalid"), errors=errors)
     return dict(files)
 
 
 def _load(uow: UnitOfWork, key: str) -> ProcessDraft:
     draft = uow.session.scalars(select(ProcessDraft).where(ProcessDraft.key == key).with_for_update()).one_or_none()
     if draft is None:
-        raise NotFound("Kladden findes ikke")
+        raise NotFound(Message("engine.draft.not_found"))
     return draft
 
 
 def _ensure_revision(draft: ProcessDraft, revision: Any) -> None:
     if not isinstance(revision, int) or isinstance(revision, bool):
-        raise InvalidInput("revision (heltal) skal angives", errors=[{"field": "revision", "message": "påkrævet heltal"}])
+        raise InvalidInput(Message("engine.draft.revision_required"),
+                           errors=[{"field": "revision", "message": Message("engine.field.required_integer")}])
     if revision != draft.revision:
-        raise Conflict(f"Kladden er gemt af {draft.updated_by} siden du åbnede den (revision {draft.revision}); "
-                       "hent den nye udgave før du gemmer", revision=draft.revision, updated_by=draft.updated_by,
-                       updated_at=iso(draft.updated_at))
+        raise Conflict(Message("engine.draft.stale", user=draft.updated_by, revision=draft.revision),
+                       revision=draft.revision, updated_by=draft.updated_by, updated_at=iso(draft.updated_at))
 
 
 def list_drafts(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
@@ -93,7 +94,7 @@ def get_draft(uow: UnitOfWork, actor: Actor, key: str) -> dict[str, Any]:
     with uow:
         draft = uow.session.scalars(select(ProcessDraft).where(ProcessDraft.key == key)).one_or_none()
         if draft is None:
-            raise NotFound("Kladden findes ikke")
+            raise NotFound(Message("engine.draft.not_found"))
         return draft_view(draft)
 
 
@@ -102,23 +103,24 @@ def save_draft(uow: UnitOfWork, actor: Actor, key: str, files: Any, revision: An
     """Create a draft (``revision`` None) or replace one, naming the revision the edit started from."""
     _ensure_owner(actor)
     if not isinstance(key, str) or not KEY.match(key):
-        raise InvalidInput("Ugyldig nøgle", errors=[{"field": "key", "message": "bogstaver, tal, _ . -"}])
+        raise InvalidInput(Message("engine.draft.bad_key"),
+                           errors=[{"field": "key", "message": Message("engine.draft.key_characters")}])
     checked_files = _checked_files(files)
     if based_on_version is not None and (not isinstance(based_on_version, int) or isinstance(based_on_version, bool)):
-        raise InvalidInput("based_on_version skal være et heltal",
-                           errors=[{"field": "based_on_version", "message": "heltal"}])
+        raise InvalidInput(Message("engine.draft.bad_based_on_version"),
+                           errors=[{"field": "based_on_version", "message": Message("engine.field.integer")}])
     with uow:
         now = uow.engine.clock.now()
         draft = uow.session.scalars(select(ProcessDraft).where(ProcessDraft.key == key).with_for_update()).one_or_none()
         if draft is None:
             if revision is not None:
-                raise Conflict("Kladden er slettet eller udrullet siden du åbnede den", revision=None)
+                raise Conflict(Message("engine.draft.gone"), revision=None)
             draft = ProcessDraft(key=key, revision=1, files=checked_files, based_on_version=based_on_version,
                                  created_at=now, created_by=actor.username, updated_at=now, updated_by=actor.username)
             uow.session.add(draft)
         else:
             if revision is None:
-                raise Conflict("Der findes allerede en kladde med den nøgle", revision=draft.revision,
+                raise Conflict(Message("engine.draft.key_taken"), revision=draft.revision,
                                updated_by=draft.updated_by, updated_at=iso(draft.updated_at))
             _ensure_revision(draft, revision)
             draft.files = checked_files

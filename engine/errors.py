@@ -1,13 +1,19 @@
-"""Domain errors. The web layer maps each class to one HTTP status in one place."""
+"""Domain errors. The web layer maps each class to one HTTP status in one place.
+
+Every message is an :class:`engine.messages.Message` (Danish, with its catalog key), so a page can
+show it in the reader's language while the REST API keeps the Danish text.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from engine.messages import Message
 
 
 class EngineError(Exception):
     """Base class: every error the services raise on purpose."""
 
-    def __init__(self, message: str, **details: object) -> None:
+    def __init__(self, message: Message | str, **details: object) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
@@ -46,10 +52,10 @@ class Problem:
     """One problem found in a diagram or in submitted data, tied to where it is."""
 
     element_id: str | None
-    message: str
+    message: Message | str
     severity: str = "error"
 
-    def as_dict(self) -> dict[str, str | None]:
+    def as_dict(self) -> dict[str, Message | str | None]:
         return {"element_id": self.element_id, "message": self.message}
 
 
@@ -57,5 +63,5 @@ class InvalidDiagram(InvalidInput):
     """A deployment that cannot be accepted; ``problems`` names each element."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("Diagrammet er ugyldigt", errors=[p.as_dict() for p in problems])
+        super().__init__(Message("engine.diagram.invalid"), errors=[p.as_dict() for p in problems])
         self.problems = problems

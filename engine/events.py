@@ -13,6 +13,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from engine import audit
 from engine.access import SYSTEM, Actor
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.messages import Message
 from engine.instances import run_view
 from engine.models import ProcessInstance
 from engine.runtime import advance, load_run, save
@@ -30,19 +31,19 @@ def correlate_message(uow: UnitOfWork, actor: Actor, name: Any, youth_id: Any = 
                       data: Any = None) -> dict[str, Any]:
     """Deliver a message to the one instance (the oldest, if several) that waits for it."""
     if not actor.has_any(*SENDER_ROLES):
-        raise Forbidden("Du må ikke sende beskeder til forløb")
+        raise Forbidden(Message("engine.message.may_not_send"))
     errors = []
     if not isinstance(name, str) or not name.strip():
-        errors.append({"field": "name", "message": "påkrævet"})
+        errors.append({"field": "name", "message": Message("engine.field.required")})
     if (youth_id is None) == (instance_id is None):
-        errors.append({"field": "youth_id", "message": "angiv enten youth_id eller instance_id"})
+        errors.append({"field": "youth_id", "message": Message("engine.message.youth_or_instance")})
     for field, value in (("youth_id", youth_id), ("instance_id", instance_id)):
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            errors.append({"field": field, "message": "skal være et heltal"})
+            errors.append({"field": field, "message": Message("engine.field.must_be_integer")})
     if data is not None and not isinstance(data, dict):
-        errors.append({"field": "data", "message": "skal være et objekt"})
+        errors.append({"field": "data", "message": Message("engine.field.must_be_object")})
     if errors:
-        raise InvalidInput("Beskeden er ugyldig", errors=errors)
+        raise InvalidInput(Message("engine.message.invalid"), errors=errors)
     with uow:
         query = select(ProcessInstance.id, ProcessInstance.waiting_messages).where(
             ProcessInstance.status == "running").order_by(ProcessInstance.id)
@@ -50,7 +51,7 @@ def correlate_message(uow: UnitOfWork, actor: Actor, name: Any, youth_id: Any = 
             query.where(ProcessInstance.id == instance_id)
         target = next((row.id for row in uow.session.execute(query) if name in (row.waiting_messages or [])), None)
         if target is None:
-            raise NotFound("Intet forløb venter på beskeden")
+            raise NotFound(Message("engine.message.nobody_waits"))
         run = load_run(uow, target, actor.username)
         catcher = next(task for task in run.workflow.event_manager.tasks.values()
                        if isinstance(task.task_spec.event_definition, MessageEventDefinition)
@@ -103,18 +104,19 @@ def fire_timer_now(uow: UnitOfWork, actor: Actor, instance_id: int, element_id: 
     timer's own path runs exactly as when the worker fires it (principle: one way to move a course).
     """
     if not isinstance(element_id, str) or not element_id:
-        raise InvalidInput("Angiv tidsfristens element", errors=[{"field": "element_id", "message": "skal udfyldes"}])
+        raise InvalidInput(Message("engine.timer.element_required"),
+                           errors=[{"field": "element_id", "message": Message("engine.form.required")}])
     with uow:
         run = load_run(uow, instance_id, actor.username)
         if not actor.has_any(*TIMER_ROLES):
             deny(uow, actor, run.instance.youth_id, f"tidsfrist {element_id}")
         if run.instance.status != "running":
-            raise Conflict("Forløbet kører ikke", status=run.instance.status)
+            raise Conflict(Message("engine.instance.not_running"), status=run.instance.status)
         waiting = [task for task in run.workflow.event_manager.tasks.values()
                    if getattr(task.task_spec, "bpmn_id", None) == element_id
                    and isinstance(task.task_spec.event_definition, TimerEventDefinition)]
         if not waiting:
-            raise Conflict("Forløbet venter ikke på den tidsfrist")
+            raise Conflict(Message("engine.timer.not_waiting"))
         for task in waiting:
             _due_now(task, run.now)
         run.record("timer_advanced", waiting[0])

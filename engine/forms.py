@@ -11,29 +11,34 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from engine.messages import Message
+
 REQUIRED_MESSAGE = re.compile(r"^'(.+)' is a required property$")
-MESSAGES = {
-    "required": "skal udfyldes",
-    "type": "har forkert type (forventet {expected})",
-    "enum": "skal være en af de tilladte værdier",
-    "const": "har en ikke-tilladt værdi",
-    "format": "skal være {expected}",
-    "minItems": "skal have mindst {expected} række(r)",
-    "maxItems": "må højst have {expected} række(r)",
-    "minLength": "skal have mindst {expected} tegn",
-    "maxLength": "må højst have {expected} tegn",
-    "minimum": "skal være mindst {expected}",
-    "maximum": "må højst være {expected}",
-    "pattern": "har ikke det rigtige format",
-    "uniqueItems": "må ikke indeholde den samme værdi to gange",
-    "additionalProperties": "indeholder felter formularen ikke kender",
+RULES = {  # jsonschema's rule -> the message's key in engine/messages/*/forms.json
+    "required": "engine.form.required",
+    "type": "engine.form.type",
+    "enum": "engine.form.enum",
+    "const": "engine.form.const",
+    "format": "engine.form.format",
+    "minItems": "engine.form.min_items",
+    "maxItems": "engine.form.max_items",
+    "minLength": "engine.form.min_length",
+    "maxLength": "engine.form.max_length",
+    "minimum": "engine.form.minimum",
+    "maximum": "engine.form.maximum",
+    "pattern": "engine.form.pattern",
+    "uniqueItems": "engine.form.unique_items",
+    "additionalProperties": "engine.form.additional_properties",
 }
-FORMAT_NAMES = {"date": "en dato (ÅÅÅÅ-MM-DD)", "date-time": "et tidspunkt", "email": "en e-mailadresse"}
-TYPE_NAMES = {"string": "tekst", "integer": "heltal", "number": "tal", "boolean": "ja/nej", "array": "liste",
-              "object": "objekt", "null": "tom"}
+WITH_EXPECTED = {"type", "format", "minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum"}
+FORMAT_NAMES = {"date": "engine.form.format_date", "date-time": "engine.form.format_date_time",
+                "email": "engine.form.format_email"}
+TYPE_NAMES = {"string": "engine.form.type_string", "integer": "engine.form.type_integer",
+              "number": "engine.form.type_number", "boolean": "engine.form.type_boolean",
+              "array": "engine.form.type_array", "object": "engine.form.type_object", "null": "engine.form.type_null"}
 
 
-def form_errors(validator: Draft202012Validator, data: dict[str, Any]) -> list[dict[str, str]]:
+def form_errors(validator: Draft202012Validator, data: dict[str, Any]) -> list[dict[str, Any]]:
     """Each broken rule as ``{"path": "milepaele/0/frist", "message": ...}``, in field order."""
     errors = []
     for error in validator.iter_errors(data):
@@ -52,11 +57,23 @@ def _missing_property(error: ValidationError) -> str | None:
     return match.group(1) if match else None
 
 
-def _message(error: ValidationError) -> str:
-    template = MESSAGES.get(str(error.validator), "er ugyldig")
-    expected = error.validator_value
-    if error.validator == "format":
-        expected = FORMAT_NAMES.get(str(expected), str(expected))
-    elif error.validator == "type":
-        expected = " eller ".join(TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
-    return template.format(expected=expected)
+def _message(error: ValidationError) -> Message:
+    rule = str(error.validator)
+    key = RULES.get(rule, "engine.form.invalid")
+    if rule not in WITH_EXPECTED:
+        return Message(key)
+    return Message(key, expected=_expected(rule, error.validator_value))
+
+
+def _expected(rule: str, value: Any) -> Any:
+    """What the rule wants, in words where the catalog has them ("en dato (ÅÅÅÅ-MM-DD)", "tekst eller tal")."""
+    if rule == "format":
+        return Message(FORMAT_NAMES[value]) if value in FORMAT_NAMES else str(value)
+    if rule == "type":
+        types = value if isinstance(value, list) else [value]
+        names = [Message(TYPE_NAMES[t]) if t in TYPE_NAMES else t for t in types]
+        expected = names[0]
+        for name in names[1:]:
+            expected = Message("engine.form.either", first=expected, second=name)
+        return expected
+    return value

@@ -28,6 +28,7 @@ from engine.access import Actor
 from engine.bpmn.parser import spec_name
 from engine.deployment import DEPLOYER_ROLES
 from engine.errors import Forbidden, InvalidInput
+from engine.messages import Message
 from engine.library import ParsedProcess
 from engine.models import ProcessInstance, Task
 from engine.db import make_session_factory
@@ -64,16 +65,16 @@ class Plan:
 
 
 def _parse_request(from_version: Any, to_version: Any, mapping: Any) -> dict[str, str]:
-    errors = [{"field": name, "message": "påkrævet heltal"} for name, value in
+    errors = [{"field": name, "message": Message("engine.field.required_integer")} for name, value in
               (("from_version", from_version), ("to_version", to_version))
               if not isinstance(value, int) or isinstance(value, bool)]
     if mapping is not None and (not isinstance(mapping, dict)
                                 or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items())):
-        errors.append({"field": "mapping", "message": "skal være et objekt fra gammelt til nyt element-id"})
+        errors.append({"field": "mapping", "message": Message("engine.migration.bad_mapping")})
     if not errors and from_version == to_version:
-        errors.append({"field": "to_version", "message": "skal være en anden version end from_version"})
+        errors.append({"field": "to_version", "message": Message("engine.migration.same_version")})
     if errors:
-        raise InvalidInput("Migreringen er ugyldig", errors=errors)
+        raise InvalidInput(Message("engine.migration.invalid"), errors=errors)
     return dict(mapping or {})
 
 
@@ -94,12 +95,14 @@ def plan(uow: UnitOfWork, key: str, from_version: int, to_version: int, mapping:
     _, old = process_for(uow, old_row.id)
     _, new = process_for(uow, new_row.id)
     old_elements, new_elements = _specs_by_element(old), _specs_by_element(new)
-    errors = [{"field": f"mapping/{source}", "message": f"trinnet {source} findes ikke i version {from_version}"}
+    errors = [{"field": f"mapping/{source}",
+               "message": Message("engine.migration.step_missing", element_id=source, version=from_version)}
               for source in mapping if source not in old_elements]
-    errors += [{"field": f"mapping/{source}", "message": f"trinnet {target} findes ikke i version {to_version}"}
+    errors += [{"field": f"mapping/{source}",
+                "message": Message("engine.migration.step_missing", element_id=target, version=to_version)}
                for source, target in mapping.items() if target not in new_elements]
     if errors:
-        raise InvalidInput("Migreringen henviser til trin der ikke findes", errors=errors)
+        raise InvalidInput(Message("engine.migration.unknown_steps"), errors=errors)
     result = Plan(from_version, to_version, old_row.id, new_row.id, old, new)
     for name, old_spec in [(None, old.spec), *old.subprocess_specs.items()]:
         new_spec = result.new_spec_for(name)
@@ -123,12 +126,12 @@ def _processes(workflow: Any) -> list[tuple[Any, str | None]]:
     return [(workflow, None), *((sub, sub.spec.name) for sub in workflow.subprocesses.values())]
 
 
-def blocker(the_plan: Plan, workflow: Any) -> tuple[str, str | None] | None:
-    """Why this instance cannot move (in Danish, naming the step) and the step's id; None when it can."""
+def blocker(the_plan: Plan, workflow: Any) -> tuple[Message, str | None] | None:
+    """Why this instance cannot move (naming the step) and the step's id; None when it can."""
     for process, name in _processes(workflow):
         alignment = the_plan.diffs.get(name)
         if alignment is None:
-            return f"Delprocessen {name} findes ikke i version {the_plan.to_version}", None
+            return Message("engine.migration.subprocess_missing", name=name, version=the_plan.to_version), None
         for task in process.get_tasks(skip_subprocesses=True):
             spec = task.task_spec
             if getattr(spec, "bpmn_id", None) is None or task.has_state(TaskState.COMPLETED | TaskState.CANCELLED):
@@ -137,8 +140,7 @@ def blocker(the_plan: Plan, workflow: Any) -> tuple[str, str | None] | None:
                 continue  # predicted below a task that is reset: predicted afresh from the new spec
             if alignment.get(spec) is None:
                 label = f"«{spec.bpmn_name}» ({spec.bpmn_id})" if spec.bpmn_name else spec.bpmn_id
-                return (f"Trinnet {label} findes ikke i version {the_plan.to_version}; angiv hvilket trin det "
-                        "svarer til", spec.bpmn_id)
+                return Message("engine.migration.step_unmapped", step=label, version=the_plan.to_version), spec.bpmn_id
     return None
 
 
@@ -183,15 +185,17 @@ def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any,
     workbench dry-runs once, then moves the movable ones in batches to show progress.
     """
     if not actor.has_any(*DEPLOYER_ROLES):
-        raise Forbidden("Kun procesejere og administratorer kan flytte forløb til en ny version")
+        raise Forbidden(Message("engine.migration.forbidden"))
     if not isinstance(dry_run, bool):
-        raise InvalidInput("dry_run skal være true eller false", errors=[{"field": "dry_run", "message": "ja/nej"}])
+        raise InvalidInput(Message("engine.migration.bad_dry_run"),
+                           errors=[{"field": "dry_run", "message": Message("engine.field.boolean")}])
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
-        raise InvalidInput("limit skal være et positivt heltal", errors=[{"field": "limit", "message": "heltal > 0"}])
+        raise InvalidInput(Message("engine.migration.bad_limit"),
+                           errors=[{"field": "limit", "message": Message("engine.field.positive_integer")}])
     if instance_ids is not None and (not isinstance(instance_ids, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) for i in instance_ids)):
-        raise InvalidInput("instance_ids skal være en liste af heltal",
-                           errors=[{"field": "instance_ids", "message": "liste af heltal"}])
+        raise InvalidInput(Message("engine.migration.bad_instance_ids"),
+                           errors=[{"field": "instance_ids", "message": Message("engine.field.integer_list")}])
     checked_mapping = _parse_request(from_version, to_version, mapping)
     with engine.reader() as uow:
         the_plan = plan(uow, key, from_version, to_version, checked_mapping)
@@ -304,7 +308,7 @@ def _move_one(new_uow: Callable[[], UnitOfWork], actor: Actor, the_plan: Plan, i
 def steps(uow: UnitOfWork, actor: Actor, key: str, version: int) -> list[dict[str, Any]]:
     """The steps of a version a waiting course may be mapped to (tasks and events), by name."""
     if not actor.has_any(*DEPLOYER_ROLES):
-        raise Forbidden("Kun procesejere og administratorer kan flytte forløb til en ny version")
+        raise Forbidden(Message("engine.migration.forbidden"))
     with uow:
         _, process = process_for(uow, find_version(uow, key, version).id)
     found = {element_id: getattr(spec, "bpmn_name", None) for element_id, (_, spec) in _specs_by_element(process).items()}

@@ -10,6 +10,7 @@ from engine.access import Actor
 from engine.bpmn.scripting import add_years
 from engine.deployment import latest_version
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.messages import Message
 from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, Youth
 from engine.runtime import Run, advance, clear_errors, load_run, new_workflow, process_for, save
 from engine.views import instance_view
@@ -23,20 +24,21 @@ def start_instance(uow: UnitOfWork, actor: Actor, process_key: Any, youth_id: An
                    data: Any = None) -> dict[str, Any]:
     """Start a course for a young person on the latest version of a process."""
     if not actor.has_any(*REGISTRAR_ROLES):
-        raise Forbidden("Du må ikke starte forløb")
+        raise Forbidden(Message("engine.instance.may_not_start"))
     if data is not None and not isinstance(data, dict):
-        raise InvalidInput("data skal være et JSON-objekt", errors=[{"field": "data", "message": "skal være et objekt"}])
+        raise InvalidInput(Message("engine.data.must_be_object"),
+                           errors=[{"field": "data", "message": Message("engine.field.must_be_object")}])
     if not isinstance(process_key, str) or not isinstance(youth_id, int) or isinstance(youth_id, bool):
-        raise InvalidInput("process_key (tekst) og youth_id (heltal) skal udfyldes",
-                           errors=[{"field": "process_key", "message": "påkrævet"},
-                                   {"field": "youth_id", "message": "påkrævet heltal"}])
+        raise InvalidInput(Message("engine.instance.start_fields_required"),
+                           errors=[{"field": "process_key", "message": Message("engine.field.required")},
+                                   {"field": "youth_id", "message": Message("engine.field.required_integer")}])
     with uow:
         version = latest_version(uow, process_key)
         if version is None:
-            raise NotFound("Procesmodellen findes ikke")
+            raise NotFound(Message("engine.process.not_found"))
         youth = uow.session.get(Youth, youth_id)
         if youth is None:
-            raise NotFound("Den unge findes ikke")
+            raise NotFound(Message("engine.youth.not_found"))
         instance = start_in(uow, actor, version, youth, data)
         uow.commit()
         return _view(uow, instance, version.version)
@@ -68,7 +70,7 @@ def get_instance(uow: UnitOfWork, actor: Actor, instance_id: int) -> dict[str, A
     with uow:
         instance = uow.session.get(ProcessInstance, instance_id)
         if instance is None:
-            raise NotFound("Forløbet findes ikke")
+            raise NotFound(Message("engine.instance.not_found"))
         ensure_may_view(uow, actor, instance.youth_id)
         audit.record(uow, actor, "instance_viewed", instance.youth_id, f"forløb {instance.id}")
         uow.commit()
@@ -102,13 +104,14 @@ def run_view(run: Run) -> dict[str, Any]:
 def retry_instance(uow: UnitOfWork, actor: Actor, instance_id: int, data: Any = None) -> dict[str, Any]:
     """After a fix (new data, or the instance moved to a fixed version), run the failed step again."""
     if not actor.is_admin:
-        raise Forbidden("Kun administratorer kan genoptage et forløb med fejl")
+        raise Forbidden(Message("engine.instance.only_admins_retry"))
     if data is not None and not isinstance(data, dict):
-        raise InvalidInput("data skal være et JSON-objekt", errors=[{"field": "data", "message": "skal være et objekt"}])
+        raise InvalidInput(Message("engine.data.must_be_object"),
+                           errors=[{"field": "data", "message": Message("engine.field.must_be_object")}])
     with uow:
         run = load_run(uow, instance_id, actor.username)
         if run.instance.status != "error":
-            raise Conflict("Forløbet står ikke i fejl")
+            raise Conflict(Message("engine.instance.not_failed"))
         clear_errors(run, data)
         run.record("instance_retried")
         advance(run)

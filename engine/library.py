@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.bpmn.parser import SamspilParser, element_id, restore_element_ids
 from engine.errors import Problem
+from engine.messages import Message
 from engine.process_files import FileBundle, read_bundle
 from engine.validation import NS, check_bundle, executable_processes
 
@@ -82,9 +83,9 @@ def parse_files(files: dict[str, str | bytes], held_roles: Iterable[str] | None 
                                                bundle.forms, lane_ids)
     except ValidationException as error:
         problems.append(Problem(element_id(error.id) if getattr(error, "id", None) else None,
-                                f"Motoren kan ikke indlæse elementet: {_message(error)}"))
+                                Message("engine.diagram.engine_rejects", reason=_message(error))))
     except Exception as error:  # SpiffWorkflow raises plain exceptions for some malformed input
-        problems.append(Problem(None, f"Diagrammet kan ikke indlæses: {type(error).__name__}: {error}"))
+        problems.append(Problem(None, Message("engine.diagram.unloadable", reason=f"{type(error).__name__}: {error}")))
     return ParseResult(processes, problems, bundle)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from lxml import etree
 
 from engine.errors import Problem
+from engine.messages import Message
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DMN_NAMESPACES = {
@@ -56,13 +57,14 @@ def read_bundle(files: dict[str, str | bytes]) -> FileBundle:
         name = PurePosixPath(raw_name.replace("\\", "/")).name or "diagram.bpmn"
         data = content.encode() if isinstance(content, str) else content
         if len(data) > MAX_FILE_BYTES:
-            bundle.problems.append(Problem(None, f"{name}: filen er større end {MAX_FILE_BYTES // 1024 // 1024} MB"))
+            bundle.problems.append(Problem(None, Message("engine.diagram.file_too_large", file=name,
+                                                         megabytes=MAX_FILE_BYTES // 1024 // 1024)))
             bundle.too_large.append(name)
             continue
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            bundle.problems.append(Problem(None, f"{name}: filen er ikke UTF-8-tekst"))
+            bundle.problems.append(Problem(None, Message("engine.diagram.file_not_utf8", file=name)))
             continue
         if name.lower().endswith(".json"):
             _read_form(bundle, name, text)
@@ -75,10 +77,11 @@ def _read_form(bundle: FileBundle, name: str, text: str) -> None:
     try:
         schema = json.loads(text)
     except json.JSONDecodeError as error:
-        bundle.problems.append(Problem(None, f"{name}: ugyldig JSON (linje {error.lineno}): {error.msg}"))
+        bundle.problems.append(Problem(None, Message("engine.diagram.bad_json", file=name, line=error.lineno,
+                                                     reason=error.msg)))
         return
     if not isinstance(schema, dict):
-        bundle.problems.append(Problem(None, f"{name}: et formular-skema skal være et JSON-objekt"))
+        bundle.problems.append(Problem(None, Message("engine.diagram.form_not_object", file=name)))
         return
     bundle.forms[name[: -len(".json")]] = schema
     bundle.sources[f"forms/{name}"] = text
@@ -88,7 +91,8 @@ def _read_xml(bundle: FileBundle, name: str, text: str, data: bytes) -> None:
     try:
         tree = etree.fromstring(data, safe_xml_parser()).getroottree()
     except etree.XMLSyntaxError as error:
-        bundle.problems.append(Problem(None, f"{name}: ugyldig XML (linje {error.lineno}): {error.msg}"))
+        bundle.problems.append(Problem(None, Message("engine.diagram.bad_xml", file=name, line=error.lineno,
+                                                     reason=error.msg)))
         return
     root = tree.getroot()
     namespace = etree.QName(root).namespace
@@ -99,7 +103,7 @@ def _read_xml(bundle: FileBundle, name: str, text: str, data: bytes) -> None:
         bundle.dmn[name] = tree
         bundle.sources[f"decisions/{name}"] = text
     else:
-        bundle.problems.append(Problem(None, f"{name}: filen er hverken BPMN 2.0, DMN eller et formular-skema"))
+        bundle.problems.append(Problem(None, Message("engine.diagram.unknown_file", file=name)))
 
 
 def files_from_paths(paths: list[str | Path]) -> dict[str, bytes]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from engine.access import Actor
 from engine.deployment import latest_version
 from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.messages import Message
 from engine.forms import form_errors
 from engine.instances import start_in
 from engine.models import ProcessVersion, Task
@@ -46,13 +47,13 @@ def register_referral(uow: UnitOfWork, actor: Actor, youth: dict[str, Any], refe
     ``referral/<path in the form>``. Returns ``{"youth_id", "instance_id"}``.
     """
     if not actor.has_any(*REGISTRAR_ROLES):
-        raise Forbidden("Du må ikke registrere henvisninger")
+        raise Forbidden(Message("engine.referral.may_not_register"))
     if not isinstance(referral, dict):
         referral = {}
     with uow:
         version = latest_version(uow, process_key)
         if version is None:
-            raise NotFound("Procesmodellen findes ikke")
+            raise NotFound(Message("engine.process.not_found"))
         version_id = version.id
         _, process = process_for(uow, version_id)
         validator = process.validator(REFERRAL_FORM)
@@ -62,7 +63,7 @@ def register_referral(uow: UnitOfWork, actor: Actor, youth: dict[str, Any], refe
         errors += [{"path": f"referral/{e['path']}" if e["path"] else "referral", "message": e["message"]}
                    for e in form_errors(validator, referral)]
     if errors:
-        raise InvalidInput("Henvisningen er ikke udfyldt korrekt", errors=errors)
+        raise InvalidInput(Message("engine.referral.invalid"), errors=errors)
     name, born, digits = check_youth(uow, youth.get("name"), youth.get("birthdate"), youth.get("cpr"))
     with uow:
         once(uow, actor, submission_key)

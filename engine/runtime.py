@@ -24,6 +24,7 @@ from engine.access import lane_role, normalize_role
 from engine.bpmn.specs import UserTask
 from engine.dashboard import facts
 from engine.errors import NotFound
+from engine.messages import Message
 from engine.library import ParsedProcess
 from engine.mail import notify_assigned
 from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskCandidate
@@ -75,7 +76,7 @@ def process_for(uow: UnitOfWork, version_id: int) -> tuple[ProcessVersion | None
         return None, cached
     version = uow.session.get(ProcessVersion, version_id)
     if version is None:
-        raise NotFound("Procesversionen findes ikke")
+        raise NotFound(Message("engine.version.not_found"))
     return version, library.get(version.id, version.key, version.files, version.version)
 
 
@@ -91,7 +92,7 @@ def load_run(uow: UnitOfWork, instance_id: int, username: str | None) -> Run:
     instance = uow.session.scalars(
         select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()).one_or_none()
     if instance is None:
-        raise NotFound("Forløbet findes ikke")
+        raise NotFound(Message("engine.instance.not_found"))
     _, process = process_for(uow, instance.process_version_id)
     workflow = uow.engine.workflows.take(instance.id, instance.lock_version)
     if workflow is None:

@@ -8,19 +8,22 @@ can answer; a test run has a handful of steps, so replaying them is cheap.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from engine import deployment, events, instances, tasks, youths
+from engine import deployment, events, instances, tasks, users, youths
 from engine.access import Actor
 from engine.bootstrap import bootstrap
 from engine.clock import FrozenClock, as_utc
 from engine.deployment import DEPLOYER_ROLES
 from engine.errors import EngineError, Forbidden, InvalidInput
-from engine.models import TaskCandidate
+from engine.messages import Message
+from engine.models import TaskCandidate, User
 from engine.schema import upgrade
+from engine.user_fields import user_fields
 
 SETUP = Actor("testkoersel", frozenset({"admin", "procesejer", "sagsbehandler"}))
 MAX_STEPS = 200
@@ -28,7 +31,7 @@ ACTIONS = ("complete", "advance", "message")
 DEFAULT_START = datetime(2026, 1, 5, 9, 0)
 
 
-def _problem(index: int, message: str) -> dict[str, Any]:
+def _problem(index: int, message: Message) -> dict[str, Any]:
     return {"field": f"steps/{index}", "message": message}
 
 
@@ -37,18 +40,19 @@ def _checked(steps: Any, start: Any, birthdate: Any) -> tuple[list[dict[str, Any
     if steps is None:
         steps = []
     if not isinstance(steps, list) or len(steps) > MAX_STEPS:
-        raise InvalidInput("steps skal være en liste", errors=[{"field": "steps", "message": f"højst {MAX_STEPS} trin"}])
+        too_many = Message("engine.sandbox.at_most_steps", max=MAX_STEPS)
+        raise InvalidInput(Message("engine.sandbox.bad_steps"), errors=[{"field": "steps", "message": too_many}])
     for index, step in enumerate(steps):
         if not isinstance(step, dict) or step.get("action") not in ACTIONS:
-            errors.append(_problem(index, "action skal være complete, advance eller message"))
+            errors.append(_problem(index, Message("engine.sandbox.bad_action")))
     try:
         moment = as_utc(datetime.fromisoformat(start)) if start else as_utc(DEFAULT_START)
     except (TypeError, ValueError):
-        errors.append({"field": "start", "message": "skal være et ISO 8601-tidspunkt"})
+        errors.append({"field": "start", "message": Message("engine.field.iso_timestamp")})
         moment = as_utc(DEFAULT_START)
     born = birthdate if isinstance(birthdate, str) else "2009-03-01"
     if errors:
-        raise InvalidInput("Testkørslen er ugyldig", errors=errors)
+        raise InvalidInput(Message("engine.sandbox.invalid"), errors=errors)
     return steps, moment, born
 
 
@@ -56,7 +60,7 @@ def test_run(actor: Actor, files: dict[str, str], steps: Any = None, start: Any 
              birthdate: Any = None, data: Any = None) -> dict[str, Any]:
     """Replay ``steps`` on the draft in a sandbox and report where the course stands."""
     if not actor.has_any(*DEPLOYER_ROLES):
-        raise Forbidden("Kun procesejere og administratorer kan testkøre kladder")
+        raise Forbidden(Message("engine.sandbox.forbidden"))
     checked_steps, moment, born = _checked(steps, start, birthdate)
     clock = FrozenClock(moment)
     sandbox = bootstrap("sqlite://", clock, secret_key="sandbox")
@@ -90,12 +94,31 @@ def _apply(sandbox: Any, clock: FrozenClock, instance_id: int, step: dict[str, A
         rows, _ = tasks.list_tasks(sandbox.uow(), Actor("testkoersel", frozenset({"admin"})),
                                    tasks.TaskFilter(instance_id=instance_id, element_id=step.get("element_id")))
         if not rows:
-            raise InvalidInput(f"Trinnet {step.get('element_id')} venter ikke på nogen")
+            raise InvalidInput(Message("engine.sandbox.step_not_waiting", element_id=step.get('element_id')))
         task = rows[0]
         role = step.get("role") or task["role"]
         user = step.get("user") or task["assignee"] or _first_candidate(sandbox, task["id"]) or f"test_{role}"
         actor = Actor(user, frozenset({role} if role else set()))
-        tasks.complete_task(sandbox.uow(), actor, task["id"], step.get("data") or {})
+        data = step.get("data") or {}
+        _make_up_people(sandbox, task["id"], data)
+        tasks.complete_task(sandbox.uow(), actor, task["id"], data)
+
+
+def _make_up_people(sandbox: Any, task_id: str, data: Any) -> None:
+    """The people a form names (``x-user-role`` fields) become users of the sandbox, like its young person."""
+    schema = tasks.get_task(sandbox.uow(), Actor("testkoersel", frozenset({"admin"})), task_id).get("form_schema")
+    if not isinstance(data, dict):
+        return
+    for name, role in user_fields(schema).items():
+        username = data.get(name)
+        if isinstance(username, str) and username.strip():
+            with sandbox.reader() as uow:
+                exists = uow.session.scalar(select(User.id).where(User.username == username))
+            if exists is None:
+                try:
+                    users.add_user(sandbox.uow(), username, secrets.token_urlsafe(16), [role])
+                except InvalidInput:
+                    pass  # not a possible username: completing the task says so by the field
 
 
 def _first_candidate(sandbox: Any, task_id: str) -> str | None:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from engine.access import Actor
 from engine.errors import Conflict
+from engine.messages import Message
 from engine.models import FormSubmission
 
 if TYPE_CHECKING:
@@ -32,12 +33,12 @@ def once(uow: UnitOfWork, actor: Actor, key: str | None, result: dict[str, Any] 
     key = str(key)[:MAX_KEY_LENGTH]
     earlier = uow.session.get(FormSubmission, key)
     if earlier is not None:
-        raise AlreadySubmitted("Formularen er allerede sendt", result=earlier.result)
+        raise AlreadySubmitted(Message("engine.form.already_submitted"), result=earlier.result)
     uow.session.add(FormSubmission(key=key, username=actor.username, at=uow.engine.clock.now(), result=result))
     try:
         uow.session.flush()
     except IntegrityError:  # the same key, committed by a concurrent request meanwhile
-        raise AlreadySubmitted("Formularen er allerede sendt", result=None) from None
+        raise AlreadySubmitted(Message("engine.form.already_submitted"), result=None) from None
 
 
 def set_result(uow: UnitOfWork, key: str | None, result: dict[str, Any]) -> None:

@@ -12,7 +12,9 @@ from SpiffWorkflow.util.task import TaskState
 from engine import audit
 from engine.access import Actor, may_act
 from engine.errors import Conflict, InvalidInput, NotFound
+from engine.messages import Message
 from engine.forms import form_errors
+from engine.user_fields import user_field_errors
 from engine.instances import run_view
 from engine.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, TaskCandidate, Youth
 from engine.runtime import Run, advance, load_open_rows, load_run, save
@@ -124,7 +126,7 @@ def _task_row(uow: UnitOfWork, task_id: str) -> Task:
     """The task row, read without a lock."""
     task = uow.session.get(Task, _task_id(task_id))
     if task is None:
-        raise NotFound("Opgaven findes ikke")
+        raise NotFound(Message("engine.task.not_found"))
     return task
 
 
@@ -133,13 +135,13 @@ def _task_id(task_id: str) -> str:
     try:
         return str(UUID(task_id))
     except (ValueError, TypeError, AttributeError):
-        raise NotFound("Opgaven findes ikke") from None
+        raise NotFound(Message("engine.task.not_found")) from None
 
 
 def _task_for_update(uow: UnitOfWork, task_id: str) -> Task:
     task = uow.session.scalars(select(Task).where(Task.id == _task_id(task_id)).with_for_update()).one_or_none()
     if task is None:
-        raise NotFound("Opgaven findes ikke")
+        raise NotFound(Message("engine.task.not_found"))
     return task
 
 
@@ -152,13 +154,13 @@ def _candidates(uow: UnitOfWork, task: Task) -> set[str]:
 def _ensure_may_act(uow: UnitOfWork, actor: Actor, task: Task) -> None:
     """Refuse unless the actor may act; a task claimed by the actor needs no look at its candidates."""
     if task.state != "ready":
-        raise Conflict("Opgaven er ikke længere klar", state=task.state)
+        raise Conflict(Message("engine.task.not_ready"), state=task.state)
     if task.assignee == actor.username:
         return
     candidates = _candidates(uow, task)
     if task.assignee:
         if may_act(actor, task.role, None, task.personal, candidates):
-            raise Conflict("Opgaven er taget af en anden", assignee=task.assignee)
+            raise Conflict(Message("engine.task.claimed_by_other"), assignee=task.assignee)
     if not may_act(actor, task.role, task.assignee, task.personal, candidates):
         deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
 
@@ -198,7 +200,7 @@ def unclaim_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
     with uow:
         task = _task_for_update(uow, task_id)
         if task.state != "ready":
-            raise Conflict("Opgaven er ikke længere klar", state=task.state)
+            raise Conflict(Message("engine.task.not_ready"), state=task.state)
         if task.assignee != actor.username and not actor.has_any("ungekoordinator", "admin"):
             deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
         task.assignee = None
@@ -224,7 +226,8 @@ def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dic
     moves an instance uses, so two of them can never wait for each other.
     """
     if not isinstance(data, dict):
-        raise InvalidInput("data skal være et JSON-objekt", errors=[{"path": "", "message": "skal være et objekt"}])
+        raise InvalidInput(Message("engine.data.must_be_object"),
+                           errors=[{"path": "", "message": Message("engine.field.must_be_object")}])
     with uow:
         run = complete_in(uow, actor, task_id, data)
         uow.commit()
@@ -239,22 +242,26 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     """
     instance_id = uow.session.scalar(select(Task.instance_id).where(Task.id == _task_id(task_id)))
     if instance_id is None:
-        raise NotFound("Opgaven findes ikke")
+        raise NotFound(Message("engine.task.not_found"))
     run = load_run(uow, instance_id, actor.username)
     run.open_rows = load_open_rows(uow, instance_id)
     task = next((row for row in run.open_rows if row.id == task_id), None)
     if task is None:
-        raise Conflict("Opgaven er ikke længere klar")
+        raise Conflict(Message("engine.task.not_ready"))
     _ensure_may_act(uow, actor, task)
     if run.instance.status != "running":
-        raise Conflict("Forløbet kører ikke", status=run.instance.status)
+        raise Conflict(Message("engine.instance.not_running"), status=run.instance.status)
     spiff_task = run.workflow.get_task_from_id(UUID(task_id))
     if spiff_task is None or not spiff_task.has_state(TaskState.READY):
-        raise Conflict("Opgaven er ikke længere klar")
+        raise Conflict(Message("engine.task.not_ready"))
     validator = run.process.validator(task.form_key)
     errors = form_errors(validator, data) if validator is not None else []
+    if validator is not None:
+        wrong = {error["path"] for error in errors}
+        errors = sorted(errors + [e for e in user_field_errors(uow, run.process.forms[task.form_key], data)
+                                  if e["path"] not in wrong], key=lambda e: (e["path"], e["message"]))
     if errors:
-        raise InvalidInput("Formularen er ikke udfyldt korrekt", errors=errors)
+        raise InvalidInput(Message("engine.form.invalid_submission"), errors=errors)
     spiff_task.data.update(data)
     spiff_task.run()
     task.state = "completed"

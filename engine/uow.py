@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict
+from engine.messages import Message
 
 if TYPE_CHECKING:
     from engine.bootstrap import Engine
@@ -50,7 +51,7 @@ class UnitOfWork:
                 self.engine.before_commit(self)
             self.session.commit()
         except StaleDataError:
-            raise Conflict("Forløbet blev ændret samtidig; prøv igen") from None
+            raise Conflict(Message("engine.instance.changed_meanwhile")) from None
         self._committed = True
         for callback in self._after_commit:
             callback()

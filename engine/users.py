@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 
 from engine.access import ROLES, Actor
 from engine.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
+from engine.messages import Message
 from engine.models import ApiToken, LoginFailure, User, UserRole
 
 if TYPE_CHECKING:
@@ -35,17 +36,19 @@ def add_user(uow: UnitOfWork, username: str, password: str, roles: list[str], fu
     username = (username or "").strip()
     errors = []
     if not username or len(username) > 80 or not all(c.isalnum() or c in "._-" for c in username):
-        errors.append({"field": "username", "message": "Brugernavnet må kun indeholde bogstaver, tal og . _ -"})
+        errors.append({"field": "username", "message": Message("engine.user.bad_username")})
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors.append({"field": "password", "message": f"Adgangskoden skal have mindst {MIN_PASSWORD_LENGTH} tegn"})
+        errors.append({"field": "password",
+                       "message": Message("engine.user.password_too_short", min=MIN_PASSWORD_LENGTH)})
     unknown = [r for r in roles if r not in DEFAULT_ROLES]
     if unknown or not roles:
-        errors.append({"field": "roles", "message": "Ukendt eller manglende rolle; gyldige roller: " + ", ".join(DEFAULT_ROLES)})
+        errors.append({"field": "roles",
+                       "message": Message("engine.user.unknown_role_of", roles=", ".join(DEFAULT_ROLES))})
     if errors:
-        raise InvalidInput("Brugeren er ugyldig", errors=errors)
+        raise InvalidInput(Message("engine.user.invalid"), errors=errors)
     with uow:
         if uow.session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise Conflict("Brugernavnet er allerede i brug")
+            raise Conflict(Message("engine.user.username_taken"))
         user = User(username=username, full_name=full_name, email=email, password_hash=_hasher.hash(password),
                     active=True, created_at=uow.engine.clock.now(),
                     roles=[UserRole(role=role) for role in sorted(set(roles))])
@@ -72,7 +75,7 @@ def create_token(uow: UnitOfWork, username: str, name: str = "") -> str:
     with uow:
         user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
         if user is None:
-            raise NotFound("Brugeren findes ikke")
+            raise NotFound(Message("engine.user.not_found"))
         token = "sp_" + secrets.token_urlsafe(32)
         uow.session.add(ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token),
                                  created_at=uow.engine.clock.now()))
@@ -114,7 +117,7 @@ def login(uow: UnitOfWork, username: str, password: str, source: str | None = No
         for (count, oldest), limit in ((by_user, MAX_FAILURES_PER_USER), (by_source, MAX_FAILURES_PER_SOURCE)):
             if count >= limit:
                 wait = max(1, int((oldest + FAILURE_WINDOW - now).total_seconds()))
-                raise TooManyAttempts("For mange mislykkede forsøg", retry_after=wait)
+                raise TooManyAttempts(Message("engine.user.too_many_attempts"), retry_after=wait)
     actor = authenticate(uow, username, password)
     with uow:
         if actor is None:
@@ -160,7 +163,8 @@ def users_with_role(uow: UnitOfWork, role: str) -> list[dict[str, Any]]:
 def set_roles(uow: UnitOfWork, username: str, roles: list[str]) -> dict[str, Any]:
     unknown = [r for r in roles if r not in DEFAULT_ROLES]
     if unknown or not roles:
-        raise InvalidInput("Ugyldige roller", errors=[{"field": "roles", "message": "Ukendt eller manglende rolle"}])
+        raise InvalidInput(Message("engine.user.invalid_roles"),
+                           errors=[{"field": "roles", "message": Message("engine.user.unknown_role")}])
     with uow:
         user = _user(uow, username)
         user.roles = [UserRole(role=role) for role in sorted(set(roles))]
@@ -194,7 +198,7 @@ def revoke_token(uow: UnitOfWork, token_id: int) -> None:
     with uow:
         token = uow.session.get(ApiToken, token_id)
         if token is None:
-            raise NotFound("Tokenet findes ikke")
+            raise NotFound(Message("engine.token.not_found"))
         if token.revoked_at is None:
             token.revoked_at = uow.engine.clock.now()
         uow.commit()
@@ -203,7 +207,7 @@ def revoke_token(uow: UnitOfWork, token_id: int) -> None:
 def _user(uow: UnitOfWork, username: str) -> User:
     user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
     if user is None:
-        raise NotFound("Brugeren findes ikke")
+        raise NotFound(Message("engine.user.not_found"))
     return user
 
 

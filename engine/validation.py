@@ -14,11 +14,13 @@ from jsonschema.exceptions import SchemaError
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from engine.access import normalize_role
+from engine.access import ROLES, normalize_role
 from engine.bpmn.parser import ISO_CYCLE, ISO_DATETIME, ISO_DURATION, timer_expression
 from engine.bpmn.scripting import ScriptRejected, compile_expression, compile_script
 from engine.errors import Problem
+from engine.messages import Message
 from engine.process_files import BPMN_NS, FileBundle
+from engine.user_fields import user_fields
 
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
 
@@ -43,17 +45,17 @@ def executable_processes(tree: Any) -> list[Any]:
 def rule_executable(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
     processes = _xpath(tree, "/bpmn:definitions/bpmn:process")
     if not processes:
-        yield Problem(None, "Filen indeholder ingen proces")
+        yield Problem(None, Message("engine.diagram.no_process"))
     elif not executable_processes(tree):
         for process in processes:
-            yield Problem(process.get("id"), "Processen er ikke markeret som eksekverbar (isExecutable)")
+            yield Problem(process.get("id"), Message("engine.diagram.not_executable"))
 
 
 def rule_unique_ids(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
     ids = Counter(el.get("id") for el in tree.getroot().iter() if isinstance(el.tag, str) and el.get("id"))
     for element_id, count in ids.items():
         if count > 1:
-            yield Problem(element_id, f"Id'et {element_id} bruges af {count} elementer")
+            yield Problem(element_id, Message("engine.diagram.duplicate_id", element_id=element_id, count=count))
 
 
 def rule_references(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
@@ -61,43 +63,48 @@ def rule_references(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
     for flow in _xpath(tree, "//bpmn:sequenceFlow"):
         for attribute in ("sourceRef", "targetRef"):
             if flow.get(attribute) not in ids:
-                yield Problem(flow.get("id"), f"Sekvensflowet peger på et element der ikke findes: {flow.get(attribute)}")
+                yield Problem(flow.get("id"),
+                              Message("engine.diagram.flow_target_missing", element_id=flow.get(attribute)))
     for node in _xpath(tree, "//bpmn:*[@default]"):
         if node.get("default") not in ids:
-            yield Problem(node.get("id"), f"Standardflowet {node.get('default')} findes ikke")
+            yield Problem(node.get("id"), Message("engine.diagram.default_flow_missing", flow_id=node.get("default")))
     for event in _xpath(tree, "//bpmn:boundaryEvent"):
         if event.get("attachedToRef") not in ids:
-            yield Problem(event.get("id"), f"Randhændelsen er knyttet til et element der ikke findes: {event.get('attachedToRef')}")
+            yield Problem(event.get("id"),
+                          Message("engine.diagram.boundary_target_missing", element_id=event.get("attachedToRef")))
     for definition in _xpath(tree, "//bpmn:messageEventDefinition[@messageRef]"):
         if definition.get("messageRef") not in ids:
-            yield Problem(definition.getparent().get("id"), f"Beskeden {definition.get('messageRef')} findes ikke")
+            yield Problem(definition.getparent().get("id"),
+                          Message("engine.diagram.message_missing", message_id=definition.get("messageRef")))
     for ref in _xpath(tree, "//bpmn:flowNodeRef"):
         if (ref.text or "").strip() not in ids:
-            yield Problem(ref.getparent().get("id"), f"Banen henviser til et element der ikke findes: {ref.text}")
+            yield Problem(ref.getparent().get("id"),
+                          Message("engine.diagram.lane_element_missing", element_id=ref.text))
 
 
 def rule_named_lanes(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
     for lane in _xpath(tree, "//bpmn:lane"):
         if not (lane.get("name") or "").strip():
-            yield Problem(lane.get("id"), "Banen har intet navn; banens navn er den rolle der skal udføre dens opgaver")
+            yield Problem(lane.get("id"), Message("engine.diagram.lane_unnamed"))
 
 
 def rule_code_compiles(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
     for condition in _xpath(tree, "//bpmn:sequenceFlow/bpmn:conditionExpression"):
-        yield from _compiles(condition.getparent().get("id"), condition.text, compile_expression, "Betingelsen")
+        yield from _compiles(condition.getparent().get("id"), condition.text, compile_expression, "condition")
     for script in _xpath(tree, "//bpmn:scriptTask/bpmn:script"):
-        yield from _compiles(script.getparent().get("id"), script.text, compile_script, "Scriptet")
+        yield from _compiles(script.getparent().get("id"), script.text, compile_script, "script")
 
 
 def _compiles(element_id: str | None, source: str | None, compile_: Callable[[str], Any], what: str) -> Iterator[Problem]:
+    """``what`` is ``condition``, ``script`` or ``timer``: the code's kind names its message."""
     if not (source or "").strip():
-        if what == "Scriptet":
-            yield Problem(element_id, "Scriptopgaven har intet script")
+        if what == "script":
+            yield Problem(element_id, Message("engine.diagram.script_missing"))
         return
     try:
         compile_(source or "")
     except ScriptRejected as rejected:
-        yield Problem(element_id, f"{what} kan ikke oversættes: {rejected}")
+        yield Problem(element_id, Message(f"engine.diagram.{what}_rejected", reason=rejected.reason))
 
 
 def rule_forms(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
@@ -106,12 +113,17 @@ def rule_forms(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
         schema = bundle.forms.get(key) if key else None
         if schema is None:
             if key and key != task.get("id"):
-                yield Problem(task.get("id"), f"Formularen {key}.json mangler; opgaven tager imod alle data", "warning")
+                yield Problem(task.get("id"), Message("engine.diagram.form_missing", form=key), "warning")
             continue
         try:
             Draft202012Validator.check_schema(schema)
         except SchemaError as error:
-            yield Problem(task.get("id"), f"Formular-skemaet {key}.json er ugyldigt: {error.message}")
+            yield Problem(task.get("id"), Message("engine.diagram.form_invalid", form=key, reason=error.message))
+            continue
+        for field, role in user_fields(schema).items():
+            if role not in ROLES:
+                yield Problem(task.get("id"), Message("engine.diagram.form_user_role_unknown", form=key, field=field,
+                                                      role=role, roles=", ".join(ROLES)))
 
 
 def form_key_of(task: Any) -> str | None:
@@ -133,8 +145,8 @@ TIMER_PARSERS: dict[str, Callable[[str], Any]] = {
     "timeDuration": TimerEventDefinition.parse_iso_duration,
     "timeCycle": TimerEventDefinition.parse_iso_recurring_interval,
 }
-TIMER_WORDS = {"timeDate": "et tidspunkt (fx 2026-05-01T08:00:00Z)", "timeDuration": "en varighed (fx P3M)",
-               "timeCycle": "en gentagelse (fx R/P1M)"}
+TIMER_WORDS = {"timeDate": "engine.diagram.timer_date", "timeDuration": "engine.diagram.timer_duration",
+               "timeCycle": "engine.diagram.timer_cycle"}
 
 
 def rule_timers(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
@@ -145,16 +157,17 @@ def rule_timers(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
             element = owner.get("id") if owner is not None else None
             text = (timer.text or "").strip()
             if not text:
-                yield Problem(element, "Timeren mangler et udtryk")
+                yield Problem(element, Message("engine.diagram.timer_empty"))
                 continue
             literal = ISO_DURATION.match(text) or ISO_DATETIME.match(text) or ISO_CYCLE.match(text)
             if literal or LOOKS_ISO.match(text):
                 try:
                     parse(text)
                 except Exception:  # SpiffWorkflow raises ValueError or a bare Exception for bad literals
-                    yield Problem(element, f"Timerværdien «{text}» er ikke {TIMER_WORDS[tag]} i ISO 8601-format")
+                    yield Problem(element, Message("engine.diagram.timer_bad_literal", value=text,
+                                                   expected=Message(TIMER_WORDS[tag])))
                 continue
-            yield from _compiles(element, timer_expression(text), compile_expression, "Timerudtrykket")
+            yield from _compiles(element, timer_expression(text), compile_expression, "timer")
 
 
 def rule_gateways(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
@@ -168,11 +181,11 @@ def rule_gateways(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
         unconditioned = [f for f in outgoing if f.get("id") != default and not _has_condition(f)]
         if unconditioned:
             names = ", ".join(f.get("name") or f.get("id") for f in unconditioned)
-            advice = "" if default else " og gatewayen har intet standardflow"
-            yield Problem(gateway_id, f"Gatewayen har udgående flow uden betingelse ({names}){advice}")
+            key = ("engine.diagram.gateway_unconditioned" if default
+                   else "engine.diagram.gateway_unconditioned_no_default")
+            yield Problem(gateway_id, Message(key, flows=names))
         elif not default:
-            yield Problem(gateway_id, "Gatewayen har intet standardflow: er ingen betingelse opfyldt, stopper "
-                                      "forløbet med en fejl", "warning")
+            yield Problem(gateway_id, Message("engine.diagram.gateway_no_default"), "warning")
 
 
 def _has_condition(flow: Any) -> bool:
@@ -229,7 +242,7 @@ def _unreachable_in(tree: Any, container: Any) -> Iterator[Problem]:
         stack.extend(successors[node_id] - reached)
     for node_id, node in nodes.items():
         if node_id not in reached:
-            yield Problem(node_id, "Elementet kan ikke nås fra nogen start; det bliver aldrig udført", "warning")
+            yield Problem(node_id, Message("engine.diagram.unreachable"), "warning")
         elif node.tag.split("}")[1] in CONTAINERS:
             yield from _unreachable_in(tree, node)
 
@@ -243,7 +256,7 @@ def rule_tasks_in_lanes(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
             continue
         ancestors = [task, *task.iterancestors()]
         if not any(a.get("id") in in_lane for a in ancestors if a.tag != "{%s}process" % BPMN_NS):
-            yield Problem(task.get("id"), "Opgaven ligger ikke i nogen bane, så enhver bruger kan udføre den",
+            yield Problem(task.get("id"), Message("engine.diagram.task_outside_lanes"),
                           "warning")
 
 
@@ -255,12 +268,11 @@ def rule_diagram_drawn(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
     nodes = [n for process in _xpath(tree, "/bpmn:definitions/bpmn:process")
              for n in process.iter() if isinstance(n.tag, str) and n.tag.split("}")[-1] in FLOW_NODES]
     if nodes and not drawn:
-        yield Problem(None, "Diagrammet har ingen tegning (BPMN DI); det kan udrulles, men ikke vises i "
-                            "modelleringsværktøjet før elementerne er placeret", "warning")
+        yield Problem(None, Message("engine.diagram.not_drawn"), "warning")
         return
     for node in nodes:
         if node.get("id") not in drawn and not any(a.get("id") in collapsed for a in node.iterancestors()):
-            yield Problem(node.get("id"), "Elementet er ikke placeret i tegningen (BPMN DI)", "warning")
+            yield Problem(node.get("id"), Message("engine.diagram.element_not_drawn"), "warning")
 
 
 def lane_role_problems(tree: Any, held_roles: Iterable[str]) -> Iterator[Problem]:
@@ -271,7 +283,7 @@ def lane_role_problems(tree: Any, held_roles: Iterable[str]) -> Iterator[Problem
         if role is None or _xpath(lane, "./bpmn:childLaneSet/bpmn:lane"):
             continue
         if role not in held and (lane.get("id") or "").lower() not in held:
-            yield Problem(lane.get("id"), f"Ingen bruger har rollen «{role}»; banens opgaver kan ikke udføres",
+            yield Problem(lane.get("id"), Message("engine.diagram.role_unheld", role=role),
                           "warning")
 
 
@@ -287,7 +299,7 @@ def check_bundle(bundle: FileBundle, held_roles: Iterable[str] | None = None) ->
     """
     problems = list(bundle.problems)
     if not bundle.bpmn and not bundle.problems:
-        problems.append(Problem(None, "Der er ingen BPMN-fil"))
+        problems.append(Problem(None, Message("engine.diagram.no_bpmn_file")))
     roles = list(held_roles) if held_roles is not None else None
     for tree in bundle.bpmn.values():
         for rule in RULES:

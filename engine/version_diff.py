@@ -13,6 +13,7 @@ from lxml import etree
 from engine.access import Actor
 from engine.deployment import DEPLOYER_ROLES
 from engine.errors import Forbidden, InvalidInput
+from engine.messages import Message
 from engine.process_files import BPMN_NS, safe_xml_parser
 from engine.validation import FLOW_NODES
 from engine.versions import bpmn_name, find_version
@@ -86,11 +87,11 @@ def _entry(element_id: str, found: tuple[str, str | None, bytes, dict[str, Any]]
 
 def diff_versions(uow: UnitOfWork, actor: Actor, key: str, from_version: Any, to_version: Any) -> dict[str, Any]:
     if not actor.has_any(*DEPLOYER_ROLES):
-        raise Forbidden("Kun procesejere og administratorer kan sammenligne versioner")
-    errors = [{"field": name, "message": "påkrævet heltal"} for name, value in
+        raise Forbidden(Message("engine.diff.forbidden"))
+    errors = [{"field": name, "message": Message("engine.field.required_integer")} for name, value in
               (("from", from_version), ("to", to_version)) if not isinstance(value, int) or isinstance(value, bool)]
     if errors:
-        raise InvalidInput("Angiv to versionsnumre", errors=errors)
+        raise InvalidInput(Message("engine.diff.two_versions"), errors=errors)
     with uow:
         old, new = find_version(uow, key, from_version), find_version(uow, key, to_version)
         result = diff_xml(old.files[bpmn_name(old.files)], new.files[bpmn_name(new.files)])

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from engine.access import Actor
 from engine.deployment import DEPLOYER_ROLES
 from engine.errors import Forbidden, NotFound
+from engine.messages import Message
 from engine.models import ProcessVersion
 from engine.views import iso
 
@@ -19,7 +20,7 @@ def find_version(uow: UnitOfWork, key: str, version: int) -> ProcessVersion:
     row = uow.session.scalars(select(ProcessVersion).where(ProcessVersion.key == key,
                                                            ProcessVersion.version == version)).one_or_none()
     if row is None:
-        raise NotFound("Procesversionen findes ikke")
+        raise NotFound(Message("engine.version.not_found"))
     return row
 
 
@@ -27,14 +28,14 @@ def bpmn_name(files: dict[str, str]) -> str:
     """The diagram among a version's files (a version is deployed from one BPMN file, maybe more)."""
     names = sorted(n for n in files if n.lower().endswith((".bpmn", ".xml")) and "/" not in n)
     if not names:
-        raise NotFound("Versionen har ingen BPMN-fil")
+        raise NotFound(Message("engine.version.no_bpmn_file"))
     return names[0]
 
 
 def get_version(uow: UnitOfWork, actor: Actor, key: str, version: int) -> dict[str, Any]:
     """A version with every file it was deployed with (diagram, forms, decisions)."""
     if not actor.has_any(*DEPLOYER_ROLES):
-        raise Forbidden("Kun procesejere og administratorer kan åbne procesmodeller")
+        raise Forbidden(Message("engine.version.forbidden"))
     with uow:
         row = find_version(uow, key, version)
         return {"key": row.key, "version": row.version, "name": row.name, "deployed_at": iso(row.deployed_at),

@@ -10,6 +10,7 @@ from engine import audit
 from engine.access import Actor
 from engine.crypto import cpr_birthdate, mask_cpr, normalize_cpr
 from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.messages import Message
 from engine.models import Task, TaskCandidate, Youth
 from engine.views import youth_view
 
@@ -22,7 +23,7 @@ SEE_ALL_ROLES = ("admin", "ungekoordinator")
 
 def create_youth(uow: UnitOfWork, actor: Actor, name: Any, birthdate: Any, cpr: Any = None) -> dict[str, Any]:
     if not actor.has_any(*REGISTRAR_ROLES):
-        raise Forbidden("Du må ikke oprette unge")
+        raise Forbidden(Message("engine.youth.may_not_create"))
     name, born, digits = check_youth(uow, name, birthdate, cpr)
     with uow:
         youth = add_youth(uow, actor, name, born, digits)
@@ -43,24 +44,24 @@ def check_youth(uow: UnitOfWork, name: Any, birthdate: Any, cpr: Any) -> tuple[s
     """The name, birthdate and CPR digits, checked; :class:`InvalidInput` names each wrong field."""
     errors = []
     if not isinstance(name, str) or not name.strip():
-        errors.append({"field": "name", "message": "Navn skal udfyldes"})
+        errors.append({"field": "name", "message": Message("engine.youth.name_required")})
     elif len(name.strip()) > 200:
-        errors.append({"field": "name", "message": "Navnet må højst være 200 tegn"})
+        errors.append({"field": "name", "message": Message("engine.youth.name_too_long")})
     born = _parse_date(birthdate)
     today = uow.engine.clock.now().date()
     if born is None:
-        errors.append({"field": "birthdate", "message": "Fødselsdato skal være en dato (ÅÅÅÅ-MM-DD)"})
+        errors.append({"field": "birthdate", "message": Message("engine.youth.bad_birthdate")})
     elif born > today or born.year < today.year - 40:
-        errors.append({"field": "birthdate", "message": "Fødselsdatoen er ikke mulig for en ung"})
+        errors.append({"field": "birthdate", "message": Message("engine.youth.impossible_birthdate")})
     digits = None
     if cpr not in (None, ""):
         digits = normalize_cpr(cpr) if isinstance(cpr, str) else None
         if digits is None:
-            errors.append({"field": "cpr", "message": "CPR-nummeret skal have formen DDMMÅÅ-XXXX og en gyldig dato"})
+            errors.append({"field": "cpr", "message": Message("engine.youth.bad_cpr")})
         elif born is not None and cpr_birthdate(digits) != born:
-            errors.append({"field": "cpr", "message": "CPR-nummeret passer ikke med fødselsdatoen"})
+            errors.append({"field": "cpr", "message": Message("engine.youth.cpr_mismatch")})
     if errors:
-        raise InvalidInput("Oplysningerne om den unge er ugyldige", errors=errors)
+        raise InvalidInput(Message("engine.youth.invalid"), errors=errors)
     assert born is not None and isinstance(name, str)
     return name.strip(), born, digits
 
@@ -113,7 +114,7 @@ def ensure_may_view(uow: UnitOfWork, actor: Actor, youth_id: int) -> Youth:
     """The youth, if the actor may see their case; a denied attempt is logged and refused."""
     youth = uow.session.get(Youth, youth_id)
     if youth is None:
-        raise NotFound("Den unge findes ikke")
+        raise NotFound(Message("engine.youth.not_found"))
     if actor.has_any(*SEE_ALL_ROLES) or actor.username == "system":
         return youth
     allowed = uow.session.scalar(select(Youth.id).where(Youth.id == youth_id, involved_filter(actor)))
@@ -126,7 +127,7 @@ def deny(uow: UnitOfWork, actor: Actor, youth_id: int | None, what: str) -> None
     """Log a refused access and refuse. Call before any change: the unit of work commits the log row."""
     audit.record(uow, actor, "access_denied", youth_id, what)
     uow.commit()
-    raise Forbidden("Du har ikke adgang til denne unges sag")
+    raise Forbidden(Message("engine.youth.no_access"))
 
 
 def get_youth(uow: UnitOfWork, actor: Actor, youth_id: int) -> dict[str, Any]:

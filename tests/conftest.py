@@ -89,6 +89,9 @@ def engine(database_url: str, clock: FrozenClock) -> Iterator[Engine]:
     built.db.dispose()
 
 
+PASSWORD = "correct-horse-battery"
+PEOPLE = {"admin": ["admin"], "per": ["procesejer"], "sara": ["sagsbehandler"], "kim": ["ungekoordinator"],
+          "gustav": ["ungeguide"], "gitte": ["ungeguide"], "karin": ["koordinerende_sagsbehandler"]}
 ADMIN = Actor("admin", frozenset({"admin"}))
 OWNER = Actor("per", frozenset({"procesejer"}))
 CASEWORKER = Actor("sara", frozenset({"sagsbehandler"}))
@@ -109,8 +112,22 @@ def default_files() -> dict[str, bytes]:
     return files_from_paths([PROCESSES])
 
 
+def add_people(engine: Engine) -> dict[str, list[str]]:
+    """The users behind the test actors, each with PASSWORD: a k-meeting may only name real users."""
+    from engine import users
+
+    for name, roles in PEOPLE.items():
+        users.add_user(engine.uow(), name, PASSWORD, roles)
+    return PEOPLE
+
+
 @pytest.fixture
-def deployed(engine: Engine, default_files: dict[str, bytes]) -> Any:
+def people(engine: Engine) -> dict[str, list[str]]:
+    return add_people(engine)
+
+
+@pytest.fixture
+def deployed(engine: Engine, default_files: dict[str, bytes], people: dict[str, list[str]]) -> Any:
     from engine import deployment
 
     return deployment.deploy(engine.uow(), default_files, OWNER)[0]

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import deployment, events, instances, tasks, youths
+from engine import deployment, events, instances, tasks, users, youths
 from engine.access import Actor
 from engine.bootstrap import Engine
 from engine.clock import FrozenClock
@@ -81,6 +81,10 @@ def make_history(engine: Engine, clock: FrozenClock, default_files: dict[str, by
         heapq.heappush(queue, (at, next(counter), kind, payload))
 
     deployment.deploy(engine.uow(), default_files, OWNER)
+    for name in GUIDES:  # the k-meeting names them, so they are users
+        users.add_user(engine.uow(), name, "correct-horse-battery", ["ungeguide"])
+    for name in CASE_COORDINATORS:
+        users.add_user(engine.uow(), name, "correct-horse-battery", ["koordinerende_sagsbehandler"])
     for index in range(young_people):
         at = START + timedelta(days=rng.randint(0, 70), minutes=rng.randint(0, 9 * 60))
         push(at, "start", index)

@@ -2,7 +2,8 @@
 
 Engine errors map to statuses by class (cosmicpython's endpoint mapping); HTTP errors keep their
 status; anything unexpected is logged without request data and answered with a plain 500. Under
-``/api/`` the answer is JSON ``{"error": ...}``; elsewhere it is the error page in the user's language.
+``/api/`` the answer is JSON ``{"error": ..., "code": ...}`` with the engine's Danish text and its
+message key; elsewhere it is the error page (or a page script's JSON) in the user's language.
 """
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from werkzeug.routing import IntegerConverter
 
 from engine.errors import (Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooLarge, TooManyAttempts,
                            Unreadable)
+from engine.messages import Message
+from web.i18n import localize
 
 log = logging.getLogger(__name__)
-
 
 
 class BadRequestError(InvalidInput):
@@ -64,8 +66,12 @@ def init_app(app: Flask) -> None:
     def engine_error(error: EngineError) -> Response | tuple[str, int]:
         status = next((code for cls, code in STATUS.items() if isinstance(error, cls)), 400)
         if wants_page():
-            return error_page(status, error.message)
-        return error_response(status, error.message, **error.details)
+            return error_page(status, localize(error.message))
+        code = {"code": error.message.key} if isinstance(error.message, Message) else {}
+        if request.path.startswith("/api/"):
+            return error_response(status, error.message, **code, **error.details)  # Danish, as documented
+        # A page's own script (the workbench's fetch calls): the reader's language.
+        return error_response(status, localize(error.message), **code, **localize(error.details))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response | tuple[str, int]:

@@ -13,7 +13,7 @@ import sys
 import time
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_builtins
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
@@ -22,12 +22,18 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 
 from engine.clock import Clock, SystemClock
+from engine.messages import Message
 
 SCRIPT_TIME_LIMIT_SECONDS = 1.0
 
 
 class ScriptRejected(Exception):
     """Diagram code that breaks the sandbox's rules (imports, dunder names, syntax)."""
+
+    @property
+    def reason(self) -> Message | str:
+        """Why, as raised: a :class:`Message` when Samspil words it, RestrictedPython's text otherwise."""
+        return self.args[0] if self.args else ""
 
 
 class ScriptTimeout(Exception):
@@ -54,7 +60,7 @@ def _inplace(op: str, left: Any, right: Any) -> Any:
         "|=": lambda a, b: a | b, "&=": lambda a, b: a & b,
     }
     if op not in operations:
-        raise ScriptRejected(f"Operatoren {op} er ikke tilladt")
+        raise ScriptRejected(Message("engine.script.operator_not_allowed", operator=op))
     return operations[op](left, right)
 
 
@@ -85,12 +91,18 @@ SANDBOX_GLOBALS: dict[str, Any] = {
 }
 
 
+def _rejected(errors: Iterable[str]) -> ScriptRejected:
+    """RestrictedPython's reasons (its own English text), or ours when it gives none."""
+    reasons = "; ".join(errors)
+    return ScriptRejected(reasons or Message("engine.script.not_compilable"))
+
+
 @lru_cache(maxsize=4096)
 def compile_expression(source: str) -> Any:
     """Compile an expression once per distinct text; raise ScriptRejected with the sandbox's reason."""
     result = compile_restricted_eval(source.strip(), "<expression>")
     if result.errors or result.code is None:
-        raise ScriptRejected("; ".join(result.errors) or "kan ikke oversættes")
+        raise _rejected(result.errors)
     return result.code
 
 
@@ -99,12 +111,12 @@ def compile_script(source: str) -> Any:
     try:
         tree = ast.parse(source)
     except SyntaxError as error:
-        raise ScriptRejected(f"Linje {error.lineno}: {error.msg}") from None
+        raise ScriptRejected(Message("engine.script.syntax_error", line=error.lineno, reason=error.msg)) from None
     if any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(tree)):
-        raise ScriptRejected("import er ikke tilladt i diagrammets kode")
+        raise ScriptRejected(Message("engine.script.no_import"))
     result = compile_restricted_exec(source, "<string>")
     if result.errors or result.code is None:
-        raise ScriptRejected("; ".join(result.errors) or "kan ikke oversættes")
+        raise _rejected(result.errors)
     return result.code
 
 

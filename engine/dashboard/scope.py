@@ -1,7 +1,7 @@
 """The filters every figure takes (process, version, period, team, age band), checked once.
 
 Bad input never reaches a query: a period that ends before it starts, a malformed date or age
-band, or an unknown process is an error with a clear Danish message and an empty ``rows`` list.
+band, or an unknown process is an error with a clear message and an empty ``rows`` list.
 Values reach SQL only as bound parameters.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from engine.access import Actor
 from engine.dashboard.config import DashboardConfig, config_for
 from engine.dashboard.stats import tune_for_figures
 from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.messages import Message
 from engine.models import CourseFacts, ProcessInstance, ProcessVersion, Task, Youth
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ METRICS_ROLES = ("ungekoordinator", "admin", "procesejer")
 DEFAULT_WEEKS = 13
 MAX_DAYS = 3660
 AGE_BAND = re.compile(r"^\s*(\d{1,3})\s*-\s*(\d{1,3})\s*$")
-EMPTY_MESSAGE = "Ingen data matcher filtrene"
+EMPTY_MESSAGE = "engine.dashboard.no_data"  # the key of the message an empty answer carries
 # The task states as literals, not parameters, so the planners can use the partial indexes on them.
 OPEN = Task.state == literal_column("'ready'")
 DONE = Task.state == literal_column("'completed'")
@@ -126,7 +127,7 @@ def birthdate_bounds(day: date, age_from: int, age_to: int) -> tuple[date, date]
     return shift_years(day, -(age_to + 1)), shift_years(day, -age_from)
 
 
-def _bad(message: str, field: str) -> InvalidInput:
+def _bad(message: Message, field: str) -> InvalidInput:
     return InvalidInput(message, field=field, rows=[])
 
 
@@ -138,48 +139,48 @@ def _date(value: Any, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise _bad(f"{field} skal være en dato (ÅÅÅÅ-MM-DD)", field) from None
+        raise _bad(Message("engine.dashboard.bad_date", field=field), field) from None
 
 
 def resolve(uow: UnitOfWork, actor: Actor, process_key: Any, version: Any = None, start: Any = None,
             end: Any = None, team: Any = None, age_band: Any = None) -> Scope:
     """Check the filters and resolve the version; call inside ``with uow``."""
     if not actor.has_any(*METRICS_ROLES):
-        raise Forbidden("Kun koordinatorer, procesejere og administratorer kan se nøgletal")
+        raise Forbidden(Message("engine.metrics.forbidden"))
     if not isinstance(process_key, str) or not process_key.strip():
-        raise _bad("Vælg en proces (process_key)", "process_key")
+        raise _bad(Message("engine.dashboard.choose_process"), "process_key")
     process_key = process_key.strip()
     number = None
     if version not in (None, "", "all"):
         try:
             number = int(str(version).strip())
         except ValueError:
-            raise _bad("version skal være et versionsnummer eller all", "version") from None
+            raise _bad(Message("engine.dashboard.bad_version"), "version") from None
         if number < 1:
-            raise _bad("version skal være et versionsnummer eller all", "version")
+            raise _bad(Message("engine.dashboard.bad_version"), "version")
     now = uow.engine.clock.now()
     today = local_date(now)
     first, last = _date(start, "start"), _date(end, "end")
     last = last or today
     first = first or (last - timedelta(days=last.weekday()) - timedelta(weeks=DEFAULT_WEEKS - 1))
     if last < first:
-        raise _bad("Periodens slutdato ligger før startdatoen", "end")
+        raise _bad(Message("engine.dashboard.end_before_start"), "end")
     if (last - first).days > MAX_DAYS:
-        raise _bad("Perioden må højst være 10 år", "start")
+        raise _bad(Message("engine.dashboard.period_too_long"), "start")
     band = None
     if age_band not in (None, "", "all"):
         match = AGE_BAND.match(str(age_band))
         if not match or int(match.group(1)) > int(match.group(2)) or int(match.group(2)) > 120:
-            raise _bad("Aldersgruppen skal have formen 15-17", "age_band")
+            raise _bad(Message("engine.dashboard.bad_age_band"), "age_band")
         band = (int(match.group(1)), int(match.group(2)))
     team_name = str(team).strip()[:120] if team not in (None, "") else None
     tune_for_figures(uow.session)
     versions = dict(uow.session.execute(select(ProcessVersion.version, ProcessVersion.id)
                                         .where(ProcessVersion.key == process_key)).all())
     if not versions:
-        raise NotFound("Procesmodellen findes ikke", rows=[])
+        raise NotFound(Message("engine.process.not_found"), rows=[])
     if number is not None and number not in versions:
-        raise NotFound("Procesmodellen har ikke den version", rows=[])
+        raise NotFound(Message("engine.process.no_such_version"), rows=[])
     return Scope(process_key, number, versions[number] if number is not None else None, first, last,
                  team_name or None, band, now, config_for(process_key))
 
@@ -188,4 +189,4 @@ def envelope(scope: Scope, rows: list[dict[str, Any]], empty: bool | None = None
     """The shape every dashboard answer has: the filters used, the rows, and a message if empty."""
     nothing = (not rows) if empty is None else empty
     return {"filters": scope.as_dict(), "generated_at": scope.now.isoformat(), **extra, "rows": rows,
-            "message": EMPTY_MESSAGE if nothing else None}
+            "message": Message(EMPTY_MESSAGE) if nothing else None}

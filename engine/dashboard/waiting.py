@@ -9,6 +9,7 @@ from engine import audit
 from engine.access import Actor
 from engine.dashboard.scope import OPEN, envelope, resolve
 from engine.errors import Forbidden, InvalidInput
+from engine.messages import Message
 from engine.models import Task, Youth
 from engine.youths import SEE_ALL_ROLES
 
@@ -24,9 +25,9 @@ def waiting_at(uow: UnitOfWork, actor: Actor, process_key: Any, element_id: Any,
     and administrators see them, and every young person listed is written to the access log.
     """
     if not actor.has_any(*SEE_ALL_ROLES):
-        raise Forbidden("Kun koordinatorer og administratorer kan se hvem der venter")
+        raise Forbidden(Message("engine.dashboard.waiting_forbidden"))
     if not isinstance(element_id, str) or not element_id.strip():
-        raise InvalidInput("Vælg et element (element_id)", field="element_id", rows=[])
+        raise InvalidInput(Message("engine.dashboard.choose_element"), field="element_id", rows=[])
     with uow:
         scope = resolve(uow, actor, process_key, **filters)
         where = [OPEN, Task.element_id == element_id.strip(), *scope.task_conditions()]

@@ -3,7 +3,7 @@
 Fixtures
 --------
 * ``live_server``: the app (with the test engine and its frozen clock) served on 127.0.0.1 at a free
-  port; ``live_server.url`` is its base URL. Users of ``tests.web.conftest.ROLES`` exist, each
+  port; ``live_server.url`` is its base URL. Users of ``tests.conftest.PEOPLE`` exist, each
   with ``PASSWORD``.
 * ``browser``: one Chromium for the whole session (``/usr/bin/chromium``, or ``SAMSPIL_CHROMIUM``).
 * ``page``: a fresh browser context and page per test (own cookies), with ``page.base_url``.
@@ -23,10 +23,9 @@ from typing import Any, Iterator
 import pytest
 from werkzeug.serving import make_server
 
-from engine import users
 from engine.bootstrap import Engine
 from tests.conftest import ROOT
-from tests.web.conftest import PASSWORD, ROLES
+from tests.conftest import PASSWORD
 from web import create_app
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -53,9 +52,7 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_app(engine: Engine) -> Any:
-    for name, roles in ROLES.items():
-        users.add_user(engine.uow(), name, PASSWORD, roles)
+def live_app(engine: Engine, people: dict[str, list[str]]) -> Any:
     # TESTING stays off: the browser sees what a person sees (error pages, not exceptions).
     return create_app({"ENGINE": engine, "SECRET_KEY": "test-secret"})
 

@@ -200,3 +200,19 @@ def test_a_course_at_a_renamed_step_moves_once_the_owner_maps_it(page, engine, d
     after = open_tasks(engine)
     assert [t[0] for t in after] == [t[0] for t in before] and [t[2] for t in after] == ["k_moede_ny"]
     shot(page, "workbench-mapped")
+
+
+def test_a_process_owner_reading_english_sees_diagram_problems_in_english(page, engine, deployed):
+    login(page, "per")
+    page.get_by_role("button", name="English").click()
+    page.goto("/procesmodeller/samarbejdsmodel/modeller?version=1")
+    expect(page.locator("body[data-modeler-ready=true]")).to_have_count(1)
+    page.locator('.djs-element[data-element-id="vent_paa_opfoelgning"]').first.click(force=True)
+    panel = page.locator("#properties")
+    panel.get_by_text("Timer", exact=True).click()
+    panel.locator("#bio-properties-panel-timerEventDefinitionValue").fill("P3 months")
+    expect(page.locator('.samspil-problem--error[data-element-id="vent_paa_opfoelgning"]')).to_be_visible()
+    expect(page.locator("#problems")).to_contain_text(
+        "The timer value «P3 months» is not a duration (e.g. P3M) in ISO 8601 format")
+    expect(page.locator("#problems")).not_to_contain_text("Timerværdien")
+    shot(page, "workbench-validation-error-english")

@@ -11,7 +11,7 @@ from engine.models import ProcessInstance
 from engine.workflow_cache import WorkflowCache
 from engine.db import make_engine
 from engine.schema import upgrade
-from tests.conftest import _empty_postgres, on_postgres
+from tests.conftest import _empty_postgres, add_people, on_postgres
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE, OWNER, START
 from tests.course import ACCEPT, ESCALATION, HANDOVER, PLAN, REFERRAL, complete, follow_up, k_meeting, start_course
 
@@ -20,6 +20,7 @@ def run_course(url: str, cache_size: int, files: dict) -> list[bytes]:
     clock = FrozenClock(START)
     engine = bootstrap(url, clock, secret_key="test-secret", workflow_cache_size=cache_size)
     deployment.deploy(engine.uow(), files, OWNER)
+    add_people(engine)
     instance = start_course(engine, CASEWORKER)
     iid = instance["id"]
     states = []

@@ -66,6 +66,16 @@ def test_an_invalid_form_schema_is_an_error_on_the_task() -> None:
     assert "ugyldigt" in errors["t1"]
 
 
+def test_a_form_field_asking_for_a_user_of_an_unknown_role_is_an_error_on_the_task() -> None:
+    xml = diagram(linear('<bpmn:userTask id="t1" camunda:formKey="plan"/>',
+                         lanes=lane("L1", "sagsbehandler", "start", "t1", "end")))
+    form = {"type": "object", "properties": {"guide": {"type": "string", "x-user-role": "ungguide"}}}
+    errors, _ = problems(xml, **{"plan.json": json.dumps(form)})
+    assert "«guide»" in errors["t1"] and "«ungguide»" in errors["t1"]
+    form["properties"]["guide"]["x-user-role"] = "ungeguide"
+    assert problems(xml, **{"plan.json": json.dumps(form)}) == ({}, {})
+
+
 def test_a_condition_that_does_not_compile_is_an_error_on_the_flow() -> None:
     body = ('<bpmn:startEvent id="start"/><bpmn:exclusiveGateway id="g" default="f2"/>'
             '<bpmn:endEvent id="e1"/><bpmn:endEvent id="e2"/>'

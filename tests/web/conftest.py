@@ -11,9 +11,8 @@ from engine import users
 from engine.bootstrap import Engine
 from web import create_app
 
-PASSWORD = "correct-horse-battery"
-ROLES = {"admin": ["admin"], "per": ["procesejer"], "sara": ["sagsbehandler"], "kim": ["ungekoordinator"],
-         "gustav": ["ungeguide"], "gitte": ["ungeguide"], "karin": ["koordinerende_sagsbehandler"]}
+from tests.conftest import PASSWORD
+from tests.conftest import PEOPLE as ROLES
 
 
 @pytest.fixture
@@ -27,12 +26,8 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def tokens(engine: Engine) -> dict[str, str]:
-    result = {}
-    for name, roles in ROLES.items():
-        users.add_user(engine.uow(), name, PASSWORD, roles)
-        result[name] = users.create_token(engine.uow(), name)
-    return result
+def tokens(engine: Engine, people: dict[str, list[str]]) -> dict[str, str]:
+    return {name: users.create_token(engine.uow(), name) for name in people}
 
 
 class Api:
@@ -118,11 +113,9 @@ def csrf_from(html: str) -> str:
 
 
 @pytest.fixture
-def users_with_passwords(engine: Engine) -> dict[str, str]:
+def users_with_passwords(people: dict[str, list[str]]) -> dict[str, str]:
     """The users of ROLES, each with PASSWORD (no tokens)."""
-    for name, roles in ROLES.items():
-        users.add_user(engine.uow(), name, PASSWORD, roles)
-    return {name: PASSWORD for name in ROLES}
+    return {name: PASSWORD for name in people}
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def test_user_add_reads_the_password_from_stdin_and_token_create_prints_a_token(
     assert count(engine, User) == 1
 
 
-def test_worker_once_with_now_fires_the_timers_due_then(app, engine):
+def test_worker_once_with_now_fires_the_timers_due_then(app, engine, people):
     from engine import events  # noqa: F401  (the worker command drives engine.events)
     from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
     from tests.course import ACCEPT, PLAN, REFERRAL, complete, k_meeting, start_course

@@ -89,13 +89,15 @@ def test_outcomes_count_the_handover_by_destination(api, courses):
 def test_a_period_that_ends_before_it_starts_is_a_clear_error_with_no_rows(api, courses):
     answer = api.as_("kim").get("/metrics/steps?process_key=samarbejdsmodel&start=2026-03-01&end=2026-02-01")
     assert answer.status_code == 422
-    assert answer.get_json() == {"error": "Periodens slutdato ligger før startdatoen", "field": "end", "rows": []}
+    assert answer.get_json() == {"error": "Periodens slutdato ligger før startdatoen", "field": "end", "rows": [],
+                                 "code": "engine.dashboard.end_before_start"}
 
 
 def test_an_unknown_process_or_version_is_a_clear_error_with_no_rows(api, courses):
     unknown = api.as_("kim").get("/metrics/funnel?process_key=findes_ikke")
     assert unknown.status_code == 404
-    assert unknown.get_json() == {"error": "Procesmodellen findes ikke", "rows": []}
+    assert unknown.get_json() == {"error": "Procesmodellen findes ikke", "code": "engine.process.not_found",
+                                  "rows": []}
     no_version = api.as_("kim").get("/metrics/heatmap?process_key=samarbejdsmodel&version=7")
     assert no_version.status_code == 404 and no_version.get_json()["rows"] == []
 

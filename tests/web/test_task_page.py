@@ -120,3 +120,30 @@ def test_another_caseworker_cannot_open_the_task_and_is_logged(pages, engine):
     pages.login("sofie")
     assert pages.get(f"/opgaver/{task['id']}").status_code == 403
     assert any(e["action"] == "access_denied" for e in audit.list_entries(engine.uow(), ADMIN, username="sofie"))
+
+
+def test_the_k_meeting_offers_the_guides_and_caseworkers_to_choose_from_and_refuses_anyone_else(pages, engine):
+    from engine import users
+
+    users.add_user(engine.uow(), "gorm", "correct-horse-battery", ["ungeguide"], "Gorm <i>Guide</i>")
+    instance = start_course(engine, CASEWORKER)
+    complete(engine, CASEWORKER, instance["id"], "henvisning", REFERRAL)
+    task = open_task(engine, COORDINATOR, instance["id"], "k_moede")
+    pages.login("kim")
+    page = pages.get(f"/opgaver/{task['id']}").get_data(as_text=True)
+    guide = page[page.index('<select id="f-ungeguide"'):]
+    guide = guide[:guide.index("</select>")]
+    assert re.findall(r'<option value="([^"]*)"', guide) == ["", "gitte", "gorm", "gustav"]  # by name, guides only
+    assert "Gorm &lt;i&gt;Guide&lt;/i&gt; (gorm)" in guide
+    form = [("moededato", "2026-01-12"), ("referat", "Aftalt"), ("ungeguide", "karin"),
+            ("koordinerende_sagsbehandler", "karin"), ("foerste_handlinger.0.handling", "Ring"),
+            ("foerste_handlinger.0.ansvarlig", "gorm"), ("foerste_handlinger.0.frist", "2026-02-01")]
+    response = pages.post(f"/opgaver/{task['id']}", data=form)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="f-ungeguide-error">skal være en aktiv bruger med feltets rolle' in page
+    assert '<option value="karin" selected>karin</option>' in page  # what was chosen stays, to be corrected
+    assert tasks.get_task(engine.uow(), COORDINATOR, task["id"])["state"] == "ready"
+    response = pages.post(f"/opgaver/{task['id']}", data=[(k, "gorm" if k == "ungeguide" else v) for k, v in form])
+    assert response.status_code == 303
+    assert tasks.get_task(engine.uow(), COORDINATOR, task["id"])["state"] == "completed"

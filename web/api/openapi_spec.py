@@ -190,7 +190,8 @@ def validation_report_schema() -> Schema:
 
 def error_schema() -> Schema:
     return obj({
-        "error": string("Fejlbesked til mennesker"),
+        "error": string("Fejlbesked til mennesker (dansk)"),
+        "code": string("Fejlens faste nøgle til programmer, fx engine.task.not_found; sat for fejl fra motoren"),
         "errors": array({"anyOf": [ref("Problem"), ref("FieldError")]}, "Hvad der er galt og hvor (422)"),
         "state": string("Opgavens tilstand, når den ikke længere er klar (409)"),
         "assignee": string("Hvem der har taget opgaven (409)"),

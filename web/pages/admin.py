@@ -12,7 +12,7 @@ from engine import audit, users
 from engine.clock import as_utc
 from engine.errors import Conflict, InvalidInput
 from web.pages.filters import LOCAL_TIME
-from web.i18n import _
+from web.i18n import _, localize
 from web.pages.auth import current_actor, engine, role_required
 from web.pages.nav import add_nav_item
 
@@ -46,10 +46,10 @@ def add_user() -> Any:
     except InvalidInput as invalid:
         errors: dict[str, list[str]] = {}
         for error in invalid.details.get("errors", []):
-            errors.setdefault(error.get("field", ""), []).append(error["message"])
+            errors.setdefault(error.get("field", ""), []).append(localize(error["message"]))
         return _render_users(422, form=form, errors=errors)
     except Conflict as taken:
-        return _render_users(409, form=form, errors={"username": [taken.message]})
+        return _render_users(409, form=form, errors={"username": [localize(taken.message)]})
     flash(_("admin.user_added", user=form["username"]), "success")
     return redirect(url_for("admin.users_page"), code=303)
 

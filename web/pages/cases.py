@@ -11,7 +11,7 @@ from engine.crypto import mask_cpr, normalize_cpr
 from engine.errors import Conflict, InvalidInput
 from engine.submissions import AlreadySubmitted
 from engine.youths import REGISTRAR_ROLES
-from web.i18n import _
+from web.i18n import _, localize
 from web.pages.auth import current_actor, engine, login_required, role_required
 from web.pages.forms import apply_row_action, build_fields, errors_by_field, parse_form
 from web.pages.nav import add_nav_item
@@ -50,7 +50,7 @@ def fire_timer(youth_id: int, instance_id: int) -> Any:
     try:
         events.fire_timer_now(engine().uow(), current_actor(), instance_id, element_id)
     except Conflict as conflict:
-        flash(conflict.message, "error")
+        flash(localize(conflict.message), "error")
     else:
         flash(_("case.fired_now"), "success")
     return redirect(url_for("cases.show", youth_id=youth_id), code=303)

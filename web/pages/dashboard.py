@@ -18,6 +18,7 @@ from engine.dashboard import diagram, waiting
 from engine.errors import InvalidInput, NotFound
 from web.csv_export import csv_response
 from web.figures import FIGURES, WAITING_COLUMNS, filters_from
+from web.i18n import localize
 from web.pages.auth import current_actor, engine, role_required
 from web.pages.nav import add_nav_item
 
@@ -39,7 +40,7 @@ def _process_key(keys: list[str]) -> str | None:
 
 def _problem(error: InvalidInput | NotFound) -> dict[str, Any]:
     field = error.details.get("field")
-    return {"message": error.message, "field": field if isinstance(field, str) else "process_key"}
+    return {"message": localize(error.message), "field": field if isinstance(field, str) else "process_key"}
 
 
 def _all_figures(process_key: str, filters: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +52,7 @@ def _all_figures(process_key: str, filters: dict[str, Any]) -> dict[str, Any]:
     with ThreadPoolExecutor(max_workers=PARALLEL_FIGURES) as pool:
         running = {name: pool.submit(service, samspil.reader(), actor, *args, **kwargs)
                    for name, (service, args, kwargs) in calls.items()}
-        return {name: future.result() for name, future in running.items()}
+        return localize({name: future.result() for name, future in running.items()})
 
 
 @bp.get("/")
@@ -84,7 +85,7 @@ def waiting_list() -> str:
     element_id = request.args.get("element_id")
     result, problem = None, None
     try:
-        result = waiting.waiting_at(engine().uow(), current_actor(), process_key, element_id, **filters)
+        result = localize(waiting.waiting_at(engine().uow(), current_actor(), process_key, element_id, **filters))
     except (InvalidInput, NotFound) as error:
         problem = _problem(error)
     return render_template("dashboard/waiting.html", result=result, problem=problem, element_id=element_id,

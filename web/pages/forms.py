@@ -10,6 +10,7 @@ schema                                      field
 ``string`` + ``"format": "date"``           date input
 ``number`` / ``integer``                    number input
 ``string`` + ``enum`` (+ ``x-enum-titles``)  select
+``string`` + ``"x-user-role": "<role>"``    select of the role's active users (``people``)
 ``boolean``                                 checkbox
 ``array`` of enum strings                   a checkbox per value
 ``array`` of objects                        repeated rows, each the object's fields, add and remove
@@ -32,7 +33,7 @@ from typing import Any, Mapping
 
 from werkzeug.datastructures import MultiDict
 
-from web.i18n import _
+from web.i18n import _, localize
 
 ROW_MARKER = "_row"
 MAX_ROWS = 200
@@ -82,7 +83,7 @@ def widget_for(schema: Mapping[str, Any]) -> str:
         return "checkbox"
     if kind in ("number", "integer"):
         return kind
-    if "enum" in schema:
+    if "enum" in schema or "x-user-role" in schema:
         return "select"
     if schema.get("format") == "date":
         return "date"
@@ -97,9 +98,23 @@ def _options(schema: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(str(v), str(titles[i]) if i < len(titles) else str(v)) for i, v in enumerate(values)]
 
 
+def _user_options(prop: Mapping[str, Any], value: Any, people: Mapping[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """The role's users as "Full Name (username)"; a value no longer among them stays, so it shows."""
+    options = [(username, f"{name} ({username})" if name != username else username)
+               for username, name in people.get(str(prop.get("x-user-role")), [])]
+    if value and str(value) not in {username for username, _ in options}:
+        options.append((str(value), str(value)))
+    return options
+
+
 def build_fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None,
-                 errors: Mapping[str, list[str]] | None = None, prefix: str = "") -> list[Field]:
-    """The fields of an object schema, filled with ``values`` and with ``errors`` by dotted path."""
+                 errors: Mapping[str, list[str]] | None = None, prefix: str = "",
+                 people: Mapping[str, list[tuple[str, str]]] | None = None) -> list[Field]:
+    """The fields of an object schema, filled with ``values`` and with ``errors`` by dotted path.
+
+    ``people`` maps a role to its users, (username, full name), for fields with ``x-user-role``
+    (``engine.user_fields.choices`` gives it).
+    """
     values = values or {}
     errors = errors or {}
     required = set(schema.get("required") or [])
@@ -116,10 +131,10 @@ def build_fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None,
             rows = value if isinstance(value, list) else []
             if not rows and (prop.get("minItems") or 0) > 0:
                 rows = [{}]
-            item.rows = [build_fields(items, row if isinstance(row, dict) else {}, errors, f"{name}.{i}.")
+            item.rows = [build_fields(items, row if isinstance(row, dict) else {}, errors, f"{name}.{i}.", people)
                          for i, row in enumerate(rows)]
         elif widget == "group":
-            item.children = build_fields(prop, value if isinstance(value, dict) else {}, errors, f"{name}.")
+            item.children = build_fields(prop, value if isinstance(value, dict) else {}, errors, f"{name}.", people)
         elif widget == "checkboxes":
             item.options = _options(prop.get("items") or {})
             item.value = [str(v) for v in value] if isinstance(value, list) else []
@@ -129,7 +144,7 @@ def build_fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None,
             item.value = value is True
         else:
             if widget == "select":
-                item.options = _options(prop)
+                item.options = _options(prop) if "enum" in prop else _user_options(prop, value, people or {})
             if widget == "number":
                 item.step = "any"
             item.value = "" if value is None else str(value)
@@ -138,12 +153,13 @@ def build_fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None,
 
 
 def errors_by_field(errors: list[dict[str, Any]]) -> tuple[dict[str, list[str]], list[str]]:
-    """The engine's ``[{"path": "a/0/b", "message"}]`` as messages per dotted field name, and the rest."""
+    """The engine's ``[{"path": "a/0/b", "message"}]`` as messages per dotted field name, and the rest,
+    in the reader's language."""
     by_field: dict[str, list[str]] = {}
     general = []
     for error in errors:
         path = str(error.get("path") or error.get("field") or "").replace("/", ".")
-        message = str(error.get("message", ""))
+        message = str(localize(error.get("message", "")))
         if path:
             by_field.setdefault(path, []).append(message)
         else:

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug import Response
 
-from engine import cases, tasks
+from engine import cases, tasks, user_fields
 from engine.errors import Conflict, EngineError, InvalidInput
 from engine.submissions import AlreadySubmitted
 from web.i18n import _
@@ -31,7 +31,7 @@ def _render(task: dict[str, Any], values: dict[str, Any] | None = None,
     due = datetime.fromisoformat(task["due_at"]) if task.get("due_at") else None
     task = {**task, "overdue": due is not None and task["state"] == "ready" and due < engine().clock.now()}
     schema = task.get("form_schema") or {"type": "object", "properties": {}}
-    fields = build_fields(schema, values, errors)
+    fields = build_fields(schema, values, errors, people=user_fields.choices(engine().reader(), schema))
     return render_template("task.html", task=task, schema=schema, fields=fields, general=general or [],
                            context=context, comment_key=uuid.uuid4().hex), status
 

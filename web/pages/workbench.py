@@ -2,7 +2,8 @@
 
 The modeler, diff and migration pages are driven by their scripts (bpmn-js in the browser); the
 scripts call the JSON endpoints below with the session and the CSRF header, and each endpoint
-calls one engine service, exactly as the REST API does.
+calls one engine service, exactly as the REST API does, and answers in the reader's language
+(``localize``: diagram problems, migration reasons and errors show in English on English pages).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from flask import Blueprint, Response, flash, jsonify, redirect, render_template
 from engine import deployment, drafts, instance_migration, sandbox, version_diff, versions
 from engine.errors import Conflict, InvalidInput
 from web.errors import BadRequestError
-from web.i18n import _, catalog, current_language
+from web.i18n import _, catalog, current_language, localize
 from web.pages.auth import current_actor, engine, role_required
 from web.pages.nav import add_nav_item
 
@@ -70,7 +71,7 @@ def import_diagram() -> Response:
     try:
         drafts.save_draft(engine().uow(), current_actor(), key, {name: text})
     except (InvalidInput, Conflict) as error:
-        flash(error.message, "error")
+        flash(localize(error.message), "error")
         return redirect(url_for("workbench.library"))
     return redirect(url_for("workbench.modeler", key=key, kladde=1))
 
@@ -110,7 +111,7 @@ def modeler(key: str) -> str:
 @bp.post("/valider")
 @role_required(*OWNERS)
 def validate() -> Response:
-    return jsonify(deployment.validate(engine().reader(), _files(_json_body())))
+    return jsonify(localize(deployment.validate(engine().reader(), _files(_json_body()))))
 
 
 def _files(body: dict[str, Any]) -> dict[str, str]:
@@ -140,8 +141,8 @@ def deploy_draft(key: str) -> Response:
 @role_required(*OWNERS)
 def test_run(key: str) -> Response:
     body = _json_body()
-    return jsonify(sandbox.test_run(current_actor(), _files(body), body.get("steps"), body.get("start"),
-                                    body.get("birthdate")))
+    return jsonify(localize(sandbox.test_run(current_actor(), _files(body), body.get("steps"), body.get("start"),
+                                             body.get("birthdate"))))
 
 
 def _version_args(key: str) -> tuple[list[int], int | None, int | None]:
@@ -185,6 +186,6 @@ def migration_page(key: str) -> str:
 @role_required(*OWNERS)
 def migrate(key: str) -> Response:
     body = _json_body()
-    return jsonify(instance_migration.migrate_instances(
+    return jsonify(localize(instance_migration.migrate_instances(
         engine(), current_actor(), key, body.get("from_version"), body.get("to_version"), body.get("dry_run", True),
-        body.get("mapping"), body.get("limit"), body.get("instance_ids")))
+        body.get("mapping"), body.get("limit"), body.get("instance_ids"))))
