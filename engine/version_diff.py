@@ -26,13 +26,11 @@ LISTED = {*FLOW_NODES, "sequenceFlow", "lane", "message", "participant", "proces
           "dataObjectReference", "dataStoreReference", "textAnnotation", "association", "messageFlow", "signal",
           "error", "escalation"}
 # What a change means in the workbench's words.
-WHAT = {"name": "navn", "conditionExpression": "betingelse", "script": "script", "timerEventDefinition": "timer",
-        "formKey": "formular", "default": "standardflow", "sourceRef": "forbindelse", "targetRef": "forbindelse",
-        "flowNodeRef": "elementer i banen", "documentation": "beskrivelse", "assignee": "tildelt",
-        "candidateGroups": "roller", "candidateUsers": "personer", "dueDate": "frist",
-        "messageEventDefinition": "besked", "attachedToRef": "knyttet til", "cancelActivity": "afbryder",
-        "decisionRef": "beslutningstabel", "extensionElements": "udvidelser", "incoming": "forbindelse",
-        "outgoing": "forbindelse", "isExecutable": "eksekverbar"}
+# The parts of an element a change is named by: engine.diff.part.<part> in engine/messages; others by their XML name.
+WHAT = {"name", "conditionExpression", "script", "timerEventDefinition", "formKey", "default", "sourceRef",
+        "targetRef", "flowNodeRef", "documentation", "assignee", "candidateGroups", "candidateUsers", "dueDate",
+        "messageEventDefinition", "attachedToRef", "cancelActivity", "decisionRef", "extensionElements", "incoming",
+        "outgoing", "isExecutable"}
 
 
 def _elements(xml: str) -> dict[str, tuple[str, str | None, bytes, dict[str, Any]]]:
@@ -75,7 +73,7 @@ def diff_xml(old: str, new: str) -> dict[str, list[dict[str, Any]]]:
         if before[element_id][2] != after[element_id][2]:
             old_parts, new_parts = before[element_id][3], after[element_id][3]
             keys = sorted(k for k in old_parts.keys() | new_parts.keys() if old_parts.get(k) != new_parts.get(k))
-            what = sorted({WHAT.get(k, k) for k in keys})
+            what = sorted({Message(f"engine.diff.part.{k}") if k in WHAT else k for k in keys})
             changed.append({**_entry(element_id, after[element_id]), "changes": what})
     changed.sort(key=lambda e: e["element_id"])
     return {"added": added, "removed": removed, "changed": changed}

@@ -215,4 +215,5 @@ def test_a_process_owner_reading_english_sees_diagram_problems_in_english(page, 
     expect(page.locator("#problems")).to_contain_text(
         "The timer value «P3 months» is not a duration (e.g. P3M) in ISO 8601 format")
     expect(page.locator("#problems")).not_to_contain_text("Timerværdien")
+    expect(page.locator("#problem-counts")).to_have_text("1 error, 0 warnings")
     shot(page, "workbench-validation-error-english")

@@ -164,3 +164,18 @@ def test_the_api_reports_diagram_problems_in_danish(api):
     assert response.status_code == 200
     assert {"element_id": "vent_paa_opfoelgning",
             "message": "Timerværdien «P3Q» er ikke en varighed (fx P3M) i ISO 8601-format"} in response.json["errors"]
+
+
+def test_the_version_diff_names_what_changed_in_the_readers_language(pages, engine):
+    from engine import deployment
+    from tests.conftest import OWNER
+
+    files = with_bpmn(default_files_text(), 'name="Hver 3. måned"', 'name="Hver 2. måned"')
+    files = with_bpmn(files, ">P3M<", ">P2M<")
+    deployment.deploy(engine.uow(), {name.split("/")[-1]: text.encode() for name, text in files.items()}, OWNER)
+    pages.login("per")
+    danish = pages.get("/procesmodeller/samarbejdsmodel/forskel?from=1&to=2").get_data(as_text=True)
+    assert "<code>vent_paa_opfoelgning</code> (navn, timer)" in danish
+    in_english(pages, "per")
+    english = pages.get("/procesmodeller/samarbejdsmodel/forskel?from=1&to=2").get_data(as_text=True)
+    assert "<code>vent_paa_opfoelgning</code> (name, timer)" in english

@@ -80,8 +80,9 @@ function showProblems(report) {
   }
   const listNode = document.getElementById("problems");
   listNode.replaceChildren();
+  const count = (key, n) => t(`${key}_${n === 1 ? "one" : "other"}`, { n });
   document.getElementById("problem-counts").textContent =
-    t("errors", { errors: report.errors.length, warnings: report.warnings.length });
+    `${count("error_count", report.errors.length)}, ${count("warning_count", report.warnings.length)}`;
   if (!problems.length) listNode.append(element("li", { text: t("no_problems") }));
   for (const problem of problems) {
     const target = problem.element_id && registry.get(problem.element_id);
