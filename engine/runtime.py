@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import ScalarSelect, insert, select
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
@@ -87,8 +87,12 @@ def new_workflow(uow: UnitOfWork, process: ParsedProcess, data: dict[str, Any]) 
     return workflow
 
 
-def load_run(uow: UnitOfWork, instance_id: int, username: str | None) -> Run:
-    """Lock the instance row and restore its workflow."""
+def load_run(uow: UnitOfWork, instance_id: int | ScalarSelect[int], username: str | None) -> Run:
+    """Lock the instance row and restore its workflow.
+
+    ``instance_id`` may be a scalar subquery (the instance of a task): finding and locking the
+    instance is then one round trip, and still only the instance row is locked.
+    """
     instance = uow.session.scalars(
         select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()).one_or_none()
     if instance is None:
@@ -161,8 +165,10 @@ def _data_snapshot(workflow: BpmnWorkflow) -> dict[str, Any]:
     """The instance data as of the latest step: what the case page and the API show."""
     if workflow.is_completed():
         return copy.deepcopy(workflow.data)
-    ready = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR)
-    source = workflow.last_task if workflow.last_task is not None else (ready[0] if ready else workflow.task_tree)
+    source = workflow.last_task
+    if source is None:  # nothing has run yet: the first task that will (walking the tree only then)
+        ready = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR)
+        source = ready[0] if ready else workflow.task_tree
     return copy.deepcopy(source.data)
 
 

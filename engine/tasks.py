@@ -240,11 +240,12 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     The instance row is locked before the task row is read, the same order every operation that
     moves an instance uses, so two of them can never wait for each other.
     """
-    instance_id = uow.session.scalar(select(Task.instance_id).where(Task.id == _task_id(task_id)))
-    if instance_id is None:
-        raise NotFound(Message("engine.task.not_found"))
-    run = load_run(uow, instance_id, actor.username)
-    run.open_rows = load_open_rows(uow, instance_id)
+    try:
+        run = load_run(uow, select(Task.instance_id).where(Task.id == _task_id(task_id)).scalar_subquery(),
+                       actor.username)
+    except NotFound:
+        raise NotFound(Message("engine.task.not_found")) from None
+    run.open_rows = load_open_rows(uow, run.instance.id)
     task = next((row for row in run.open_rows if row.id == task_id), None)
     if task is None:
         raise Conflict(Message("engine.task.not_ready"))

@@ -1,7 +1,7 @@
 """The whole course in the browser, as four people, from referral to handover.
 
-Sara (caseworker) registers the referral, Kim (youth coordinator) holds the k-meeting, Gustav
-(youth guide) accepts and follows up, Karin (coordinating caseworker) makes the plan and hands
+Sara (caseworker) registers the referral, Kim (youth coordinator) holds the k-meeting and later
+lets the three-month follow-up deadline fall due at once, Gustav (youth guide) accepts and follows up, Karin (coordinating caseworker) makes the plan and hands
 over. Along the way: the Danish texts, a form error next to its field with the typed data kept,
 the highlighted step on the case page, a caseworker refused another young person's case, and the
 access log listing each view. Every page is saved to test-artifacts/.
@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from engine import events, users
+from engine import users
 from tests.browser.conftest import login, shot
 from tests.web.conftest import PASSWORD
 
@@ -44,7 +44,7 @@ def active_steps(page):
     return sorted(page.eval_on_selector_all(".djs-element.is-active", "els => els.map(e => e.dataset.elementId)"))
 
 
-def test_four_people_take_a_young_person_from_referral_to_handover(page, new_page, engine, clock):
+def test_four_people_take_a_young_person_from_referral_to_handover(page, new_page, engine):
     users.add_user(engine.uow(), "sofie", PASSWORD, ["sagsbehandler"])
     youth = "Emil Jensen"
 
@@ -132,9 +132,13 @@ def test_four_people_take_a_young_person_from_referral_to_handover(page, new_pag
     shot(karin, "08-plan-form")
     complete(karin)
 
-    # Three months on, the follow-up falls due for Gustav; the destination is reached.
-    clock.advance(days=91)
-    assert events.fire_due_timers(engine) == 1
+    # The course waits three months for its follow-up; Kim lets it fall due now, from the case page.
+    kim.goto(case_url)
+    expect(kim.locator(".waiting-for")).to_contain_text("Forløbet venter på: Hver 3. måned")
+    shot(kim, "09a-case-waiting-for-follow-up")
+    kim.get_by_role("button", name="Udløs nu: Hver 3. måned").click()
+    expect(kim.get_by_text("Tidsfristen er udløst, og forløbet er gået videre.")).to_be_visible()
+    assert active_steps(kim) == ["opfoelgning"]
     open_task_from_inbox(gustav, "Opfølgning på planen", youth)
     expect(gustav.get_by_role("complementary")).to_contain_text("Praktik")  # the plan beside the form
     gustav.get_by_label("Opfølgningsdato").fill("2026-04-06")
