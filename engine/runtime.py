@@ -220,7 +220,25 @@ def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
 
 def load_open_rows(uow: UnitOfWork, instance_id: int) -> list[Task]:
     """The instance's ready task rows; the caller holds the instance's lock, so they cannot move."""
-    return list(uow.session.scalars(select(Task).where(Task.instance_id == instance_id, Task.state == "ready")))
+    return list(uow.session.scalars(select(Task).where(*_open_rows_of(instance_id))))
+
+
+def load_open_rows_and_candidates(uow: UnitOfWork, instance_id: int) -> tuple[list[Task], dict[str, set[str]]]:
+    """Like :func:`load_open_rows`, with the people each row is narrowed to, in the same round trip."""
+    rows: dict[str, Task] = {}
+    candidates: dict[str, set[str]] = {}
+    query = (select(Task, TaskCandidate.username).outerjoin(TaskCandidate, TaskCandidate.task_id == Task.id)
+             .where(*_open_rows_of(instance_id)))
+    for row, username in uow.session.execute(query):
+        rows[row.id] = row
+        names = candidates.setdefault(row.id, set())
+        if username is not None:
+            names.add(username)
+    return list(rows.values()), candidates
+
+
+def _open_rows_of(instance_id: int) -> tuple[Any, ...]:
+    return Task.instance_id == instance_id, Task.state == "ready"
 
 
 def _move_row(run: Run, row: Task, task: Any) -> None:

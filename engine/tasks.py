@@ -17,7 +17,7 @@ from engine.forms import form_errors
 from engine.user_fields import user_field_errors
 from engine.instances import run_view
 from engine.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, TaskCandidate, Youth
-from engine.runtime import Run, advance, load_open_rows, load_run, save
+from engine.runtime import Run, advance, load_open_rows_and_candidates, load_run, save
 from engine.views import task_view
 from engine.youths import SEE_ALL_ROLES, deny, involved_filter
 
@@ -151,13 +151,14 @@ def _candidates(uow: UnitOfWork, task: Task) -> set[str]:
     return set(uow.session.scalars(select(TaskCandidate.username).where(TaskCandidate.task_id == task.id)))
 
 
-def _ensure_may_act(uow: UnitOfWork, actor: Actor, task: Task) -> None:
-    """Refuse unless the actor may act; a task claimed by the actor needs no look at its candidates."""
+def _ensure_may_act(uow: UnitOfWork, actor: Actor, task: Task, candidates: set[str] | None = None) -> None:
+    """Refuse unless the actor may act; the task's candidates are read unless given (or not needed)."""
     if task.state != "ready":
         raise Conflict(Message("engine.task.not_ready"), state=task.state)
     if task.assignee == actor.username:
         return
-    candidates = _candidates(uow, task)
+    if candidates is None:
+        candidates = _candidates(uow, task)
     if task.assignee:
         if may_act(actor, task.role, None, task.personal, candidates):
             raise Conflict(Message("engine.task.claimed_by_other"), assignee=task.assignee)
@@ -245,11 +246,11 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
                        actor.username)
     except NotFound:
         raise NotFound(Message("engine.task.not_found")) from None
-    run.open_rows = load_open_rows(uow, run.instance.id)
+    run.open_rows, candidates = load_open_rows_and_candidates(uow, run.instance.id)
     task = next((row for row in run.open_rows if row.id == task_id), None)
     if task is None:
         raise Conflict(Message("engine.task.not_ready"))
-    _ensure_may_act(uow, actor, task)
+    _ensure_may_act(uow, actor, task, candidates[task.id])
     if run.instance.status != "running":
         raise Conflict(Message("engine.instance.not_running"), status=run.instance.status)
     spiff_task = run.workflow.get_task_from_id(UUID(task_id))
