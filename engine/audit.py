@@ -22,9 +22,10 @@ if TYPE_CHECKING:
 
 
 def record(uow: UnitOfWork, actor: Actor | None, action: str, youth_id: int | None, detail: str | None = None) -> None:
-    uow.session.execute(insert(AuditEntry), [{"at": uow.engine.clock.now(),
-                                              "username": actor.username if actor else None,
-                                              "action": action, "youth_id": youth_id, "detail": detail}])
+    """One audit row, as a plain Core insert: the log needs no ORM identity, and every request writes one."""
+    uow.session.execute(insert(AuditEntry.__table__), [{
+        "at": uow.engine.clock.now(), "username": actor.username if actor else None, "action": action,
+        "youth_id": youth_id, "detail": detail}])
 
 
 def record_many(uow: UnitOfWork, actor: Actor, action: str, youth_ids: Iterable[int], detail: str | None = None) -> None:
@@ -33,7 +34,7 @@ def record_many(uow: UnitOfWork, actor: Actor, action: str, youth_ids: Iterable[
     rows = [{"at": now, "username": actor.username, "action": action, "youth_id": youth_id, "detail": detail}
             for youth_id in sorted(set(youth_ids))]
     if rows:
-        uow.session.execute(insert(AuditEntry), rows)
+        uow.session.execute(insert(AuditEntry.__table__), rows)
 
 
 def list_entries(uow: UnitOfWork, actor: Actor, youth_id: int | None = None, username: str | None = None,

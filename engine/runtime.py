@@ -153,10 +153,9 @@ def save(uow: UnitOfWork, run: Run) -> None:
     _sync_tasks(uow, run)
     instance.state = uow.engine.serializer.dumps(workflow)
     instance.updated_at = run.now
-    # Plain inserts in one statement: history rows need no ORM identity, and there are several per step.
-    # render_nulls keeps rows with and without a user or detail in the same batch.
+    # Plain Core inserts in one statement: history rows need no ORM identity, and there are several per step.
     if run.events:
-        uow.session.execute(insert(InstanceEvent).execution_options(render_nulls=True), run.events)
+        uow.session.execute(insert(InstanceEvent.__table__), run.events)
     facts.record(uow, run, before)
     uow.after_commit(lambda: uow.engine.workflows.put(instance.id, instance.lock_version, workflow))
 
