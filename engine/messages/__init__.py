@@ -25,11 +25,19 @@ LANGUAGE = "da"
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
     """Every engine key of a language, merged from its folder's JSON files."""
-    merged: dict[str, str] = {}
-    for path in sorted((CATALOGS / lang).glob("*.json")):
+    return read_catalog(CATALOGS / lang)
+
+
+def read_catalog(folder: Path, into: dict[str, str] | None = None) -> dict[str, str]:
+    """``into`` plus the keys of every JSON file in ``folder``; a key defined twice is an error.
+
+    The web layer reads its own catalogs with this too, on top of the engine's.
+    """
+    merged = dict(into or {})
+    for path in sorted(folder.glob("*.json")):
         for key, value in json.loads(path.read_text(encoding="utf-8")).items():
             if key in merged:
-                raise ValueError(f"message key {key!r} is defined twice ({path.name})")
+                raise ValueError(f"catalog key {key!r} is defined twice ({path.name})")
             merged[key] = value
     return merged
 

@@ -35,7 +35,6 @@ No compile step and no extra dependency: a catalog is read once per process.
 """
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -53,13 +52,7 @@ LANGUAGES = {"da": "Dansk", "en": "English"}
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
     """Every key of a language, merged from its folder's JSON files and the engine's catalog."""
-    merged: dict[str, str] = dict(messages.catalog(lang))
-    for path in sorted((CATALOGS / lang).glob("*.json")):
-        for key, value in json.loads(path.read_text(encoding="utf-8")).items():
-            if key in merged:
-                raise ValueError(f"translation key {key!r} is defined twice ({path.name})")
-            merged[key] = value
-    return merged
+    return messages.read_catalog(CATALOGS / lang, into=messages.catalog(lang))
 
 
 def current_language() -> str:
