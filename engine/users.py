@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
 DEFAULT_ROLES = ROLES
+# Enough to catch a typo; whether the address exists only the mail server can tell.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD_LENGTH = 10
 # Throttling: this many failed logins within the window, for one username or from one source,
 # and further attempts are refused without checking the password until the window has passed.
@@ -44,6 +47,7 @@ def add_user(uow: UnitOfWork, username: str, password: str, roles: list[str], fu
     if unknown or not roles:
         errors.append({"field": "roles",
                        "message": Message("engine.user.unknown_role_of", roles=", ".join(DEFAULT_ROLES))})
+    errors += _details_errors(full_name, email)
     if errors:
         raise InvalidInput(Message("engine.user.invalid"), errors=errors)
     with uow:
@@ -55,6 +59,38 @@ def add_user(uow: UnitOfWork, username: str, password: str, roles: list[str], fu
         uow.session.add(user)
         uow.commit()
         return {"username": user.username, "roles": sorted(user.role_names)}
+
+
+def update_user(uow: UnitOfWork, username: str, full_name: str, email: str | None,
+                password: str | None = None) -> dict[str, Any]:
+    """An admin corrects a user's name and e-mail (where mail about tasks goes) and may set a new password.
+
+    An empty ``password`` keeps the current one. Every field is checked before anything is saved.
+    """
+    full_name, email = (full_name or "").strip(), (email or "").strip() or None
+    errors = _details_errors(full_name, email)
+    if password and len(password) < MIN_PASSWORD_LENGTH:
+        errors.append({"field": "password",
+                       "message": Message("engine.user.password_too_short", min=MIN_PASSWORD_LENGTH)})
+    if errors:
+        raise InvalidInput(Message("engine.user.invalid"), errors=errors)
+    with uow:
+        user = _user(uow, username)
+        user.full_name, user.email = full_name, email
+        if password:
+            user.password_hash = _hasher.hash(password)
+        view = user_view(user)
+        uow.commit()
+        return view
+
+
+def _details_errors(full_name: str | None, email: str | None) -> list[dict[str, Any]]:
+    errors = []
+    if len(full_name or "") > 200:
+        errors.append({"field": "full_name", "message": Message("engine.user.name_too_long")})
+    if email and (len(email) > 254 or not EMAIL.fullmatch(email)):
+        errors.append({"field": "email", "message": Message("engine.user.bad_email")})
+    return errors
 
 
 def authenticate(uow: UnitOfWork, username: str, password: str) -> Actor | None:

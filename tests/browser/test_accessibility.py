@@ -64,7 +64,7 @@ def test_the_coordinators_pages_are_accessible(page, course):
 
 def test_the_admin_and_process_owner_pages_are_accessible(page, new_page, course):
     login(page, "admin")
-    for path in ("/admin/brugere", "/admin/adgangslog"):
+    for path in ("/admin/brugere", "/admin/brugere/sara", "/admin/adgangslog"):
         check(page, path)
     owner = new_page()
     login(owner, "per")

@@ -97,3 +97,41 @@ def test_malformed_json_to_the_api_is_a_400(api):
     response = api.as_("sara").post("/youths", data="{not json", headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.is_json
+
+
+def test_an_admin_corrects_a_users_name_and_email_and_sets_a_new_password(admin, engine, client):
+    page = admin.get("/admin/brugere/sara").get_data(as_text=True)
+    assert 'id="edit-full_name"' in page and 'id="edit-password-hint"' in page
+    response = admin.post("/admin/brugere/sara", data={"full_name": "Sara Sørensen", "email": "sara@kommune.dk",
+                                                        "password": "a-new-password-2026"})
+    assert response.status_code == 303
+    assert {k: users.get_user(engine.reader(), "sara")[k] for k in ("full_name", "email")} == {
+        "full_name": "Sara Sørensen", "email": "sara@kommune.dk"}
+    assert users.authenticate(engine.uow(), "sara", "a-new-password-2026") is not None
+    assert users.authenticate(engine.uow(), "sara", PASSWORD) is None
+
+
+def test_an_empty_password_keeps_the_current_one(admin, engine):
+    assert admin.post("/admin/brugere/sara", data={"full_name": "Sara S", "email": "", "password": ""}).status_code == 303
+    assert users.authenticate(engine.uow(), "sara", PASSWORD) is not None
+    assert users.get_user(engine.reader(), "sara")["email"] is None
+
+
+def test_a_bad_email_or_short_password_is_shown_by_its_field_and_nothing_is_saved(admin, engine):
+    response = admin.post("/admin/brugere/sara", data={"full_name": "Sara <i>S</i>", "email": "sara.kommune.dk",
+                                                        "password": "short"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="edit-email-error">Skriv en e-mailadresse som navn@kommune.dk' in page
+    assert 'id="edit-password-error">Adgangskoden skal have mindst 10 tegn' in page
+    assert 'value="Sara &lt;i&gt;S&lt;/i&gt;"' in page and 'value="sara.kommune.dk"' in page  # kept, escaped
+    assert users.get_user(engine.reader(), "sara")["full_name"] == ""
+    assert users.authenticate(engine.uow(), "sara", PASSWORD) is not None
+
+
+def test_only_admins_edit_users_and_an_unknown_user_is_404(pages, admin):
+    assert admin.get("/admin/brugere/nobody").status_code == 404
+    admin.post("/logout")
+    pages.login("kim")
+    assert pages.get("/admin/brugere/sara").status_code == 403
+    assert pages.post("/admin/brugere/sara", data={"full_name": "X", "email": ""}).status_code == 403

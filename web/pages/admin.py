@@ -54,6 +54,26 @@ def add_user() -> Any:
     return redirect(url_for("admin.users_page"), code=303)
 
 
+@bp.route("/brugere/<username>", methods=["GET", "POST"])
+@role_required("admin")
+def edit_user(username: str) -> Any:
+    """Correct a user's name and e-mail, and set a new password when one is typed."""
+    user = users.get_user(engine().reader(), username)
+    if request.method == "GET":
+        return render_template("admin/user_edit.html", user=user, form=user, errors={})
+    form = {"full_name": request.form.get("full_name", ""), "email": request.form.get("email", "")}
+    try:
+        users.update_user(engine().uow(), username, form["full_name"], form["email"],
+                          request.form.get("password") or None)
+    except InvalidInput as invalid:
+        errors: dict[str, list[str]] = {}
+        for error in invalid.details.get("errors", []):
+            errors.setdefault(error.get("field", ""), []).append(localize(error["message"]))
+        return render_template("admin/user_edit.html", user=user, form=form, errors=errors), 422
+    flash(_("admin.user_saved", user=username), "success")
+    return redirect(url_for("admin.users_page"), code=303)
+
+
 @bp.post("/brugere/<username>/roller")
 @role_required("admin")
 def set_roles(username: str) -> Response:
