@@ -31,12 +31,21 @@ install: $(STAMP) $(ASSETS) $(CHROMIUM)
 
 assets: $(ASSETS)
 
-run: install
-	$(VENV)/bin/samspil init
-	$(VENV)/bin/samspil deploy processes
-	$(VENV)/bin/samspil demo
+# A local secret for `make run`, made once and kept (owner-only): sessions survive a restart and the
+# public development key is never what signs them. SAMSPIL_SECRET_KEY set in the environment wins.
+SECRET_FILE := instance/secret_key
+WITH_SECRET := SAMSPIL_SECRET_KEY="$${SAMSPIL_SECRET_KEY:-$$(cat $(SECRET_FILE))}"
+
+$(SECRET_FILE):
+	mkdir -p instance
+	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@.tmp && mv $@.tmp $@
+
+run: install $(SECRET_FILE)
+	$(WITH_SECRET) $(VENV)/bin/samspil init
+	$(WITH_SECRET) $(VENV)/bin/samspil deploy processes
+	$(WITH_SECRET) $(VENV)/bin/samspil demo
 	# The worker fires due follow-ups and escalations and sends mail while the app is served.
-	$(VENV)/bin/samspil worker --interval 60 & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	export $(WITH_SECRET); $(VENV)/bin/samspil worker --interval 60 & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(VENV)/bin/samspil serve --host 127.0.0.1 --port 5000
 
 test: install

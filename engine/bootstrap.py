@@ -4,7 +4,6 @@
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -15,7 +14,9 @@ from engine.bpmn.scripting import ScriptEngine
 from engine.bpmn.serializer import StateSerializer
 from engine.clock import Clock, SystemClock
 from engine.crypto import CprVault
+from engine.db import database_url as resolve_database_url
 from engine.db import make_engine, make_session_factory
+from engine import settings
 from engine.library import ProcessLibrary
 from engine.uow import UnitOfWork
 from engine.workflow_cache import WorkflowCache
@@ -46,8 +47,9 @@ class Engine:
 def bootstrap(database_url: str | None = None, clock: Clock | None = None, secret_key: str | None = None,
               workflow_cache_size: int = 2000) -> Engine:
     clock = clock or SystemClock()
+    # Before anything is built: on a shared database or in production the public key is refused.
+    secret = settings.secret_key(secret_key, resolve_database_url(database_url))
     db = make_engine(database_url)
-    secret = secret_key or os.environ.get("SAMSPIL_SECRET_KEY") or "samspil-development-key"
     return Engine(
         db=db,
         session_factory=make_session_factory(db),

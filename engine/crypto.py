@@ -14,6 +14,7 @@ from datetime import date
 from cryptography.fernet import Fernet
 
 CPR_PATTERN = re.compile(r"^(\d{6})-?(\d{4})$")
+_CPR_ANYWHERE = re.compile(r"\d{6}[-\s]?\d{4}")
 
 
 def normalize_cpr(value: str) -> str | None:
@@ -27,6 +28,11 @@ def normalize_cpr(value: str) -> str | None:
     except ValueError:
         return None
     return digits
+
+
+def looks_like_cpr(value: str) -> bool:
+    """Whether text holds something shaped like a CPR number, valid or not (what must stay out of URLs)."""
+    return bool(_CPR_ANYWHERE.search(value or ""))
 
 
 def cpr_birthdate(digits: str) -> date:

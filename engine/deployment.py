@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
-from engine import users
+from engine import audit, users
 from engine.access import Actor
 from engine.errors import Forbidden, InvalidDiagram, InvalidInput, TooLarge, Unreadable
 from engine.messages import Message
@@ -99,6 +99,7 @@ def store_versions(uow: UnitOfWork, result: ParseResult, actor: Actor) -> list[D
                                  files=result.bundle.sources, deployed_at=uow.engine.clock.now(),
                                  deployed_by=actor.username)
         uow.session.add(version)
+        audit.record(uow, actor, "process_deployed", None, f"{key} version {version.version}")
         deployed.append(Deployed(key, version.version, process_ids, created=True))
     uow.session.flush()
     return deployed

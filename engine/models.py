@@ -59,6 +59,8 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Goes up whenever every session of the user must end; a session carries the number it began under.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
     roles: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
@@ -238,7 +240,8 @@ class AuditEntry(Base):
     """Append-only access log: every read and change of a young person's data (principle 6)."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_at", "at"), Index("ix_audit_user", "username"))
+    __table_args__ = (Index("ix_audit_at", "at"), Index("ix_audit_user", "username"),
+                      Index("ix_audit_user_action_at", "username", "action", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]

@@ -1,4 +1,11 @@
-"""Users, their roles, passwords (argon2) and API tokens."""
+"""Users, their roles, passwords (argon2), API tokens and sessions.
+
+Every change an administrator makes (a user created, roles granted or taken, a user deactivated, a
+new password, a token created or revoked) is an audit row naming who did it and to whom; the
+services take that ``actor`` (the CLI passes its own). A change that should end a user's sessions
+(logout, password, deactivation, roles) raises the user's ``session_generation``: a session issued
+under an older number is refused on its next request, wherever the cookie is.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -11,6 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
+from engine import audit
 from engine.access import ROLES, Actor
 from engine.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from engine.messages import Message
@@ -23,10 +31,16 @@ DEFAULT_ROLES = ROLES
 # Enough to catch a typo; whether the address exists only the mail server can tell.
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD_LENGTH = 10
-# Throttling: this many failed logins within the window, for one username or from one source,
-# and further attempts are refused without checking the password until the window has passed.
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_SOURCE = 20
+# Throttling, so that guessing is slow but nobody can lock others out for long:
+# * per username *and* address: FAILURES_BEFORE_DELAY free failures in the window, then each attempt
+#   waits FIRST_DELAY after the latest failure, doubling per failure up to MAX_DELAY. A stranger's
+#   guesses from elsewhere never slow the user down at their own address.
+# * per address: MAX_FAILURES_PER_SOURCE failures in the window (generous, as a whole office may sit
+#   behind one address), then that address waits until the oldest failure leaves the window.
+FAILURES_BEFORE_DELAY = 5
+FIRST_DELAY = timedelta(seconds=15)
+MAX_DELAY = timedelta(minutes=5)
+MAX_FAILURES_PER_SOURCE = 100
 FAILURE_WINDOW = timedelta(minutes=15)
 _hasher = PasswordHasher()
 # Verifying against a fixed hash when the user does not exist takes as long as a real check,
@@ -35,7 +49,8 @@ _DUMMY_HASH = _hasher.hash("samspil-dummy-password")
 
 
 def add_user(uow: UnitOfWork, username: str, password: str, roles: list[str], full_name: str = "",
-             email: str | None = None) -> dict[str, Any]:
+             email: str | None = None, *, actor: Actor | None = None) -> dict[str, Any]:
+    """Create a user. ``actor`` is who does it (None: the engine itself, as in demo data); it is logged."""
     username = (username or "").strip()
     errors = []
     if not username or len(username) > 80 or not all(c.isalnum() or c in "._-" for c in username):
@@ -57,15 +72,19 @@ def add_user(uow: UnitOfWork, username: str, password: str, roles: list[str], fu
                     active=True, created_at=uow.engine.clock.now(),
                     roles=[UserRole(role=role) for role in sorted(set(roles))])
         uow.session.add(user)
+        audit.record(uow, actor, "user_created", None, f"{username}: roller {', '.join(sorted(set(roles)))}")
+        if "admin" in roles:
+            audit.record(uow, actor, "admin_granted", None, username)
         uow.commit()
         return {"username": user.username, "roles": sorted(user.role_names)}
 
 
 def update_user(uow: UnitOfWork, username: str, full_name: str, email: str | None,
-                password: str | None = None) -> dict[str, Any]:
+                password: str | None = None, *, actor: Actor | None = None) -> dict[str, Any]:
     """An admin corrects a user's name and e-mail (where mail about tasks goes) and may set a new password.
 
     An empty ``password`` keeps the current one. Every field is checked before anything is saved.
+    A new password ends every session of the user (whoever knew the old one is out).
     """
     full_name, email = (full_name or "").strip(), (email or "").strip() or None
     errors = _details_errors(full_name, email)
@@ -76,9 +95,13 @@ def update_user(uow: UnitOfWork, username: str, full_name: str, email: str | Non
         raise InvalidInput(Message("engine.user.invalid"), errors=errors)
     with uow:
         user = _user(uow, username)
+        if (user.full_name, user.email) != (full_name, email):
+            audit.record(uow, actor, "user_updated", None, f"{username}: navn eller e-mail")
         user.full_name, user.email = full_name, email
         if password:
             user.password_hash = _hasher.hash(password)
+            _end_sessions(user)
+            audit.record(uow, actor, "password_changed", None, username)
         view = user_view(user)
         uow.commit()
         return view
@@ -106,15 +129,17 @@ def authenticate(uow: UnitOfWork, username: str, password: str) -> Actor | None:
         return Actor(user.username, user.role_names)
 
 
-def create_token(uow: UnitOfWork, username: str, name: str = "") -> str:
-    """A new API token for the user; only its hash is stored, so it is shown once."""
+def create_token(uow: UnitOfWork, username: str, name: str = "", *, actor: Actor | None = None) -> str:
+    """A new API token for the user; only its hash is stored, so it is shown once (and never logged)."""
     with uow:
         user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
         if user is None:
             raise NotFound(Message("engine.user.not_found"))
         token = "sp_" + secrets.token_urlsafe(32)
-        uow.session.add(ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token),
-                                 created_at=uow.engine.clock.now()))
+        row = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token), created_at=uow.engine.clock.now())
+        uow.session.add(row)
+        uow.session.flush()
+        audit.record(uow, actor, "token_created", None, f"{username}: token {row.id}")
         uow.commit()
         return token
 
@@ -131,29 +156,44 @@ def actor_for_token(uow: UnitOfWork, token: str) -> Actor | None:
         return Actor(rows[0].username, frozenset(row.role for row in rows if row.role is not None))
 
 
+def refuse_token(uow: UnitOfWork, where: str) -> None:
+    """Log an API call whose bearer token is unknown, revoked or its user's deactivated (never the token)."""
+    with uow:
+        audit.record(uow, None, "api_token_refused", None, where[:200])
+        uow.commit()
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def login(uow: UnitOfWork, username: str, password: str, source: str | None = None) -> Actor | None:
-    """Like :func:`authenticate`, with throttling: repeated failures are refused for a while.
+    """Like :func:`authenticate`, with throttling (see :data:`FAILURES_BEFORE_DELAY`).
 
-    Raises :class:`TooManyAttempts` (with ``retry_after`` seconds) while the username or the source
-    (an IP address) has too many recent failures; the password is then not even checked.
+    Raises :class:`TooManyAttempts` (with ``retry_after`` seconds) while this username from this
+    source (an IP address), or the source as a whole, must wait; the password is then not even checked.
     """
     username = (username or "").strip()[:80]
     source = (source or None) and source[:64]
     now = uow.engine.clock.now()
     since = now - FAILURE_WINDOW
     with uow:
-        by_user = uow.session.execute(select(func.count(), func.min(LoginFailure.at)).where(
-            LoginFailure.username == username, LoginFailure.at >= since)).one()
-        by_source = uow.session.execute(select(func.count(), func.min(LoginFailure.at)).where(
-            LoginFailure.source == source, LoginFailure.at >= since)).one() if source else (0, None)
-        for (count, oldest), limit in ((by_user, MAX_FAILURES_PER_USER), (by_source, MAX_FAILURES_PER_SOURCE)):
-            if count >= limit:
-                wait = max(1, int((oldest + FAILURE_WINDOW - now).total_seconds()))
-                raise TooManyAttempts(Message("engine.user.too_many_attempts"), retry_after=wait)
+        from_here = LoginFailure.source == source if source else LoginFailure.source.is_(None)
+        pair_count, latest = uow.session.execute(select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.username == username, from_here, LoginFailure.at >= since)).one()
+        waits = []
+        if pair_count >= FAILURES_BEFORE_DELAY:
+            delay = min(FIRST_DELAY * 2 ** (pair_count - FAILURES_BEFORE_DELAY), MAX_DELAY)
+            waits.append(latest + delay - now)
+        if source:
+            source_count, oldest = uow.session.execute(select(func.count(), func.min(LoginFailure.at)).where(
+                LoginFailure.source == source, LoginFailure.at >= since)).one()
+            if source_count >= MAX_FAILURES_PER_SOURCE:
+                waits.append(oldest + FAILURE_WINDOW - now)
+        wait = max(waits, default=timedelta(0))
+        if wait > timedelta(0):
+            raise TooManyAttempts(Message("engine.user.too_many_attempts"),
+                                  retry_after=max(1, int(wait.total_seconds())))
     actor = authenticate(uow, username, password)
     with uow:
         if actor is None:
@@ -163,6 +203,35 @@ def login(uow: UnitOfWork, username: str, password: str, source: str | None = No
         uow.session.execute(delete(LoginFailure).where(LoginFailure.at < now - 4 * FAILURE_WINDOW))
         uow.commit()
     return actor
+
+
+def logout(uow: UnitOfWork, actor: Actor) -> None:
+    """End every session of the actor (a copied cookie too) and log it."""
+    with uow:
+        user = uow.session.scalars(select(User).where(User.username == actor.username)).one_or_none()
+        if user is not None:
+            _end_sessions(user)
+        audit.record(uow, actor, "logout", None)
+        uow.commit()
+
+
+def session_generation(uow: UnitOfWork, username: str) -> int | None:
+    """The number a new session of the user is issued under; None for no such user."""
+    with uow:
+        return uow.session.scalar(select(User.session_generation).where(User.username == username))
+
+
+def actor_for_session(uow: UnitOfWork, username: str, generation: Any) -> Actor | None:
+    """The actor for a session cookie: an active user whose sessions have not been ended since it was issued."""
+    with uow:
+        user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
+        if user is None or not user.active or generation != user.session_generation:
+            return None
+        return Actor(user.username, user.role_names)
+
+
+def _end_sessions(user: User) -> None:
+    user.session_generation = (user.session_generation or 0) + 1
 
 
 def actor_for_username(uow: UnitOfWork, username: str) -> Actor | None:
@@ -196,24 +265,39 @@ def users_with_role(uow: UnitOfWork, role: str) -> list[dict[str, Any]]:
         return [user_view(u) for u in uow.session.scalars(query)]
 
 
-def set_roles(uow: UnitOfWork, username: str, roles: list[str]) -> dict[str, Any]:
+def set_roles(uow: UnitOfWork, username: str, roles: list[str], *, actor: Actor | None = None) -> dict[str, Any]:
+    """Replace a user's roles. A change is logged (granting or taking admin on a row of its own) and
+    ends the user's sessions, so the next login holds exactly the new roles."""
     unknown = [r for r in roles if r not in DEFAULT_ROLES]
     if unknown or not roles:
         raise InvalidInput(Message("engine.user.invalid_roles"),
                            errors=[{"field": "roles", "message": Message("engine.user.unknown_role")}])
     with uow:
         user = _user(uow, username)
-        user.roles = [UserRole(role=role) for role in sorted(set(roles))]
-        uow.session.flush()
+        before, after = user.role_names, frozenset(roles)
+        if before != after:
+            user.roles = [UserRole(role=role) for role in sorted(after)]
+            uow.session.flush()
+            _end_sessions(user)
+            audit.record(uow, actor, "roles_changed", None,
+                         f"{username}: {', '.join(sorted(before))} -> {', '.join(sorted(after))}")
+            if "admin" in after - before:
+                audit.record(uow, actor, "admin_granted", None, username)
+            if "admin" in before - after:
+                audit.record(uow, actor, "admin_removed", None, username)
         view = user_view(user)
         uow.commit()
         return view
 
 
-def set_active(uow: UnitOfWork, username: str, active: bool) -> dict[str, Any]:
-    """Deactivate (or reactivate) a user: a deactivated user cannot log in, and their tokens stop working."""
+def set_active(uow: UnitOfWork, username: str, active: bool, *, actor: Actor | None = None) -> dict[str, Any]:
+    """Deactivate (or reactivate) a user: a deactivated user cannot log in, their sessions end and
+    their tokens stop working."""
     with uow:
         user = _user(uow, username)
+        if user.active != active:
+            _end_sessions(user)
+            audit.record(uow, actor, "user_activated" if active else "user_deactivated", None, username)
         user.active = active
         view = user_view(user)
         uow.commit()
@@ -230,13 +314,14 @@ def list_tokens(uow: UnitOfWork, username: str | None = None) -> list[dict[str, 
                 for t in uow.session.scalars(query)]
 
 
-def revoke_token(uow: UnitOfWork, token_id: int) -> None:
+def revoke_token(uow: UnitOfWork, token_id: int, *, actor: Actor | None = None) -> None:
     with uow:
         token = uow.session.get(ApiToken, token_id)
         if token is None:
             raise NotFound(Message("engine.token.not_found"))
         if token.revoked_at is None:
             token.revoked_at = uow.engine.clock.now()
+            audit.record(uow, actor, "token_revoked", None, f"{token.user.username}: token {token.id}")
         uow.commit()
 
 

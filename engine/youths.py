@@ -1,7 +1,7 @@
 """Young people: registering them, finding them, and who may see them."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exists, func, or_, select
@@ -9,9 +9,9 @@ from sqlalchemy import exists, func, or_, select
 from engine import audit
 from engine.access import Actor
 from engine.crypto import cpr_birthdate, mask_cpr, normalize_cpr
-from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.errors import Forbidden, InvalidInput, NotFound, TooManyAttempts
 from engine.messages import Message
-from engine.models import Task, TaskCandidate, Youth
+from engine.models import AuditEntry, Task, TaskCandidate, User, Youth
 from engine.views import youth_view
 
 if TYPE_CHECKING:
@@ -139,11 +139,19 @@ def get_youth(uow: UnitOfWork, actor: Actor, youth_id: int) -> dict[str, Any]:
 
 
 def search_youths(uow: UnitOfWork, actor: Actor, text: str, limit: int = 50) -> list[dict[str, Any]]:
-    """By name (part of it) or by a full CPR number; only young people the actor may see."""
+    """By name (part of it) or by a full CPR number; only young people the actor may see.
+
+    Every search, hit or miss, is an audit row saying what kind it was and how many it found (never
+    the text searched for), plus a row per young person shown. A full CPR number is an exact test of
+    whether someone is known, so a user gets :data:`CPR_SEARCH_LIMIT` of those per
+    :data:`CPR_SEARCH_WINDOW`; past that a lookup is refused (:class:`TooManyAttempts`) and logged.
+    """
     text = (text or "").strip()
+    digits = normalize_cpr(text) if text else None
     with uow:
+        if digits:
+            _allow_cpr_lookup(uow, actor)
         query = select(Youth).order_by(Youth.name).limit(limit)
-        digits = normalize_cpr(text) if text else None
         if digits:
             query = query.where(Youth.cpr_hash == uow.engine.vault.search_hash(digits))
         elif text:
@@ -151,6 +159,40 @@ def search_youths(uow: UnitOfWork, actor: Actor, text: str, limit: int = 50) -> 
         if not (actor.has_any(*SEE_ALL_ROLES)):
             query = query.where(involved_filter(actor))
         youths = uow.session.scalars(query).all()
+        audit.record(uow, actor, CPR_LOOKUP if digits else "youth_search", None, f"{len(youths)} fundet")
         audit.record_many(uow, actor, "youth_search_result", [y.id for y in youths])
         uow.commit()
         return [youth_view(y) for y in youths]
+
+
+CPR_LOOKUP = "youth_search_cpr"
+CPR_SEARCH_LIMIT = 10
+CPR_SEARCH_WINDOW = timedelta(minutes=10)
+
+
+def _allow_cpr_lookup(uow: UnitOfWork, actor: Actor) -> None:
+    """Refuse (and log) a CPR lookup past the user's limit; the audit log itself is the counter.
+
+    The user's row is locked first (PostgreSQL), so two lookups at once cannot both take the last one.
+    """
+    uow.session.execute(select(User.id).where(User.username == actor.username).with_for_update())
+    now = uow.engine.clock.now()
+    recent = uow.session.execute(select(func.count(), func.min(AuditEntry.at)).where(
+        AuditEntry.username == actor.username, AuditEntry.action == CPR_LOOKUP,
+        AuditEntry.at > now - CPR_SEARCH_WINDOW)).one()
+    count, oldest = recent
+    if count < CPR_SEARCH_LIMIT:
+        return
+    audit.record(uow, actor, "youth_search_refused", None, f"CPR-søgning: over {CPR_SEARCH_LIMIT} på "
+                 f"{int(CPR_SEARCH_WINDOW.total_seconds() // 60)} minutter")
+    uow.commit()
+    wait = max(1, int((oldest + CPR_SEARCH_WINDOW - now).total_seconds()))
+    raise TooManyAttempts(Message("engine.youth.too_many_cpr_searches", limit=CPR_SEARCH_LIMIT,
+                                  minutes=int(CPR_SEARCH_WINDOW.total_seconds() // 60)), retry_after=wait)
+
+
+def refuse_cpr_in_address(uow: UnitOfWork, actor: Actor) -> None:
+    """Log a search that put a CPR number in a URL (the caller refuses it; the number is not kept)."""
+    with uow:
+        audit.record(uow, actor, "youth_search_refused", None, "CPR-nummer i adressen")
+        uow.commit()

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 
+from engine import settings
 from engine.bootstrap import Engine, bootstrap
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -19,7 +20,7 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
-        SECRET_KEY=os.environ.get("SAMSPIL_SECRET_KEY", "samspil-development-key"),
+        SECRET_KEY=os.environ.get("SAMSPIL_SECRET_KEY"),
         DATABASE_URL=os.environ.get("SAMSPIL_DATABASE_URL"),
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         CLOCK=None,
@@ -39,14 +40,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config["DATABASE_URL"]:
         # The default database lives in Flask's instance folder, whatever the working directory.
         app.config["DATABASE_URL"] = f"sqlite:///{os.path.join(app.instance_path, 'samspil.db')}"
+    # One rule for the secret, shared with the engine: the public development key only in development.
+    given = app.config.get("ENGINE")
+    database = given.db.url.render_as_string() if given is not None else app.config["DATABASE_URL"]
+    app.config["SECRET_KEY"] = settings.secret_key(app.config["SECRET_KEY"], database)
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     engine = app.config.get("ENGINE") or bootstrap(app.config["DATABASE_URL"], app.config["CLOCK"],
                                                    app.config["SECRET_KEY"])
     app.extensions["samspil"] = engine
 
-    from web import api, cli, errors, pages
+    from web import api, cli, errors, hardening, pages
 
+    hardening.init_app(app)
     errors.init_app(app)
     app.register_blueprint(api.bp)
     pages.init_app(app)

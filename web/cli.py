@@ -15,6 +15,11 @@ from engine.clock import FrozenClock, as_utc
 from engine.errors import EngineError, InvalidDiagram
 from engine.process_files import files_from_paths
 from engine.schema import upgrade
+from engine.settings import ConfigurationError
+
+# Who the audit log names for changes made at the command line (whoever can run it holds the server).
+CLI_ADMIN = Actor("cli", frozenset({"admin"}))
+CLI_OWNER = Actor("cli", frozenset({"procesejer"}))
 
 
 def _engine():  # type: ignore[no-untyped-def]
@@ -36,7 +41,7 @@ def deploy_command(paths: tuple[str, ...]) -> None:
     """Deploy BPMN/DMN/form files or folders as a new version of each process."""
     files = files_from_paths(list(paths))
     try:
-        deployed = deployment.deploy(_engine().uow(), files, Actor("cli", frozenset({"procesejer"})))
+        deployed = deployment.deploy(_engine().uow(), files, CLI_OWNER)
     except InvalidDiagram as invalid:
         for problem in invalid.problems:
             click.echo(f"fejl: {problem.element_id or '-'}: {problem.message}", err=True)
@@ -67,7 +72,7 @@ def user_add_command(name: str, roles: tuple[str, ...], full_name: str, email: s
     else:
         password = sys.stdin.readline().rstrip("\n")
     try:
-        user = users.add_user(_engine().uow(), name, password, list(roles), full_name, email)
+        user = users.add_user(_engine().uow(), name, password, list(roles), full_name, email, actor=CLI_ADMIN)
     except EngineError as error:
         click.echo(f"fejl: {error.message}", err=True)
         for item in error.details.get("errors", []):
@@ -87,7 +92,7 @@ def token_group() -> None:
 def token_create_command(name: str, label: str) -> None:
     """Print a new API token for the user NAME."""
     try:
-        click.echo(users.create_token(_engine().uow(), name, label))
+        click.echo(users.create_token(_engine().uow(), name, label, actor=CLI_ADMIN))
     except EngineError as error:
         click.echo(f"fejl: {error.message}", err=True)
         sys.exit(1)
@@ -167,3 +172,6 @@ def main() -> None:
     except (OperationalError, ProgrammingError):
         click.echo("fejl: databasen er ikke klar eller ikke tilgængelig; kør 'samspil init'", err=True)
         sys.exit(1)
+    except ConfigurationError as error:
+        click.echo(f"fejl: {error}", err=True)
+        sys.exit(2)

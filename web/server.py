@@ -1,9 +1,13 @@
 """Serving the app with gunicorn, for `samspil serve`."""
 from __future__ import annotations
 
+import logging
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+
+from web.hardening import access_log
 
 
 class _Server(BaseApplication):
@@ -22,6 +26,11 @@ class _Server(BaseApplication):
 
 
 def serve(host: str, port: int, workers: int = 2) -> None:
-    # The access log shows the path without its query string: a search may carry a name or CPR number.
-    _Server({"bind": f"{host}:{port}", "workers": workers, "threads": 4, "accesslog": "-",
-             "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'}).run()
+    """gunicorn with the app's own request log (web/hardening.py): gunicorn's would print a decoded
+    ``%0a`` in a path as a new line, so anyone could forge entries."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access_log.addHandler(handler)
+    access_log.setLevel(logging.INFO)
+    access_log.propagate = False
+    _Server({"bind": f"{host}:{port}", "workers": workers, "threads": 4, "accesslog": None}).run()

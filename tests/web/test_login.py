@@ -50,7 +50,7 @@ def test_a_form_without_its_csrf_token_is_refused_with_a_clear_message(pages):
 
 
 def test_repeated_failed_logins_are_throttled_even_with_the_right_password(pages):
-    for _ in range(users.MAX_FAILURES_PER_USER):
+    for _ in range(users.FAILURES_BEFORE_DELAY):
         assert pages.post("/login", data={"username": "sara", "password": "wrong-password"}).status_code == 401
     response = pages.post("/login", data={"username": "sara", "password": PASSWORD})
     assert response.status_code == 429
@@ -58,7 +58,7 @@ def test_repeated_failed_logins_are_throttled_even_with_the_right_password(pages
 
 
 def test_throttling_ends_when_the_window_has_passed(pages, clock):
-    for _ in range(users.MAX_FAILURES_PER_USER):
+    for _ in range(users.FAILURES_BEFORE_DELAY):
         pages.post("/login", data={"username": "sara", "password": "wrong-password"})
     clock.advance(minutes=16)
     assert pages.post("/login", data={"username": "sara", "password": PASSWORD}).status_code == 302

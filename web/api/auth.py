@@ -20,6 +20,8 @@ def authenticate() -> Response | None:
     actor = None
     if scheme.lower() == "bearer" and token.strip():
         actor = users.actor_for_token(engine().reader(), token.strip())
+    if actor is None and token.strip():
+        users.refuse_token(engine().uow(), f"{request.method} {request.path}")
     if actor is None:
         response = error_response(401, "Log ind eller angiv et gyldigt API-token")
         response.headers["WWW-Authenticate"] = "Bearer"

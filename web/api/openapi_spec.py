@@ -278,6 +278,7 @@ def schemas() -> dict[str, Schema]:
         "DataInput": data_input_schema(),
         "MessageInput": message_input_schema(),
         "TimerInput": timer_input_schema(),
+        "SearchInput": obj({"q": string("Del af navnet eller et helt CPR-nummer")}, required=["q"]),
     }
 
 
@@ -291,6 +292,7 @@ ERRORS: dict[int, tuple[str, str]] = {
     409: ("Conflict", "Tilstanden har flyttet sig (taget af en anden, ikke klar længere, samtidig ændring)"),
     413: ("PayloadTooLarge", "Forespørgslen er større end 10 MB"),
     422: ("Unprocessable", "Velformet men ugyldigt input; errors siger hvad og hvor"),
+    429: ("TooManyRequests", "For mange CPR-søgninger; retry_after siger hvor mange sekunder der skal gå"),
 }
 
 
@@ -383,9 +385,17 @@ def operations() -> dict[str, dict[str, dict[str, Any]]]:
                               {"201": ok("Oprettet", ref("Youth"))}, (400, 403, 413, 422),
                               body=json_body("YouthInput")),
             "get": operation("searchYouths", "youths", "Søg unge kalderen må se (højst 50)",
-                             {"200": ok("De fundne unge", array(ref("Youth")))},
+                             {"200": ok("De fundne unge", array(ref("Youth")))}, (400,),
                              parameters=[parameter("q", "query", string(),
-                                                   "Del af navnet eller et helt CPR-nummer")]),
+                                                   "Del af navnet; et CPR-nummer her afvises (400): "
+                                                   "brug POST /youths/search")]),
+        },
+        "/youths/search": {
+            "post": operation("searchYouthsByBody", "youths",
+                              "Søg unge kalderen må se på navn eller helt CPR-nummer (højst 50); "
+                              "hver søgning logges, CPR-søgninger højst 10 pr. 10 minutter pr. bruger",
+                              {"200": ok("De fundne unge", array(ref("Youth")))}, (400, 413, 429),
+                              body=json_body("SearchInput")),
         },
         "/youths/{youth_id}": {
             "get": operation("getYouth", "youths", "Én ung", {"200": ok("Den unge", ref("Youth"))}, (403, 404)),

@@ -4,9 +4,12 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from engine import youths
+from engine.crypto import looks_like_cpr
+from engine.messages import Message
 from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import json_object
+from web.errors import BadRequestError
 
 
 @bp.post("/youths")
@@ -23,4 +26,19 @@ def get_youth(youth_id: int) -> Response:
 
 @bp.get("/youths")
 def search_youths() -> Response:
-    return jsonify(youths.search_youths(engine().uow(), actor(), request.args.get("q", "")))
+    """Search by name. A CPR number in the query string is refused (400) and logged: it belongs in
+    the body of ``POST /youths/search``, out of URLs and their logs."""
+    text = request.args.get("q", "")
+    if looks_like_cpr(text):
+        youths.refuse_cpr_in_address(engine().uow(), actor())
+        raise BadRequestError(Message("engine.youth.cpr_in_address"))
+    return jsonify(youths.search_youths(engine().uow(), actor(), text))
+
+
+@bp.post("/youths/search")
+def search_youths_by_body() -> Response:
+    """Search by name or full CPR number given as ``{"q": ...}``; CPR lookups are rate-limited per user (429)."""
+    text = json_object().get("q", "")
+    if not isinstance(text, str):
+        raise BadRequestError("q skal være en tekst", errors=[{"field": "q", "message": "q skal være en tekst"}])
+    return jsonify(youths.search_youths(engine().uow(), actor(), text[:200]))

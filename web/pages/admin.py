@@ -42,7 +42,7 @@ def add_user() -> Any:
             "email": request.form.get("email", "").strip() or None, "roles": request.form.getlist("roles")}
     try:
         users.add_user(engine().uow(), form["username"], request.form.get("password", ""), form["roles"],
-                       form["full_name"], form["email"])
+                       form["full_name"], form["email"], actor=current_actor())
     except InvalidInput as invalid:
         errors: dict[str, list[str]] = {}
         for error in invalid.details.get("errors", []):
@@ -64,7 +64,7 @@ def edit_user(username: str) -> Any:
     form = {"full_name": request.form.get("full_name", ""), "email": request.form.get("email", "")}
     try:
         users.update_user(engine().uow(), username, form["full_name"], form["email"],
-                          request.form.get("password") or None)
+                          request.form.get("password") or None, actor=current_actor())
     except InvalidInput as invalid:
         errors: dict[str, list[str]] = {}
         for error in invalid.details.get("errors", []):
@@ -77,7 +77,7 @@ def edit_user(username: str) -> Any:
 @bp.post("/brugere/<username>/roller")
 @role_required("admin")
 def set_roles(username: str) -> Response:
-    users.set_roles(engine().uow(), username, request.form.getlist("roles"))
+    users.set_roles(engine().uow(), username, request.form.getlist("roles"), actor=current_actor())
     flash(_("admin.roles_saved", user=username), "success")
     return redirect(url_for("admin.users_page"), code=303)
 
@@ -89,7 +89,7 @@ def set_active(username: str) -> Response:
     if username == current_actor().username and not active:
         flash(_("admin.not_yourself"), "error")
     else:
-        users.set_active(engine().uow(), username, active)
+        users.set_active(engine().uow(), username, active, actor=current_actor())
         flash(_("admin.activated" if active else "admin.deactivated", user=username), "success")
     return redirect(url_for("admin.users_page"), code=303)
 
@@ -99,14 +99,14 @@ def set_active(username: str) -> Response:
 def create_token() -> Any:
     username = request.form.get("username", "")
     name = request.form.get("name", "").strip()[:200]
-    token = users.create_token(engine().uow(), username, name)
+    token = users.create_token(engine().uow(), username, name, actor=current_actor())
     return _render_users(201, new_token={"username": username, "name": name, "token": token})
 
 
 @bp.post("/tokens/<int:token_id>/tilbagekald")
 @role_required("admin")
 def revoke_token(token_id: int) -> Response:
-    users.revoke_token(engine().uow(), token_id)
+    users.revoke_token(engine().uow(), token_id, actor=current_actor())
     flash(_("admin.token_revoked"), "success")
     return redirect(url_for("admin.users_page"), code=303)
 

@@ -6,8 +6,9 @@
 * ``engine()`` is the engine to take units of work from.
 
 The session is Flask's signed cookie (HttpOnly, SameSite=Lax, Secure unless configured off) naming
-only the username. Every request reloads the user, so a deactivated user or a changed role takes
-effect at once. A session idle for longer than ``SESSION_IDLE_MINUTES`` has expired. Every POST,
+the username and the user's session generation at login. Every request reloads the user and
+compares the generation, so logout, a new password, deactivation or a role change ends every
+session of that user at once, also copies of the cookie. A session idle for longer than ``SESSION_IDLE_MINUTES`` has expired. Every POST,
 PUT, PATCH and DELETE outside ``/api/v1`` needs the CSRF token (Flask-WTF's ``CSRFProtect``): a
 hidden ``csrf_token`` field in forms, or the ``X-CSRFToken`` header (set for htmx by base.html).
 """
@@ -105,27 +106,13 @@ def init_app(app: Flask) -> None:
             _end_session()
             flash(_("auth.session_expired"), "warning")
             return None
-        actor = users.actor_for_username(engine().reader(), username)
-        if actor is None:  # deactivated or deleted since login
+        actor = users.actor_for_session(engine().reader(), username, session.get("gen"))
+        if actor is None:  # deactivated, deleted, logged out elsewhere, new password or new roles since login
             _end_session()
             return None
         g.actor = actor
         session["seen"] = int(time.time())
         return None
-
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.blueprint != "api":
-            response.headers.setdefault("X-Frame-Options", "DENY")
-            response.headers.setdefault(
-                "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                "script-src 'self'; frame-ancestors 'none'; form-action 'self'")
-            if g.get("actor") is not None:
-                response.headers.setdefault("Cache-Control", "no-store")
-        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
@@ -167,6 +154,7 @@ def login() -> Any:
         if actor is not None:
             _end_session()  # a fresh session at login: nothing carried over from before
             session["user"] = actor.username
+            session["gen"] = users.session_generation(engine().reader(), actor.username)
             session["seen"] = int(time.time())
             session.permanent = True
             return redirect(next_path or url_for("inbox.index"))
@@ -176,9 +164,8 @@ def login() -> Any:
 @bp.post("/logout")
 def logout() -> Response:
     if g.get("actor") is not None:
-        with engine().uow() as uow:
-            audit.record(uow, g.actor, "logout", None)
-            uow.commit()
+        # Every session of the user ends, not just this cookie: a copy of it is worth nothing now.
+        users.logout(engine().uow(), g.actor)
     _end_session()
     flash(_("auth.logged_out"), "info")
     return redirect(url_for("auth.login"))

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine import cases, events, referrals, youths
-from engine.crypto import mask_cpr, normalize_cpr
-from engine.errors import Conflict, InvalidInput
+from engine.crypto import looks_like_cpr, mask_cpr, normalize_cpr
+from engine.errors import Conflict, InvalidInput, TooManyAttempts
 from engine.submissions import AlreadySubmitted
 from engine.youths import REGISTRAR_ROLES
 from web.i18n import _, localize
@@ -24,14 +24,24 @@ YOUTH_FIELDS = ("name", "birthdate", "cpr")
 
 @bp.route("/unge", methods=["GET", "POST"])
 @login_required
-def search() -> str:
+def search() -> Any:
     """Search by name or full CPR number. The form posts, so a CPR number never lands in a URL
-    (history, logs); a CPR number searched for is shown masked, also in the search field."""
-    query = request.values.get("q", "").strip()[:200]
-    results = youths.search_youths(engine().uow(), current_actor(), query) if query else None
+    (history, logs): a GET carrying one is logged, refused and sent back to the empty search page.
+    A CPR number searched for is shown masked, also in the search field; past the per-user limit of
+    CPR lookups the page says so (429)."""
+    if request.method == "GET" and looks_like_cpr(request.args.get("q", "")):
+        youths.refuse_cpr_in_address(engine().uow(), current_actor())
+        flash(_("cases.cpr_in_address"), "error")
+        return redirect(url_for("cases.search"), code=303)
+    source = request.form if request.method == "POST" else request.args
+    query = source.get("q", "").strip()[:200]
     digits = normalize_cpr(query) if query else None
-    return render_template("search.html", query="" if digits else query, results=results,
-                           searched_cpr=mask_cpr(digits) if digits else None)
+    shown = {"query": "" if digits else query, "searched_cpr": mask_cpr(digits) if digits else None}
+    try:
+        results = youths.search_youths(engine().uow(), current_actor(), query) if query else None
+    except TooManyAttempts as throttled:
+        return render_template("search.html", results=None, error=localize(throttled.message), **shown), 429
+    return render_template("search.html", results=results, error=None, **shown)
 
 
 @bp.get("/unge/<int:youth_id>")
