@@ -205,6 +205,28 @@ def login(uow: UnitOfWork, username: str, password: str, source: str | None = No
     return actor
 
 
+def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str, source: str | None = None) -> int:
+    """A user sets a new password, proving the current one; every other session of theirs ends.
+
+    The current password is checked like a login (throttled, failures counted), so someone holding a
+    stolen session cannot guess it. Returns the new session generation, for the session that asked.
+    """
+    if len(new or "") < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(Message("engine.user.invalid"), errors=[{
+            "field": "new_password", "message": Message("engine.user.password_too_short", min=MIN_PASSWORD_LENGTH)}])
+    if login(uow, actor.username, current, source) is None:
+        raise InvalidInput(Message("engine.user.invalid"), errors=[{
+            "field": "current_password", "message": Message("engine.user.wrong_current_password")}])
+    with uow:
+        user = _user(uow, actor.username)
+        user.password_hash = _hasher.hash(new)
+        _end_sessions(user)
+        audit.record(uow, actor, "password_changed", None, actor.username)
+        generation = user.session_generation
+        uow.commit()
+        return generation
+
+
 def logout(uow: UnitOfWork, actor: Actor) -> None:
     """End every session of the actor (a copied cookie too) and log it."""
     with uow:

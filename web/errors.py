@@ -69,9 +69,12 @@ def init_app(app: Flask) -> None:
             return error_page(status, localize(error.message))
         code = {"code": error.message.key} if isinstance(error.message, Message) else {}
         if request.path.startswith("/api/"):
-            return error_response(status, error.message, **code, **error.details)  # Danish, as documented
-        # A page's own script (the workbench's fetch calls): the reader's language.
-        return error_response(status, localize(error.message), **code, **localize(error.details))
+            response = error_response(status, error.message, **code, **error.details)  # Danish, as documented
+        else:  # a page's own script (the workbench's fetch calls): the reader's language
+            response = error_response(status, localize(error.message), **code, **localize(error.details))
+        if isinstance(error, TooManyAttempts) and "retry_after" in error.details:
+            response.headers["Retry-After"] = str(error.details["retry_after"])
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response | tuple[str, int]:

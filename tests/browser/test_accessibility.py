@@ -52,7 +52,7 @@ def test_the_login_page_is_accessible(page):
 
 def test_the_caseworkers_pages_are_accessible(page, course):
     login(page, "sara")
-    for path in ("/", "/unge", "/unge/ny", f"/unge/{course['youth_id']}"):
+    for path in ("/", "/unge", "/unge/ny", f"/unge/{course['youth_id']}", "/konto/adgangskode"):
         check(page, path)
 
 

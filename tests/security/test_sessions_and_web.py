@@ -86,6 +86,30 @@ def test_a_copied_cookie_is_refused_after_an_admin_sets_a_new_password(pages, ap
     assert (row.username, row.detail) == ("admin", "sara")
 
 
+def test_a_user_who_changes_their_own_password_keeps_this_session_and_ends_every_copy(pages, app, engine):
+    pages.login("sara")
+    copied = session_cookie(pages.client)
+    wrong = pages.post("/konto/adgangskode", data={"current_password": "gaet-et-kodeord", "new_password": "x" * 12})
+    assert wrong.status_code == 422 and "Den nuværende adgangskode er forkert" in wrong.get_data(as_text=True)
+    short = pages.post("/konto/adgangskode", data={"current_password": PASSWORD, "new_password": "kort"})
+    assert short.status_code == 422 and "mindst 10" in short.get_data(as_text=True).lower()
+    changed = pages.post("/konto/adgangskode", data={"current_password": PASSWORD, "new_password": "et-nyt-kodeord-1"})
+    assert changed.status_code == 303
+    assert pages.get("/").status_code == 200
+    assert replay(app, copied) == 302
+    assert users.authenticate(engine.uow(), "sara", "et-nyt-kodeord-1") is not None
+    [row] = audit_rows(engine, "password_changed")
+    assert (row.username, row.detail) == ("sara", "sara")
+
+
+def test_a_thief_with_a_session_cannot_guess_the_current_password_without_being_throttled(pages):
+    pages.login("sara")
+    for _ in range(users.FAILURES_BEFORE_DELAY):
+        pages.post("/konto/adgangskode", data={"current_password": "gaet-et-kodeord", "new_password": "x" * 12})
+    guess = pages.post("/konto/adgangskode", data={"current_password": PASSWORD, "new_password": "x" * 12})
+    assert guess.status_code == 429
+
+
 def test_a_copied_cookie_is_refused_after_deactivation_and_the_users_tokens_stop(pages, app, engine):
     token = users.create_token(engine.uow(), "sara")
     pages.login("sara")
@@ -242,6 +266,7 @@ def test_the_api_searches_cpr_only_in_a_body_and_with_the_same_limit(api, engine
     assert statuses == [200] * 10 + [429] * 4
     over = kim.post("/youths/search", json={"q": REAL_CPR})
     assert over.status_code == 429 and over.get_json()["retry_after"] > 0
+    assert over.headers["Retry-After"] == str(over.get_json()["retry_after"])
     assert len(audit_rows(engine, "youth_search_refused", "kim")) == 1 + 5
     assert kim.post("/youths/search", json={"q": "Emil"}).get_json()[0]["cpr"] == "010309-XXXX"
     assert kim.post("/youths/search", json={"q": 7}).status_code == 400

@@ -26,8 +26,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from engine import audit, users
 from engine.access import Actor
 from engine.bootstrap import Engine
-from engine.errors import TooManyAttempts
-from web.i18n import LANGUAGES, _
+from engine.errors import InvalidInput, TooManyAttempts
+from web.i18n import LANGUAGES, _, localize
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -169,6 +169,31 @@ def logout() -> Response:
     _end_session()
     flash(_("auth.logged_out"), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/konto/adgangskode", methods=["GET", "POST"])
+@login_required
+def change_password() -> Any:
+    """The user changes their own password; this session goes on, every other one ends."""
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            generation = users.change_own_password(engine().uow(), current_actor(),
+                                                   request.form.get("current_password") or "",
+                                                   request.form.get("new_password") or "", request.remote_addr)
+        except TooManyAttempts as throttled:
+            minutes = max(1, round(int(throttled.details.get("retry_after", 60)) / 60))
+            errors, status = {"current_password": [_("auth.throttled", minutes=minutes)]}, 429
+        except InvalidInput as invalid:
+            for error in invalid.details.get("errors", []):
+                errors.setdefault(error.get("field", ""), []).append(localize(error["message"]))
+            status = 422
+        else:
+            session["gen"] = generation
+            flash(_("auth.password_changed"), "success")
+            return redirect(url_for("inbox.index"), code=303)
+    return render_template("account_password.html", errors=errors), status
 
 
 @bp.post("/sprog")
