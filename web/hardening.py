@@ -30,7 +30,7 @@ access_log = logging.getLogger("samspil.access")
 PAGE_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                "script-src 'self'; frame-ancestors 'none'; form-action 'self'")
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
-HSTS = "max-age=31536000; includeSubDomains"
+HSTS = "max-age=31536000"  # not includeSubDomains: the municipality's other hosts are not ours to decide
 _UNPRINTABLE = re.compile(r'[\x00-\x1f\x7f-\x9f"\\]')
 
 

@@ -331,6 +331,11 @@ def test_a_bad_api_token_is_refused_and_logged_without_the_token(api, engine, cl
     assert (row.username, row.detail) == (None, "GET /api/v1/tasks")
     assert client.get("/api/v1/tasks").status_code == 401  # no token at all: refused, nothing to log
     assert len(audit_rows(engine, "api_token_refused")) == 1
+    revoked = users.create_token(engine.uow(), "sara")
+    users.revoke_token(engine.uow(), users.list_tokens(engine.reader(), "sara")[0]["id"], actor=ADMIN)
+    assert client.post("/api/v1/youths", headers={"Authorization": f"Bearer {revoked}"}, json={}).status_code == 401
+    assert [r.detail for r in audit_rows(engine, "api_token_refused")] == ["GET /api/v1/tasks", "POST /api/v1/youths"]
+    assert not any(revoked in (r.detail or "") for r in audit_rows(engine))
 
 
 # --- finding 13a: throttling that cannot lock others out -------------------------------------------
