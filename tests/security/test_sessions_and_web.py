@@ -286,7 +286,8 @@ def test_every_admin_change_on_the_pages_is_an_audit_row_naming_who_and_what(pag
     token = re.search(r"sp_[A-Za-z0-9_-]+", created.get_data(as_text=True)).group()
     [row] = users.list_tokens(engine.reader(), "kim")
     pages.post(f"/admin/tokens/{row['id']}/tilbagekald")
-    pages.post("/admin/brugere/kim", data={"full_name": "Kim K", "email": "kim@example.dk", "password": "nyt-kodeord-12"})
+    pages.post("/admin/brugere/kim",
+               data={"full_name": "Kim K", "email": "kim@example.dk", "password": "nyt-kodeord-12"})
     trail = [(r.username, r.action, r.detail) for r in audit_rows(engine)
              if r.action not in ("login", "audit_read") and r.username == "admin"]
     assert trail == [

@@ -4,13 +4,15 @@
 * ``@role_required("admin", ...)`` also refuses (403) a user holding none of the roles.
 * ``current_actor()`` is the :class:`engine.access.Actor` to pass to engine services.
 * ``engine()`` is the engine to take units of work from.
+* ``/konto/adgangskode``: a user changes their own password (this session goes on, all others end).
 
 The session is Flask's signed cookie (HttpOnly, SameSite=Lax, Secure unless configured off) naming
 the username and the user's session generation at login. Every request reloads the user and
 compares the generation, so logout, a new password, deactivation or a role change ends every
-session of that user at once, also copies of the cookie. A session idle for longer than ``SESSION_IDLE_MINUTES`` has expired. Every POST,
-PUT, PATCH and DELETE outside ``/api/v1`` needs the CSRF token (Flask-WTF's ``CSRFProtect``): a
-hidden ``csrf_token`` field in forms, or the ``X-CSRFToken`` header (set for htmx by base.html).
+session of that user at once, also copies of the cookie. A session idle for longer than
+``SESSION_IDLE_MINUTES`` has expired. Every POST, PUT, PATCH and DELETE outside ``/api/v1`` needs
+the CSRF token (Flask-WTF's ``CSRFProtect``): a hidden ``csrf_token`` field in forms, or the
+``X-CSRFToken`` header (set for htmx by base.html).
 """
 from __future__ import annotations
 
