@@ -98,7 +98,7 @@ def test_a_guide_who_declines_is_told_what_happens_next_and_is_no_longer_named_o
     pages.login("gustav")
     done = pages.post(f"/opgaver/{task['id']}", data={"accepteret": "false", "bemaerkning": "Har ikke tid"},
                       follow_redirects=True).get_data(as_text=True)
-    assert "Sagen går tilbage til koordinatoren, som holder et nyt k-møde" in done
+    assert "sagen går tilbage til koordinatoren, som holder et nyt k-møde" in done
     pages.post("/logout")
     pages.login("kim")
     page = pages.get(f"/unge/{instance['youth_id']}").get_data(as_text=True)
