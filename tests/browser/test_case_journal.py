@@ -115,3 +115,45 @@ def test_a_guide_declines_the_coordinator_reads_the_journal_and_a_follow_up_reac
     expect(gitte.locator("form.task-form")).to_have_count(0)
     shot(gitte, "journal-07-finished-follow-up")
     accessible(gitte)
+
+
+def test_the_referrer_reads_the_recommendation_and_the_coordinator_pauses_with_errors_by_the_fields(page, new_page,
+                                                                                                     engine):
+    from tests.course import CLOSE, REFERRAL_OUTSIDE, to_follow_up
+
+    instance = start_course(engine, CASEWORKER, name="Emil Jensen")
+    complete(engine, CASEWORKER, instance["id"], "henvisning", REFERRAL_OUTSIDE)
+    complete(engine, COORDINATOR, instance["id"], "luk_henvisning", CLOSE)
+    login(page, "sara")
+    notices = page.locator("section", has=page.get_by_role("heading", name="Beskeder til dig"))
+    expect(notices).to_contain_text("Din henvisning af Emil Jensen er lukket")
+    expect(notices).to_contain_text("Kontakt UU direkte")
+    shot(page, "journal-08-inbox-notice")
+    accessible(page)
+    notices.get_by_role("link", name="Se sagen for Emil Jensen").click()
+    expect(page.get_by_role("heading", name="Henvisningen er lukket med en anbefaling")).to_be_visible()
+    accessible(page)
+    page.goto("/")
+    page.get_by_role("button", name="Markér som læst").click()
+    expect(page.get_by_role("heading", name="Beskeder til dig")).to_have_count(0)
+
+    iid = to_follow_up(engine, name="Mikkel Madsen")
+    kim = new_page()
+    login(kim, "kim")
+    from tests.integration.test_journal import _youth_of
+
+    kim.goto(f"/unge/{_youth_of(engine, iid)}")
+    kim.get_by_text("Sæt forløbet på pause").click()
+    kim.get_by_label("Genoptages den").fill("2026-01-01")
+    kim.get_by_role("button", name="Sæt på pause").click()
+    expect(kim.locator("#pause-reason-error")).to_have_text("skal udfyldes")
+    expect(kim.locator("#pause-resume-on-error")).to_have_text("skal ligge efter i dag")
+    shot(kim, "journal-09-pause-errors")
+    accessible(kim)
+    kim.get_by_label("Begrundelse").first.fill("Indlagt på hospital")
+    kim.get_by_label("Genoptages den").fill("2026-03-01")
+    kim.get_by_role("button", name="Sæt på pause").click()
+    expect(kim.get_by_text("Forløbet er sat på pause til 01.03.2026")).to_be_visible()
+    expect(kim.locator("#journal")).to_contain_text("Indlagt på hospital")
+    shot(kim, "journal-10-paused")
+    accessible(kim)
