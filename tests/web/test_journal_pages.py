@@ -276,3 +276,15 @@ def test_a_referral_from_the_pages_needs_a_department_with_a_case(pages, engine)
                                             ("submission", "r1")])
     assert response.status_code == 422
     assert 'id="f-referral-afdelinger_med_sag-error">' in response.get_data(as_text=True)
+
+
+def test_a_task_of_a_paused_course_says_so_and_offers_no_complete_button(pages, engine):
+    from engine import course_control
+
+    instance = start_course(engine, CASEWORKER)
+    complete(engine, CASEWORKER, instance["id"], "henvisning", REFERRAL)
+    task = open_task(engine, COORDINATOR, instance["id"], "k_moede")
+    course_control.pause_course(engine.uow(), COORDINATOR, instance["id"], "Venter på familien", "2026-02-01")
+    pages.login("kim")
+    page = pages.get(f"/opgaver/{task['id']}").get_data(as_text=True)
+    assert "Forløbet er sat på pause." in page and "Afslut opgaven" not in page
