@@ -153,11 +153,7 @@ def _text(value: Any) -> str | None:
 
 def _title(schema: dict[str, Any] | None, value: Any) -> Any:
     """The human title of an enum value (x-enum-titles), or the value itself."""
-    if not schema or value is None:
-        return value
-    values = schema.get("enum") or []
-    titles = schema.get("x-enum-titles") or []
-    return titles[values.index(value)] if value in values and values.index(value) < len(titles) else value
+    return journal.enum_title(schema, value)
 
 
 def _prop(forms: dict[str, Any], form: str, *path: str) -> dict[str, Any] | None:

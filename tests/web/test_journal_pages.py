@@ -9,7 +9,7 @@ import pytest
 from engine import audit, events, tasks, users
 from tests.conftest import ADMIN, CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
 from tests.course import (
-    ACCEPT, CLOSE, PLAN, REFERRAL, REFERRAL_OUTSIDE, complete, k_meeting, open_task, start_course, to_follow_up,
+    ACCEPT, CLOSE, REFERRAL, REFERRAL_OUTSIDE, complete, k_meeting, open_task, start_course, to_follow_up,
 )
 
 pytestmark = pytest.mark.usefixtures("deployed")
