@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from engine import audit
+from engine import audit, journal
 from engine.access import Actor
 from engine.errors import InvalidInput
 from engine.messages import Message
 from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskComment, User
+from engine.course_control import hold_view
+from engine.notices import notices_of_course
 from engine.submissions import once
 from engine.views import event_view, iso, task_view, youth_view
 from engine.youths import ensure_may_view
@@ -38,6 +40,8 @@ def case_view(uow: UnitOfWork, actor: Actor, youth_id: int) -> dict[str, Any]:
                                         .order_by(ProcessInstance.created_at.desc(),
                                                   ProcessInstance.id.desc())).all()
         courses = [_course(uow, instance) for instance in instances]
+        if courses:
+            courses[0]["may"] = _may(actor, instances[0])
         audit.record(uow, actor, "case_viewed", youth.id)
         uow.commit()
         return {"youth": youth_view(youth), "course": courses[0] if courses else None,
@@ -53,6 +57,8 @@ def _course(uow: UnitOfWork, instance: ProcessInstance) -> dict[str, Any]:
                                  .order_by(InstanceEvent.at, InstanceEvent.id)).all()
     forms = _forms(version)
     data = instance.data or {}
+    submissions = journal.submissions_of(uow, instance.id)
+    entries = journal.journal(uow, instance.id, events, tasks, forms, data, submissions)
     active = sorted({t.element_id for t in tasks if t.state == "ready"} | set(instance.waiting_elements or []))
     finished = sorted({e.element_id for e in events if e.kind in FINISHED_KINDS and e.element_id} - set(active))
     return {
@@ -66,10 +72,26 @@ def _course(uow: UnitOfWork, instance: ProcessInstance) -> dict[str, Any]:
         "waiting_for": _waiting_for(uow, instance), "next_deadline": iso(instance.next_timer_at),
         "open_tasks": [task_view(t) for t in tasks if t.state == "ready"],
         "timeline": [event_view(e) for e in events if e.kind != "task_created" or e.detail],
-        "plan": plan_of(data, forms), "consent": consent_of(data, forms),
+        "plan": plan_of(data, forms, journal.latest_milestone_status(submissions.values())),
+        "consent": consent_of(data, forms),
         "people": _people(uow, data, referred_by=next((e.username for e in events if e.element_id == REFERRAL_FORM
                                                        and e.kind == "task_completed"), None)),
+        "journal": entries, "names": journal.full_names(uow, journal.usernames_in(entries)
+                                                        | {e.username for e in events if e.username}),
+        "notices": notices_of_course(uow, instance.id), "hold": hold_view(uow, instance),
+        "waiting_messages": list(instance.waiting_messages or []) if instance.status == "running" else [],
     }
+
+
+def _may(actor: Actor, instance: ProcessInstance) -> dict[str, bool]:
+    """What the reader may do with the course from the case page (engine.course_control decides)."""
+    from engine.course_control import DROPOUT_MESSAGE, PAUSED, may_control, may_report_dropout
+
+    control = may_control(actor)
+    return {"pause": control and instance.status == "running", "resume": control and instance.status == PAUSED,
+            "close": control and instance.status in ("running", PAUSED, "error"),
+            "dropout": instance.status == "running" and DROPOUT_MESSAGE in (instance.waiting_messages or [])
+            and may_report_dropout(actor, instance.data)}
 
 
 def _waiting_for(uow: UnitOfWork, instance: ProcessInstance) -> list[dict[str, Any]]:
@@ -131,11 +153,7 @@ def _text(value: Any) -> str | None:
 
 def _title(schema: dict[str, Any] | None, value: Any) -> Any:
     """The human title of an enum value (x-enum-titles), or the value itself."""
-    if not schema or value is None:
-        return value
-    values = schema.get("enum") or []
-    titles = schema.get("x-enum-titles") or []
-    return titles[values.index(value)] if value in values and values.index(value) < len(titles) else value
+    return journal.enum_title(schema, value)
 
 
 def _prop(forms: dict[str, Any], form: str, *path: str) -> dict[str, Any] | None:
@@ -147,12 +165,17 @@ def _prop(forms: dict[str, Any], form: str, *path: str) -> dict[str, Any] | None
     return node if isinstance(node, dict) else None
 
 
-def plan_of(data: dict[str, Any], forms: dict[str, Any]) -> dict[str, Any] | None:
-    """The education and job plan with the latest status of each milestone, grouped by track."""
+def plan_of(data: dict[str, Any], forms: dict[str, Any], statuses: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """The education and job plan with the latest status of each milestone, grouped by track.
+
+    ``statuses`` are the milestones' latest statuses as the follow-ups set them (from what each
+    follow-up submitted); without them, the course data's latest follow-up.
+    """
     milestones = data.get("milepaele")
     if not isinstance(milestones, list) and not data.get("positiv_destination"):
         return None
     latest = {m.get("titel"): m.get("status") for m in data.get("milepaele_status") or [] if isinstance(m, dict)}
+    latest.update(statuses or {})
     rows = []
     for m in milestones or []:
         if not isinstance(m, dict):
@@ -193,10 +216,30 @@ def task_context(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
         data = (instance.data if instance else None) or {}
         comments = uow.session.scalars(select(TaskComment).where(TaskComment.task_id == task.id)
                                        .order_by(TaskComment.at, TaskComment.id)).all()
-        return {"youth": youth_view(youth), "plan": plan_of(data, forms), "consent": consent_of(data, forms),
+        statuses = journal.latest_milestone_status(journal.submissions_of(uow, instance.id).values()) \
+            if instance else {}
+        return {"youth": youth_view(youth), "plan": plan_of(data, forms, statuses), "consent": consent_of(data, forms),
                 "people": _people(uow, data),
                 "course_status": instance.status if instance else None,
-                "comments": [{"user": c.username, "at": iso(c.at), "body": c.body} for c in comments]}
+                "comments": [{"user": c.username, "at": iso(c.at), "body": c.body} for c in comments],
+                **_submitted(uow, task, forms), "choices": _data_choices(forms.get(task.form_key or ""), data)}
+
+
+def _submitted(uow: UnitOfWork, task: Task, forms: dict[str, Any]) -> dict[str, Any]:
+    """A completed task's submission, read-only, with the full names of the people it names."""
+    data = journal.submitted_data(uow, task.id) if task.state == "completed" else None
+    if data is None:
+        return {"submitted": None, "names": {}}
+    fields = journal.readable(forms.get(task.form_key or ""), data)
+    return {"submitted": fields, "names": journal.full_names(uow, journal.usernames_in(
+        [{"user": task.completed_by, "fields": fields}]))}
+
+
+def _data_choices(schema: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, list[str]]:
+    """For the form's ``x-one-of-data`` fields: the values the course holds (the plan's milestones)."""
+    from engine.data_choices import allowed_values, choice_fields
+
+    return {source: allowed_values(source, data) for _, source in choice_fields(schema).values()}
 
 
 def add_comment(uow: UnitOfWork, actor: Actor, task_id: str, body: Any,

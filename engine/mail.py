@@ -30,12 +30,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 ASSIGNED = "assigned"
 OVERDUE = "overdue"
+REFERRAL_CLOSED = "referral_closed"  # a notice to the referrer (engine/notices.py): about a case, not a task
 MAX_ATTEMPTS = 5
-SUBJECTS = {ASSIGNED: "Ny opgave til dig: {name}", OVERDUE: "Opgave overskredet: {name}"}
+SUBJECTS = {ASSIGNED: "Ny opgave til dig: {name}", OVERDUE: "Opgave overskredet: {name}",
+            REFERRAL_CLOSED: "Din henvisning er lukket med en anbefaling"}
 BODIES = {
     ASSIGNED: "Du har fået en ny opgave i Samspil: {name}.\n\nÅbn opgaven her: {link}\n",
     OVERDUE: "Fristen for opgaven »{name}« er overskredet.\n\nÅbn opgaven her: {link}\n",
+    REFERRAL_CLOSED: "En henvisning, du har sendt, hører ikke til målgruppen og er lukket med en anbefaling "
+                     "til dig.\n\nLæs anbefalingen her: {link}\n",
 }
+ABOUT_THE_CASE = {REFERRAL_CLOSED}  # mails that link to the case page and are owed whatever the task's state
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,7 @@ def send_pending(engine: Engine, settings: SmtpSettings | None = None, limit: in
     with engine.reader() as uow:
         pending = uow.session.execute(
             select(MailNotification.id, MailNotification.kind, MailNotification.task_id, Task.name, Task.state,
-                   User.email)
+                   Task.youth_id, User.email)
             .join(Task, Task.id == MailNotification.task_id)
             .join(User, User.username == MailNotification.username, isouter=True)
             .where(MailNotification.sent_at.is_(None), MailNotification.attempts < MAX_ATTEMPTS)
@@ -118,11 +123,11 @@ def send_pending(engine: Engine, settings: SmtpSettings | None = None, limit: in
             if settings.user:
                 smtp.login(settings.user, settings.password or "")
             for row in pending:
-                if not row.email or row.state != "ready":  # no address, or the task is already done
+                if not row.email or (row.state != "ready" and row.kind not in ABOUT_THE_CASE):  # no address, or done
                     skipped.append(row.id)
                     continue
                 try:
-                    smtp.send_message(_message(settings, row.kind, row.task_id, row.name, row.email))
+                    smtp.send_message(_message(settings, row.kind, row.task_id, row.name, row.email, row.youth_id))
                     sent.append(row.id)
                 except smtplib.SMTPException:
                     failed.append(row.id)
@@ -135,12 +140,13 @@ def send_pending(engine: Engine, settings: SmtpSettings | None = None, limit: in
     return len(sent)
 
 
-def _message(settings: SmtpSettings, kind: str, task_id: str, name: str, to: str) -> EmailMessage:
+def _message(settings: SmtpSettings, kind: str, task_id: str, name: str, to: str, youth_id: int) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = to
     message["Subject"] = SUBJECTS[kind].format(name=name)
-    message.set_content(BODIES[kind].format(name=name, link=f"{settings.base_url}/opgaver/{task_id}"))
+    link = f"{settings.base_url}/unge/{youth_id}" if kind in ABOUT_THE_CASE else f"{settings.base_url}/opgaver/{task_id}"
+    message.set_content(BODIES[kind].format(name=name, link=link))
     return message
 
 

@@ -357,3 +357,54 @@ class MailNotification(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TaskSubmission(Base):
+    """What a completion submitted, as the form declared it: the case journal and a finished task's page show it.
+
+    Written in the completion's transaction. Kept apart from ``tasks`` so the inbox's rows stay small.
+    """
+
+    __tablename__ = "task_submissions"
+    __table_args__ = (Index("ix_task_submissions_instance", "instance_id"),)
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(Integer)
+    youth_id: Mapped[int] = mapped_column(Integer, index=True)
+    username: Mapped[str | None] = mapped_column(String(80))
+    at: Mapped[datetime]
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Notice(Base):
+    """A message to one person about a young person's course (a referral closed with a recommendation).
+
+    Shown in their inbox until they mark it read, and on the case page; a mail is owed alongside.
+    """
+
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_user_unread", "username", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    youth_id: Mapped[int] = mapped_column(Integer, index=True)
+    instance_id: Mapped[int] = mapped_column(Integer)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+
+
+class CourseHold(Base):
+    """A paused course: why, until when, by whom. While it exists the course is ``paused`` and nothing fires."""
+
+    __tablename__ = "course_holds"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    youth_id: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    resume_on: Mapped[date] = mapped_column(Date, index=True)
+    paused_by: Mapped[str] = mapped_column(String(80))
+    paused_at: Mapped[datetime]

@@ -115,7 +115,8 @@ def advance(run: Run) -> None:
         kind = "timer_fired" if isinstance(event_definition, TimerEventDefinition) else (
             "message_received" if isinstance(event_definition, MessageEventDefinition)
             and isinstance(spec, CatchingEvent) else "step_completed")
-        run.record(kind, task, username=None)
+        # A message is someone's doing (a drop-out reported): it is credited to them; the rest to the system.
+        run.record(kind, task, username=run.username if kind == "message_received" else None)
 
     try:
         run.workflow.do_engine_steps(did_complete_task=completed)

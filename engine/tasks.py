@@ -15,6 +15,8 @@ from engine.errors import Conflict, InvalidInput, NotFound
 from engine.messages import Message
 from engine.forms import form_errors
 from engine.user_fields import user_field_errors
+from engine.data_choices import data_choice_errors
+from engine.journal import record_submission, submitted_data
 from engine.instances import run_view
 from engine.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, TaskCandidate, Youth
 from engine.runtime import Run, advance, load_open_rows_and_candidates, load_run, save
@@ -179,6 +181,8 @@ def get_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
         view["form_schema"] = process.forms.get(task.form_key) if task.form_key else None
         view["may_act"] = task.state == "ready" and may_act(actor, task.role, task.assignee,
                                                              task.personal, _candidates(uow, task))
+        if task.state == "completed":
+            view["data"] = submitted_data(uow, task.id)
         audit.record(uow, actor, "task_viewed", task.youth_id, f"opgave {task.element_id}")
         uow.commit()
         return view
@@ -261,6 +265,7 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     if validator is not None:
         wrong = {error["path"] for error in errors}
         errors = sorted(errors + [e for e in user_field_errors(uow, run.process.forms[task.form_key], data)
+                                  + data_choice_errors(run.process.forms[task.form_key], data, spiff_task.data)
                                   if e["path"] not in wrong], key=lambda e: (e["path"], e["message"]))
     if errors:
         raise InvalidInput(Message("engine.form.invalid_submission"), errors=errors)
@@ -272,6 +277,7 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     task.assignee = task.assignee or actor.username
     run.finished_task_ids.add(task.id)
     run.record("task_completed", spiff_task, {"fields": sorted(data)})
+    record_submission(uow, task, actor.username, data, run.now)
     advance(run)
     save(uow, run)
     audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")

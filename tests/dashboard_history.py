@@ -143,7 +143,11 @@ def make_history(engine: Engine, clock: FrozenClock, default_files: dict[str, by
         if element in ("accepter_guide", "opfoelgning"):
             actor = Actor(course.people["ungeguide"], frozenset({"ungeguide"}))
             if element == "accepter_guide":
-                return actor, dict(ACCEPT if rng.random() < 0.8 else DECLINE)
+                if rng.random() < 0.8:
+                    return actor, dict(ACCEPT)
+                # A guide who declines is released (the diagram's fritag_ungeguide): off the caseload.
+                course.people = {lane: name for lane, name in course.people.items() if lane != "ungeguide"}
+                return actor, dict(DECLINE)
             return actor, follow_up(reached=rng.random() < 0.5)
         actor = Actor(course.people["koordinerende_sagsbehandler"], frozenset({"koordinerende_sagsbehandler"}))
         if element == "uddannelsesplan":

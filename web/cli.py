@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from engine import deployment, events, mail, users
+from engine import course_control, deployment, events, mail, users
 from engine.access import Actor
 from engine.clock import FrozenClock, as_utc
 from engine.errors import EngineError, InvalidDiagram
@@ -117,6 +117,7 @@ def worker_command(once: bool, now: str | None, interval: float) -> None:
         engine.clock = FrozenClock(moment)
         engine.script_engine.clock = engine.clock
     while True:
+        course_control.resume_due(engine)  # paused courses whose date has come; their due timers fire now
         moved = events.fire_due_timers(engine)
         click.echo(f"{moved} forløb flyttet")
         mail.queue_overdue(engine)

@@ -36,9 +36,10 @@ MESSAGES = {
 }
 
 
-def error_response(status: int, message: str, **extra: object) -> Response:
+def error_response(http_status: int, message: str, **extra: object) -> Response:
+    """``extra`` may hold a detail named ``status`` (a course's status), so the HTTP status has another name."""
     response = jsonify({"error": message, **extra})
-    response.status_code = status
+    response.status_code = http_status
     return response
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from engine import events, instances
+from engine import course_control, events, instances
 from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import json_object
@@ -30,3 +30,20 @@ def retry_instance(instance_id: int) -> Response:
 @bp.post("/instances/<int:instance_id>/timers/fire")
 def fire_timer_now(instance_id: int) -> Response:
     return jsonify(events.fire_timer_now(engine().uow(), actor(), instance_id, json_object().get("element_id")))
+
+
+@bp.post("/instances/<int:instance_id>/pause")
+def pause_instance(instance_id: int) -> Response:
+    body = json_object()
+    return jsonify(course_control.pause_course(engine().uow(), actor(), instance_id, body.get("reason"),
+                                               body.get("resume_on")))
+
+
+@bp.post("/instances/<int:instance_id>/resume")
+def resume_instance(instance_id: int) -> Response:
+    return jsonify(course_control.resume_course(engine().uow(), actor(), instance_id))
+
+
+@bp.post("/instances/<int:instance_id>/close")
+def close_instance(instance_id: int) -> Response:
+    return jsonify(course_control.close_course(engine().uow(), actor(), instance_id, json_object().get("reason")))

@@ -75,7 +75,7 @@ def _with(schema: Schema, description: str | None, nullable: bool) -> Schema:
 # --- component schemas ------------------------------------------------------------------------
 
 TASK_STATES = ["ready", "completed", "cancelled"]
-INSTANCE_STATUSES = ["running", "completed", "terminated", "error"]
+INSTANCE_STATUSES = ["running", "paused", "completed", "terminated", "error"]
 
 
 def task_schema() -> Schema:
@@ -101,7 +101,8 @@ def task_detail_schema() -> Schema:
     return {"allOf": [ref("Task"), obj({
         "form_schema": free_object("Formularens JSON Schema, hvis opgaven har en formular", nullable=True),
         "may_act": boolean("Om kalderen må tage og afslutte opgaven"),
-    })], "description": "En opgave med dens formular"}
+        "data": free_object("Det indsendte (kun en afsluttet opgave); null hvis det ikke blev gemt", nullable=True),
+    }, required=["form_schema", "may_act"])], "description": "En opgave med dens formular"}
 
 
 def instance_event_schema() -> Schema:
@@ -109,7 +110,8 @@ def instance_event_schema() -> Schema:
         "at": timestamp(),
         "kind": string("Fx instance_started, task_created, task_claimed, task_unclaimed, task_completed, "
                        "task_cancelled, step_completed, timer_fired, message_received, instance_error, "
-                       "instance_retried, instance_completed, timer_advanced"),
+                       "instance_retried, instance_completed, timer_advanced, course_paused, course_resumed, "
+                       "course_closed, dropout_reported"),
         "element_id": string(nullable=True),
         "name": string(nullable=True),
         "element_type": string(nullable=True),
@@ -279,6 +281,12 @@ def schemas() -> dict[str, Schema]:
         "MessageInput": message_input_schema(),
         "TimerInput": timer_input_schema(),
         "SearchInput": obj({"q": string("Del af navnet eller et helt CPR-nummer")}, required=["q"]),
+        "PauseInput": obj({"reason": string("Hvorfor forløbet holder pause"),
+                           "resume_on": day("Dagen forløbet genoptages af sig selv (efter i dag)")},
+                          description="Sæt et forløb på pause"),
+        "CloseInput": obj({"reason": string("Hvorfor forløbet lukkes")}, description="Luk et forløb"),
+        "CourseStatus": obj({"id": integer(), "youth_id": integer(), "status": string(enum=INSTANCE_STATUSES)},
+                            description="Et forløbs status efter en handling"),
     }
 
 
@@ -419,6 +427,25 @@ def operations() -> dict[str, dict[str, dict[str, Any]]]:
                               "Lad en ventende tidsfrist udløbe nu, fx en opfølgning før tid (ungekoordinator, admin)",
                               {"200": ok(MOVED, ref("Instance"))},
                               (400, 403, 404, 409, 413, 422), body=json_body("TimerInput")),
+        },
+        "/instances/{instance_id}/pause": {
+            "post": operation("pauseInstance", "instances",
+                              "Sæt forløbet på pause til en dato: ingen frister udløses, opgaver kan ikke afsluttes "
+                              "(ungekoordinator, admin)",
+                              {"200": ok("Forløbet er på pause", ref("CourseStatus"))},
+                              (400, 403, 404, 409, 413, 422), body=json_body("PauseInput")),
+        },
+        "/instances/{instance_id}/resume": {
+            "post": operation("resumeInstance", "instances",
+                              "Genoptag et forløb på pause; frister nået imens udløses (ungekoordinator, admin)",
+                              {"200": ok("Forløbet kører igen", ref("CourseStatus"))}, (403, 404, 409)),
+        },
+        "/instances/{instance_id}/close": {
+            "post": operation("closeInstance", "instances",
+                              "Luk forløbet for altid med en begrundelse; åbne opgaver annulleres "
+                              "(ungekoordinator, admin)",
+                              {"200": ok("Forløbet er lukket", ref("CourseStatus"))},
+                              (400, 403, 404, 409, 413, 422), body=json_body("CloseInput")),
         },
         "/tasks": {
             "get": operation("listTasks", "tasks", "Opgaver, personlige først og så efter frist",

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine import cases, events, referrals, youths
+from engine import cases, course_control, events, referrals, youths
 from engine.crypto import looks_like_cpr, mask_cpr, normalize_cpr
 from engine.errors import Conflict, InvalidInput, TooManyAttempts
 from engine.submissions import AlreadySubmitted
@@ -46,10 +46,59 @@ def search() -> Any:
 
 @bp.get("/unge/<int:youth_id>")
 @login_required
-def show(youth_id: int) -> str:
+def show(youth_id: int, action_errors: dict[str, Any] | None = None, action_values: dict[str, str] | None = None,
+         status: int = 200) -> Any:
     case = cases.case_view(engine().uow(), current_actor(), youth_id)
     return render_template("case.html", case=case, youth=case["youth"], course=case["course"],
-                           may_fire_timers=current_actor().has_any(*events.TIMER_ROLES))
+                           may_fire_timers=current_actor().has_any(*events.TIMER_ROLES),
+                           action_errors=action_errors, action_values=action_values), status
+
+
+def _course_action(youth_id: int, kind: str, call: Any, done: str) -> Any:
+    """Run one course action; field errors come back on the case page by their fields (422)."""
+    values = {f"{kind}_reason": request.form.get("reason", ""), "resume_on": request.form.get("resume_on", "")}
+    try:
+        call()
+    except InvalidInput as invalid:
+        by_field, general = errors_by_field(invalid.details.get("errors", []))
+        for message in general:
+            flash(message, "error")
+        return show(youth_id, {kind: by_field}, values, status=422)
+    except Conflict as conflict:
+        flash(localize(conflict.message), "error")
+    else:
+        flash(_(done), "success")
+    return redirect(url_for("cases.show", youth_id=youth_id) + "#journal", code=303)
+
+
+@bp.post("/unge/<int:youth_id>/forloeb/<int:instance_id>/frafald")
+@login_required
+def dropout(youth_id: int, instance_id: int) -> Any:
+    """A drop-out reported from the case page: the course goes back to a new k-meeting."""
+    return _course_action(youth_id, "dropout", lambda: course_control.report_dropout(
+        engine().uow(), current_actor(), instance_id, request.form.get("reason")), "course.dropout_done")
+
+
+@bp.post("/unge/<int:youth_id>/forloeb/<int:instance_id>/pause")
+@role_required(*course_control.CONTROL_ROLES)
+def pause(youth_id: int, instance_id: int) -> Any:
+    return _course_action(youth_id, "pause", lambda: course_control.pause_course(
+        engine().uow(), current_actor(), instance_id, request.form.get("reason"), request.form.get("resume_on")),
+        "course.paused")
+
+
+@bp.post("/unge/<int:youth_id>/forloeb/<int:instance_id>/genoptag")
+@role_required(*course_control.CONTROL_ROLES)
+def resume(youth_id: int, instance_id: int) -> Any:
+    return _course_action(youth_id, "resume", lambda: course_control.resume_course(
+        engine().uow(), current_actor(), instance_id), "course.resumed")
+
+
+@bp.post("/unge/<int:youth_id>/forloeb/<int:instance_id>/luk")
+@role_required(*course_control.CONTROL_ROLES)
+def close(youth_id: int, instance_id: int) -> Any:
+    return _course_action(youth_id, "close", lambda: course_control.close_course(
+        engine().uow(), current_actor(), instance_id, request.form.get("reason")), "course.closed")
 
 
 @bp.post("/unge/<int:youth_id>/forloeb/<int:instance_id>/tidsfrist")

@@ -12,6 +12,10 @@ schema                                      field
 ``string`` + ``enum`` (+ ``x-enum-titles``)  select
 ``string`` + ``"x-user-role": "<role>"``    select of the role's active users (``people``)
 ``boolean``                                 checkbox
+``boolean`` + ``"x-widget": "radio"``       two radio buttons (``x-enum-titles``), none chosen at first:
+                                            an explicit choice, required by the form; ``x-confirm``
+                                            (``{"false": "question"}``) asks before submitting that one
+``string`` + ``"x-one-of-data": "<l>/<k>"`` select of the values the course holds (``choices``)
 ``array`` of enum strings                   a checkbox per value
 ``array`` of objects                        repeated rows, each the object's fields, add and remove
 ``array`` of other items                    long text, one item per line
@@ -53,6 +57,7 @@ class Field:
     children: list[Field] = field(default_factory=list)
     item_label: str = ""
     step: str | None = None
+    confirm: dict[str, str] = field(default_factory=dict)  # option -> question asked before submitting it
 
     @property
     def id(self) -> str:
@@ -80,10 +85,10 @@ def widget_for(schema: Mapping[str, Any]) -> str:
     if kind == "object":
         return "group"
     if kind == "boolean":
-        return "checkbox"
+        return "radio" if schema.get("x-widget") == "radio" else "checkbox"
     if kind in ("number", "integer"):
         return kind
-    if "enum" in schema or "x-user-role" in schema:
+    if "enum" in schema or "x-user-role" in schema or "x-one-of-data" in schema:
         return "select"
     if schema.get("format") == "date":
         return "date"
@@ -98,6 +103,22 @@ def _options(schema: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(str(v), str(titles[i]) if i < len(titles) else str(v)) for i, v in enumerate(values)]
 
 
+def _radio_options(schema: Mapping[str, Any]) -> list[tuple[str, str]]:
+    titles = schema.get("x-enum-titles") or []
+    values = [v for v in schema.get("enum") or [True, False] if isinstance(v, bool)]
+    return [("true" if v else "false", str(titles[i]) if i < len(titles) else (_("form.yes") if v else _("form.no")))
+            for i, v in enumerate(values)]
+
+
+def _data_options(prop: Mapping[str, Any], value: Any, choices: Mapping[str, list[str]]) -> list[tuple[str, str]]:
+    """The values the course holds for the field; a value typed before that is not among them stays, so
+    the page can show it with its error."""
+    options = [(v, v) for v in choices.get(str(prop.get("x-one-of-data")), [])]
+    if value and str(value) not in {v for v, _ in options}:
+        options.append((str(value), str(value)))
+    return options
+
+
 def _user_options(prop: Mapping[str, Any], value: Any, people: Mapping[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
     """The role's users as "Full Name (username)"; a value no longer among them stays, so it shows."""
     options = [(username, f"{name} ({username})" if name != username else username)
@@ -109,11 +130,13 @@ def _user_options(prop: Mapping[str, Any], value: Any, people: Mapping[str, list
 
 def build_fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None,
                  errors: Mapping[str, list[str]] | None = None, prefix: str = "",
-                 people: Mapping[str, list[tuple[str, str]]] | None = None) -> list[Field]:
+                 people: Mapping[str, list[tuple[str, str]]] | None = None,
+                 choices: Mapping[str, list[str]] | None = None) -> list[Field]:
     """The fields of an object schema, filled with ``values`` and with ``errors`` by dotted path.
 
     ``people`` maps a role to its users, (username, full name), for fields with ``x-user-role``
-    (``engine.user_fields.choices`` gives it).
+    (``engine.user_fields.choices`` gives it); ``choices`` maps an ``x-one-of-data`` source to the
+    values the course holds there.
     """
     values = values or {}
     errors = errors or {}
@@ -131,10 +154,12 @@ def build_fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None,
             rows = value if isinstance(value, list) else []
             if not rows and (prop.get("minItems") or 0) > 0:
                 rows = [{}]
-            item.rows = [build_fields(items, row if isinstance(row, dict) else {}, errors, f"{name}.{i}.", people)
+            item.rows = [build_fields(items, row if isinstance(row, dict) else {}, errors, f"{name}.{i}.", people,
+                                      choices)
                          for i, row in enumerate(rows)]
         elif widget == "group":
-            item.children = build_fields(prop, value if isinstance(value, dict) else {}, errors, f"{name}.", people)
+            item.children = build_fields(prop, value if isinstance(value, dict) else {}, errors, f"{name}.", people,
+                                         choices)
         elif widget == "checkboxes":
             item.options = _options(prop.get("items") or {})
             item.value = [str(v) for v in value] if isinstance(value, list) else []
@@ -142,9 +167,15 @@ def build_fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None,
             item.value = "\n".join(str(v) for v in value) if isinstance(value, list) else (value or "")
         elif widget == "checkbox":
             item.value = value is True
+        elif widget == "radio":
+            item.options = _radio_options(prop)
+            item.confirm = {str(k): str(v) for k, v in (prop.get("x-confirm") or {}).items()}
+            item.value = "" if not isinstance(value, bool) else ("true" if value else "false")
         else:
             if widget == "select":
-                item.options = _options(prop) if "enum" in prop else _user_options(prop, value, people or {})
+                item.options = _options(prop) if "enum" in prop else (
+                    _data_options(prop, value, choices or {}) if "x-one-of-data" in prop
+                    else _user_options(prop, value, people or {}))
             if widget == "number":
                 item.step = "any"
             item.value = "" if value is None else str(value)
@@ -197,6 +228,9 @@ def parse_form(schema: Mapping[str, Any], form: MultiDict[str, str],
             data[key] = [allowed[v] for v in form.getlist(name) if v in allowed]
         elif widget == "checkbox":
             data[key] = form.get(name) in ("on", "true", "1")
+        elif widget == "radio":
+            if form.get(name) in ("true", "false"):  # nothing chosen: left out, so "required" catches it
+                data[key] = form.get(name) == "true"
         elif widget == "lines":
             lines = [line.strip() for line in (form.get(name) or "").splitlines() if line.strip()]
             if lines:

@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request, url_for
 from werkzeug import Response
 
 from engine import inbox as inbox_service
-from engine import tasks
+from engine import notices, tasks
 from web.pages.auth import current_actor, engine, local_redirect, login_required
 from web.pages.nav import add_nav_item
 
@@ -31,7 +31,16 @@ def _filters() -> inbox_service.InboxFilter:
 def index() -> str:
     filters = _filters()
     result = inbox_service.inbox(engine().uow(), current_actor(), filters)
-    return render_template("inbox.html", inbox=result, filters=filters, args=request.args)
+    unread = notices.unread_notices(engine().uow(), current_actor())
+    return render_template("inbox.html", inbox=result, filters=filters, args=request.args, notices=unread)
+
+
+@bp.post("/beskeder/<int:notice_id>/laest")
+@login_required
+def notice_read(notice_id: int) -> Response:
+    """The reader is done with a notice: it leaves the inbox, it stays on the case page."""
+    notices.mark_read(engine().uow(), current_actor(), notice_id)
+    return local_redirect(request.form.get("next"), url_for("inbox.index"))
 
 
 @bp.post("/opgaver/<task_id>/tag")

@@ -31,7 +31,8 @@ def _render(task: dict[str, Any], values: dict[str, Any] | None = None,
     due = datetime.fromisoformat(task["due_at"]) if task.get("due_at") else None
     task = {**task, "overdue": due is not None and task["state"] == "ready" and due < engine().clock.now()}
     schema = task.get("form_schema") or {"type": "object", "properties": {}}
-    fields = build_fields(schema, values, errors, people=user_fields.choices(engine().reader(), schema))
+    fields = build_fields(schema, values, errors, people=user_fields.choices(engine().reader(), schema),
+                          choices=context["choices"])
     return render_template("task.html", task=task, schema=schema, fields=fields, general=general or [],
                            context=context, comment_key=uuid.uuid4().hex), status
 
@@ -53,8 +54,7 @@ def complete(task_id: str) -> Any:
         apply_row_action(schema, data, action)
         return _render(task, data)
     if task["state"] != "ready":
-        flash(_("task.already_done"), "info")
-        return redirect(_next_task_url(), code=303)
+        return _already_done(task)
     if problems:
         return _render(task, data, problems, status=422)
     try:
@@ -63,30 +63,43 @@ def complete(task_id: str) -> Any:
         by_field, general = errors_by_field(invalid.details.get("errors", []))
         return _render(task, data, by_field, general, status=422)
     except Conflict:
-        if task_state(task_id) == "completed":  # a second click on "complete": it was done once
-            flash(_("task.already_done"), "info")
-            return redirect(_next_task_url(), code=303)
+        done = current_task(task_id)
+        if done is not None and done["state"] == "completed":  # a second click on "complete": it was done once
+            return _already_done(done)
         raise
-    flash(_("task.completed", name=task["name"]), "success")
-    return redirect(_next_task_url(task["instance_id"]), code=303)
+    flash(_(COMPLETED_MESSAGES.get((task["element_id"], _decision(data)), "task.completed"), name=task["name"]),
+          "success")
+    return redirect(_next_task_url(task["youth_id"]), code=303)
 
 
-def task_state(task_id: str) -> str | None:
+# What happens next, said when it is not plain "done": a guide who declines sends the case back.
+COMPLETED_MESSAGES = {("accepter_guide", True): "task.completed_guide_accepted",
+                      ("accepter_guide", False): "task.completed_guide_declined"}
+
+
+def _decision(data: dict[str, Any]) -> Any:
+    return data.get("accepteret")
+
+
+def _already_done(task: dict[str, Any]) -> Response:
+    """A second submission (a double click, the back button): the first one's result, on the same
+    young person's case page, where what was done shows in the journal."""
+    flash(_("task.already_done_by", name=task["name"], who=task.get("completed_by") or "–"), "info")
+    return redirect(url_for("cases.show", youth_id=task["youth_id"]) + "#journal", code=303)
+
+
+def current_task(task_id: str) -> dict[str, Any] | None:
     try:
-        return tasks.get_task(engine().reader(), current_actor(), task_id)["state"]
+        return tasks.get_task(engine().reader(), current_actor(), task_id)
     except EngineError:
         return None
 
 
-def _next_task_url(instance_id: int | None = None) -> str:
-    """The next task the user may act on: in the same course first, then the first in the inbox."""
-    actor = current_actor()
-    for filters in ((tasks.TaskFilter(mine=True, instance_id=instance_id, limit=1),) if instance_id else ()) + (
-            tasks.TaskFilter(mine=True, limit=1),):
-        rows, _total = tasks.list_tasks(engine().uow(), actor, filters)
-        if rows:
-            return url_for("tasks.show", task_id=rows[0]["id"])
-    return url_for("inbox.index")
+def _next_task_url(youth_id: int) -> str:
+    """The user's next task for the same young person; with none, the inbox (never another young person's task)."""
+    rows, _total = tasks.list_tasks(engine().uow(), current_actor(), tasks.TaskFilter(mine=True, youth_id=youth_id,
+                                                                                      limit=1))
+    return url_for("tasks.show", task_id=rows[0]["id"]) if rows else url_for("inbox.index")
 
 
 @bp.post("/opgaver/<task_id>/kommentarer")

@@ -1,6 +1,6 @@
 """sessions can be ended; CPR searches counted
 
-Revision ID: 0005_sessions
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-04
 
@@ -13,7 +13,7 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_sessions"
+revision: str = "0005"
 down_revision: Union[str, Sequence[str], None] = "0004"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
