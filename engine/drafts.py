@@ -14,6 +14,7 @@ from sqlalchemy import select
 from engine import sandbox
 from engine.access import Actor
 from engine.deployment import DEPLOYER_ROLES, checked, store_versions, validate_files
+from engine.heavy_work import heavy_slot
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.messages import Message
 from engine.models import ProcessDraft
@@ -154,7 +155,7 @@ def validate_draft(uow: UnitOfWork, actor: Actor, key: str) -> dict[str, Any]:
 def deploy_draft(uow: UnitOfWork, actor: Actor, key: str, revision: Any) -> dict[str, Any]:
     """Deploy exactly the revision the owner looked at, and retire the draft, in one transaction."""
     _ensure_owner(actor)
-    with uow:
+    with heavy_slot(), uow:   # the slot first: waiting for one must not hold the write lock
         draft = _load(uow, key)
         _ensure_revision(draft, revision)
         result = checked(draft.files)

@@ -19,8 +19,16 @@ SANDBOX_PROCESSES = 4
 
 # One service operation (a start, a completion, a message, a timer pass of one course).
 OPERATION_SCRIPT_SECONDS = 5.0      # all diagram code of the operation together
-OPERATION_ENGINE_STEPS = 2_000      # engine steps (script tasks, gateways, events) before it must wait
+# Engine steps (script tasks, gateways, events) before the course must wait for someone. Well below
+# 1,000: SpiffWorkflow's task iterator stops at depth 1,000, so a course that ran further without
+# waiting would silently count as completed.
+OPERATION_ENGINE_STEPS = 500
 OPERATION_ENGINE_SECONDS = 10.0     # the engine's own work between waits, diagram code included
+
+# A draft's test run (many operations replayed in a throw-away database): all of them together.
+TEST_RUN_SCRIPT_SECONDS = 10.0
+TEST_RUN_ENGINE_STEPS = 5_000
+TEST_RUN_ENGINE_SECONDS = 30.0
 
 # What diagram code may leave in a course's data or return from an expression.
 RESULT_BYTES = 256 * 1024           # the whole task data after a script, as JSON

@@ -30,26 +30,43 @@ class BudgetExceeded(Exception):
 
 @dataclass
 class Budget:
+    """Limits for one operation; inside a larger job (a draft's test run) each charge counts for both."""
+
     script_seconds: float = limits.OPERATION_SCRIPT_SECONDS
     steps: int = limits.OPERATION_ENGINE_STEPS
     engine_seconds: float = limits.OPERATION_ENGINE_SECONDS
+    parent: Budget | None = None
     started: float = field(default_factory=time.monotonic)
     script_seconds_spent: float = 0.0
     steps_taken: int = 0
 
+    def _chain(self) -> Iterator[Budget]:
+        budget: Budget | None = self
+        while budget is not None:
+            yield budget
+            budget = budget.parent
+
     def script_seconds_left(self) -> float:
-        return self.script_seconds - self.script_seconds_spent
+        return min(b.script_seconds - b.script_seconds_spent for b in self._chain())
+
+    def script_seconds_limit(self) -> float:
+        """The limit that runs out first, for the message."""
+        return min(self._chain(), key=lambda b: b.script_seconds - b.script_seconds_spent).script_seconds
 
     def spend(self, seconds: float) -> None:
-        self.script_seconds_spent += seconds
+        for budget in self._chain():
+            budget.script_seconds_spent += seconds
 
     def step(self, task: Any = None) -> None:
         """Charge one engine step; raise :class:`BudgetExceeded` once the operation is over budget."""
-        self.steps_taken += 1
-        if self.steps_taken > self.steps:
-            raise BudgetExceeded(Message("engine.script.too_many_steps", steps=self.steps), task)
-        if time.monotonic() - self.started > self.engine_seconds:
-            raise BudgetExceeded(Message("engine.script.engine_too_long", seconds=f"{self.engine_seconds:g}"), task)
+        now = time.monotonic()
+        for budget in self._chain():
+            budget.steps_taken += 1
+            if budget.steps_taken > budget.steps:
+                raise BudgetExceeded(Message("engine.script.too_many_steps", steps=budget.steps), task)
+            if now - budget.started > budget.engine_seconds:
+                raise BudgetExceeded(Message("engine.script.engine_too_long",
+                                             seconds=f"{budget.engine_seconds:g}"), task)
 
 
 _current: ContextVar[Budget | None] = ContextVar("samspil_operation_budget", default=None)
@@ -62,12 +79,12 @@ def current() -> Budget | None:
 
 @contextmanager
 def operation(budget: Budget | None = None) -> Iterator[Budget]:
-    """Open a budget for this operation; inside an open one, keep charging that one."""
-    existing = _current.get()
-    if existing is not None:
-        yield existing
-        return
+    """Open a budget for this operation (by default the limits of one service operation).
+
+    Inside an open one (a test run's), the new budget charges that one too.
+    """
     opened = budget or Budget()
+    opened.parent = _current.get()
     token = _current.set(opened)
     try:
         yield opened

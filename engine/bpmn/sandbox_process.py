@@ -16,6 +16,7 @@ thread-safe: a sandbox process serves one thread at a time.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import select
@@ -35,6 +36,7 @@ MAX_REPLY_BYTES = 4 * limits.RESULT_BYTES
 START_SECONDS = 30.0        # a new sandbox process has this long to import and say it is ready
 POOL_WAIT_SECONDS = 30.0    # a thread waits at most this long for a free sandbox process
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
+MODULE = __spec__.name if __spec__ is not None else __name__   # this module, also when run with -m
 
 
 class SandboxTimeout(Exception):
@@ -55,7 +57,7 @@ class SandboxProcess:
     def __init__(self) -> None:
         env = {"PYTHONPATH": PACKAGE_ROOT, "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"}
         self.process = subprocess.Popen(
-            [sys.executable, "-B", "-m", "engine.bpmn.sandbox_process"],
+            [sys.executable, "-B", "-m", MODULE],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True,
             start_new_session=True, cwd="/", env=env)
         self._buffer = b""
@@ -211,7 +213,13 @@ def _after_fork_in_child() -> None:
     _pool_lock = threading.Lock()
 
 
+def _close_at_exit() -> None:
+    if _pool is not None and _pool_pid == os.getpid():
+        _pool.close()
+
+
 os.register_at_fork(after_in_child=_after_fork_in_child)
+atexit.register(_close_at_exit)
 
 
 # ---------------------------------------------------------------------------------------------

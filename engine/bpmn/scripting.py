@@ -76,15 +76,15 @@ def run_in_sandbox(request: dict[str, Any]) -> dict[str, Any]:
         seconds = spending.script_seconds_left()
         if seconds <= 0:
             raise ScriptTimeout(Message("engine.script.operation_too_long",
-                                        seconds=f"{spending.script_seconds:g}"))
+                                        seconds=f"{spending.script_seconds_limit():g}"))
     try:
         reply, took = sandbox_process.pool().call(request, seconds)
     except sandbox_process.SandboxTimeout:
         if spending is not None:
             spending.spend(seconds)
-        if seconds < limits.SCRIPT_CALL_SECONDS and spending is not None:
-            raise ScriptTimeout(Message("engine.script.operation_too_long",
-                                        seconds=f"{spending.script_seconds:g}")) from None
+            if seconds < limits.SCRIPT_CALL_SECONDS:
+                raise ScriptTimeout(Message("engine.script.operation_too_long",
+                                            seconds=f"{spending.script_seconds_limit():g}")) from None
         raise ScriptTimeout(Message("engine.script.timeout", seconds=f"{limits.SCRIPT_CALL_SECONDS:g}")) from None
     except sandbox_process.SandboxCrashed:
         raise ScriptRejected(Message("engine.script.sandbox_stopped",
