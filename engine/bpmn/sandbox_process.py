@@ -175,6 +175,11 @@ class SandboxPool:
                 self._alive -= 1
             self._changed.notify()
 
+    def busy(self) -> int:
+        """Sandbox processes serving (or starting for) a call right now."""
+        with self._changed:
+            return self._alive - len(self._idle)
+
     def close(self) -> None:
         """Stop the idle sandbox processes (tests and benchmarks; a server just exits)."""
         with self._changed:
