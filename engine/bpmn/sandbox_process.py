@@ -133,12 +133,14 @@ class SandboxPool:
         self.size = size
         self._idle: list[SandboxProcess] = []
         self._alive = 0
+        self.calls = 0          # calls served since the pool was made (benchmarks read it)
         self._changed = threading.Condition(threading.Lock())
 
     def call(self, request: dict[str, Any], timeout: float) -> tuple[dict[str, Any], float]:
         """The sandbox's answer to ``request`` and the seconds it took; a process that failed is replaced."""
         line = json.dumps(request, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode() + b"\n"
         worker = self._take()
+        self.calls += 1
         healthy = False
         started = time.monotonic()
         try:
