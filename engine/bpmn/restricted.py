@@ -127,12 +127,20 @@ def _parse(source: str, mode: str, max_chars: int) -> ast.AST:
     return tree
 
 
+def _guarded(compile_: Callable[[], Any]) -> Any:
+    """RestrictedPython's transformer recurses; code near the nesting limit in a deep call stack could still overflow it."""
+    try:
+        return compile_()
+    except (RecursionError, MemoryError):
+        raise ScriptRejected(Message("engine.script.too_deep", max=limits.CODE_NESTING)) from None
+
+
 @lru_cache(maxsize=4096)
 def compile_expression(source: str) -> Any:
     """Compile an expression once per distinct text; raise ScriptRejected with the sandbox's reason."""
     text = source.strip()
     _parse(text, "eval", limits.EXPRESSION_CHARS)
-    result = compile_restricted_eval(text, "<expression>")
+    result = _guarded(lambda: compile_restricted_eval(text, "<expression>"))
     if result.errors or result.code is None:
         raise _rejected(result.errors)
     return result.code
@@ -143,7 +151,7 @@ def compile_script(source: str) -> Any:
     tree = _parse(source, "exec", limits.SCRIPT_CHARS)
     if any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(tree)):
         raise ScriptRejected(Message("engine.script.no_import"))
-    result = compile_restricted_exec(source, "<string>")
+    result = _guarded(lambda: compile_restricted_exec(source, "<string>"))
     if result.errors or result.code is None:
         raise _rejected(result.errors)
     return result.code

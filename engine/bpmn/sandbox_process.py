@@ -140,7 +140,6 @@ class SandboxPool:
         """The sandbox's answer to ``request`` and the seconds it took; a process that failed is replaced."""
         line = json.dumps(request, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode() + b"\n"
         worker = self._take()
-        self.calls += 1
         healthy = False
         started = time.monotonic()
         try:
@@ -158,6 +157,7 @@ class SandboxPool:
             while not self._idle and self._alive >= self.size:
                 if not self._changed.wait(max(0.0, deadline - time.monotonic())):
                     raise SandboxTimeout("no sandbox process became free")
+            self.calls += 1
             if self._idle:
                 return self._idle.pop()
             self._alive += 1

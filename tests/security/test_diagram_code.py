@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import threading
 from typing import Any, Callable
 from xml.sax.saxutils import escape
@@ -18,8 +19,9 @@ from werkzeug.test import encode_multipart
 
 from engine import deployment, instances, limits, tasks, users, youths
 from engine.access import Actor
-from engine.bpmn.restricted import sandbox_builtins
+from engine.bpmn.restricted import ScriptTimeout, sandbox_builtins
 from engine.bpmn.sandbox_process import pool
+from engine.bpmn.scripting import RestrictedEnvironment
 from engine.heavy_work import heavy_slot
 from engine.messages import Message
 from engine.models import AuditEntry, ProcessInstance
@@ -410,3 +412,40 @@ def test_a_validation_beyond_the_heavy_work_slots_is_answered_503_with_retry_aft
     assert busy.json["error"] == Message("engine.deploy.busy")
     assert busy.headers["Retry-After"] == str(limits.HEAVY_RETRY_AFTER_SECONDS)
     assert api.as_("per").post("/process-models/validate", data=with_script("travl", "x = 1")).status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# The containment holds for every thread and every forked worker of a server
+
+
+def test_threads_sharing_the_sandbox_get_their_own_answers_while_one_of_them_is_killed():
+    environment = RestrictedEnvironment()
+
+    def answer(n: int) -> Callable[[], Any]:
+        return lambda: [environment.evaluate("x * 3", {"x": n}) for _ in range(50)]
+
+    def hostile() -> Any:
+        context: dict[str, Any] = {}
+        environment.execute(ENDLESS_CAUGHT, context)
+        return context
+
+    *answers, stopped = in_threads(*(answer(n) for n in range(8)), hostile)
+    assert answers == [[3 * n] * 50 for n in range(8)]
+    assert isinstance(stopped, ScriptTimeout)
+
+
+def _evaluate_in_forked_child(queue: Any, parent_pool_id: int) -> None:
+    queue.put((RestrictedEnvironment().evaluate("x + 1", {"x": 41}), id(pool()) != parent_pool_id))
+
+
+def test_a_forked_server_process_gets_its_own_sandbox_processes_and_the_parents_keep_working():
+    environment = RestrictedEnvironment()
+    assert environment.evaluate("x * 2", {"x": 21}) == 42   # the parent's pool is running
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_evaluate_in_forked_child, args=(queue, id(pool())))
+    child.start()
+    answer, own_pool = queue.get(timeout=60)
+    child.join(60)
+    assert (answer, own_pool, child.exitcode) == (42, True, 0)
+    assert environment.evaluate("x * 2", {"x": 4}) == 8
