@@ -18,7 +18,7 @@ from engine.heavy_work import heavy_slot
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.messages import Message
 from engine.models import ProcessDraft
-from engine.process_files import MAX_FILE_BYTES
+from engine.process_files import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 from engine.users import held_roles
 from engine.views import iso
 
@@ -60,6 +60,9 @@ def _checked_files(files: Any) -> dict[str, str]:
             errors.append({"field": f"files/{name}", "message": Message("engine.draft.file_too_large")})
     if len(files) > MAX_FILES:
         errors.append({"field": "files", "message": Message("engine.draft.too_many_files", max=MAX_FILES)})
+    elif sum(len(c.encode()) for c in files.values() if isinstance(c, str)) > MAX_UPLOAD_BYTES:
+        errors.append({"field": "files", "message": Message("engine.deploy.upload_too_large",
+                                                            megabytes=MAX_UPLOAD_BYTES // 1024 // 1024)})
     if not any(isinstance(n, str) and n.endswith(".bpmn") for n in files):
         errors.append({"field": "files", "message": Message("engine.draft.needs_bpmn")})
     if errors:

@@ -449,3 +449,15 @@ def test_a_forked_server_process_gets_its_own_sandbox_processes_and_the_parents_
     child.join(60)
     assert (answer, own_pool, child.exitcode) == (42, True, 0)
     assert environment.evaluate("x * 2", {"x": 4}) == 8
+
+
+@pytest.mark.usefixtures("people")
+def test_a_draft_over_the_upload_limit_is_refused_when_it_is_saved(api):
+    per = api.as_("per")
+    padding = "<!--" + "x" * (limits.FILE_BYTES // 2) + "-->"
+    half = with_script("kladde", "x = 1").replace("<bpmn:process", padding + "<bpmn:process")
+    saved = per.client.put("/api/v1/process-drafts/kladde", json={"files": {f"d{i}.bpmn": half for i in range(6)}},
+                           headers=per._headers(None))
+    assert saved.status_code == 422
+    assert saved.json["errors"] == [{"field": "files", "message": Message("engine.deploy.upload_too_large",
+                                                                          megabytes=5)}]
