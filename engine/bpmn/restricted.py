@@ -116,8 +116,10 @@ def _parse(source: str, mode: str, max_chars: int) -> ast.AST:
     except SyntaxError as error:
         raise ScriptRejected(Message("engine.script.syntax_error", line=error.lineno or 0,
                                      reason=error.msg or "")) from None
-    except (RecursionError, MemoryError, ValueError):
+    except (RecursionError, MemoryError):
         raise ScriptRejected(Message("engine.script.too_deep", max=limits.CODE_NESTING)) from None
+    except ValueError:  # NUL bytes, on some Python versions
+        raise ScriptRejected(Message("engine.script.not_compilable")) from None
     stack: list[tuple[ast.AST, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
