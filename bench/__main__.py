@@ -10,7 +10,8 @@ Per database, in a throw-away database:
 2. ``--growth-instances`` young people are taken through 40 follow-up rounds: stored bytes per
    instance after 20 and after 40 rounds.
 3. Open task rows are bulk-inserted up to ``--inbox-tasks`` and the inbox is read.
-The in-memory floor is measured once, in the same run.
+The in-memory floor is measured once, in the same run, and so is what the out-of-process sandbox
+for diagram code costs per completion (``bench/sandbox_cost.py``, ``--sandbox-courses``).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from sqlalchemy import func, select
 
 from engine.models import InstanceEvent
 
-from bench import floor, growth, inbox
+from bench import floor, growth, inbox, sandbox_cost
 from bench.course_driver import CourseDriver
 from bench.databases import postgres_database, sqlite_database
 from bench.report import DatabaseRun, load, render
@@ -84,6 +85,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--growth-instances", type=int, default=20)
     parser.add_argument("--floor-runs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--sandbox-courses", type=int, default=100,
+                        help="courses per script environment for the sandbox's cost (default 100; 0 skips it)")
     parser.add_argument("--explain", action="store_true", help="also print the inbox query's plan")
     args = parser.parse_args(argv)
     if args.big:
@@ -102,6 +105,10 @@ def main(argv: list[str] | None = None) -> None:
         with postgres_database(args.postgres_url) as url:
             runs.append(run_database("PostgreSQL", url, args))
     print(render(runs, floor_figures, args, time.perf_counter() - started, start_load))
+    if args.sandbox_courses:
+        log("sandbox: completions with diagram code in a sandbox process vs in process")
+        print()
+        print(sandbox_cost.render(sandbox_cost.measure(args.sandbox_courses)))
 
 
 if __name__ == "__main__":

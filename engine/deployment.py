@@ -13,7 +13,8 @@ from engine.errors import Forbidden, InvalidDiagram, InvalidInput, TooLarge, Unr
 from engine.messages import Message
 from engine.library import ParseResult, parse_files
 from engine.models import ProcessInstance, ProcessVersion
-from engine.process_files import MAX_FILE_BYTES
+from engine.heavy_work import heavy_slot
+from engine.process_files import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -38,17 +39,30 @@ def validate_files(files: dict[str, str | bytes], held_roles: Iterable[str] | No
     Files over the size limit are a :class:`TooLarge`; input with no BPMN or DMN in it at all is
     :class:`Unreadable` (not a diagram), as opposed to a diagram with problems.
     """
-    result = parse_files(files, held_roles)
+    with heavy_slot():
+        result = parse_files(files, held_roles)
     _refuse_unreadable(result)
     return {"errors": [p.as_dict() for p in result.errors], "warnings": [p.as_dict() for p in result.warnings]}
 
 
-def validate(uow: UnitOfWork, files: dict[str, str | bytes]) -> dict[str, list[dict]]:
-    """:func:`validate_files` with lanes checked against the roles users hold now."""
+def validate(uow: UnitOfWork, actor: Actor, files: dict[str, str | bytes]) -> dict[str, list[dict]]:
+    """:func:`validate_files` with lanes checked against the roles users hold now.
+
+    Only the roles that edit diagrams may: validation is heavy work, and its report tells which
+    roles users hold. A refusal is logged.
+    """
+    if not actor.has_any(*DEPLOYER_ROLES):
+        with uow:
+            audit.record(uow, actor, "access_denied", None, "validering af procesmodel")
+            uow.commit()
+        raise Forbidden(Message("engine.deploy.validate_forbidden"))
     return validate_files(files, users.held_roles(uow))
 
 
 def _refuse_unreadable(result: ParseResult) -> None:
+    if result.bundle.upload_too_large:
+        raise TooLarge(Message("engine.deploy.upload_too_large", megabytes=MAX_UPLOAD_BYTES // 1024 // 1024),
+                       errors=[p.as_dict() for p in result.problems])
     if result.bundle.too_large:
         raise TooLarge(Message("engine.deploy.too_large", megabytes=MAX_FILE_BYTES // 1024 // 1024),
                        errors=[p.as_dict() for p in result.problems])
@@ -72,8 +86,9 @@ def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list
 
 def checked(files: dict[str, str | bytes]) -> ParseResult:
     """Parse files for deployment; an error anywhere refuses them all."""
-    result: ParseResult = parse_files(files)
-    if result.bundle.too_large:
+    with heavy_slot():
+        result: ParseResult = parse_files(files)
+    if result.bundle.too_large or result.bundle.upload_too_large:
         _refuse_unreadable(result)
     if result.errors:
         raise InvalidDiagram(result.errors)

@@ -14,10 +14,11 @@ from sqlalchemy import select
 from engine import sandbox
 from engine.access import Actor
 from engine.deployment import DEPLOYER_ROLES, checked, store_versions, validate_files
+from engine.heavy_work import heavy_slot
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.messages import Message
 from engine.models import ProcessDraft
-from engine.process_files import MAX_FILE_BYTES
+from engine.process_files import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 from engine.users import held_roles
 from engine.views import iso
 
@@ -59,6 +60,9 @@ def _checked_files(files: Any) -> dict[str, str]:
             errors.append({"field": f"files/{name}", "message": Message("engine.draft.file_too_large")})
     if len(files) > MAX_FILES:
         errors.append({"field": "files", "message": Message("engine.draft.too_many_files", max=MAX_FILES)})
+    elif sum(len(c.encode()) for c in files.values() if isinstance(c, str)) > MAX_UPLOAD_BYTES:
+        errors.append({"field": "files", "message": Message("engine.deploy.upload_too_large",
+                                                            megabytes=MAX_UPLOAD_BYTES // 1024 // 1024)})
     if not any(isinstance(n, str) and n.endswith(".bpmn") for n in files):
         errors.append({"field": "files", "message": Message("engine.draft.needs_bpmn")})
     if errors:
@@ -154,7 +158,7 @@ def validate_draft(uow: UnitOfWork, actor: Actor, key: str) -> dict[str, Any]:
 def deploy_draft(uow: UnitOfWork, actor: Actor, key: str, revision: Any) -> dict[str, Any]:
     """Deploy exactly the revision the owner looked at, and retire the draft, in one transaction."""
     _ensure_owner(actor)
-    with uow:
+    with heavy_slot(), uow:   # the slot first: waiting for one must not hold the write lock
         draft = _load(uow, key)
         _ensure_revision(draft, revision)
         result = checked(draft.files)

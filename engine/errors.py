@@ -47,6 +47,10 @@ class TooLarge(EngineError):
     """A file over the size limit (413)."""
 
 
+class Busy(EngineError):
+    """Refused for now: the server is doing as much heavy work as it may (``details["retry_after"]`` seconds)."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in a diagram or in submitted data, tied to where it is."""

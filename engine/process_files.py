@@ -13,6 +13,7 @@ from typing import Any
 
 from lxml import etree
 
+from engine import limits
 from engine.errors import Problem
 from engine.messages import Message
 
@@ -23,7 +24,8 @@ DMN_NAMESPACES = {
     "https://www.omg.org/spec/DMN/20191111/MODEL/",
     "https://www.omg.org/spec/DMN/20230324/MODEL/",
 }
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = limits.FILE_BYTES
+MAX_UPLOAD_BYTES = limits.UPLOAD_BYTES
 
 
 def safe_xml_parser() -> etree.XMLParser:
@@ -41,6 +43,7 @@ class FileBundle:
     sources: dict[str, str] = field(default_factory=dict)    # name -> text, as deployed
     problems: list[Problem] = field(default_factory=list)
     too_large: list[str] = field(default_factory=list)    # names of files over MAX_FILE_BYTES
+    upload_too_large: bool = False                        # all files together over MAX_UPLOAD_BYTES
 
     @property
     def content_hash(self) -> str:
@@ -51,8 +54,18 @@ class FileBundle:
 
 
 def read_bundle(files: dict[str, str | bytes]) -> FileBundle:
-    """Sort and parse uploaded files by content (a BPMN may come named .xml)."""
+    """Sort and parse uploaded files by content (a BPMN may come named .xml).
+
+    An upload over :data:`MAX_UPLOAD_BYTES` in all is not parsed at all: reading it is the work a
+    flood of large uploads would make the server do.
+    """
     bundle = FileBundle()
+    total = sum(len(content.encode() if isinstance(content, str) else content) for content in files.values())
+    if total > MAX_UPLOAD_BYTES:
+        bundle.upload_too_large = True
+        bundle.problems.append(Problem(None, Message("engine.deploy.upload_too_large",
+                                                     megabytes=MAX_UPLOAD_BYTES // 1024 // 1024)))
+        return bundle
     for raw_name, content in files.items():
         name = PurePosixPath(raw_name.replace("\\", "/")).name or "diagram.bpmn"
         data = content.encode() if isinstance(content, str) else content

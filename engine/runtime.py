@@ -21,6 +21,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.access import lane_role, normalize_role
+from engine.bpmn import budget
 from engine.bpmn.specs import UserTask
 from engine.dashboard import facts
 from engine.errors import NotFound
@@ -106,28 +107,40 @@ def load_run(uow: UnitOfWork, instance_id: int | ScalarSelect[int], username: st
 
 
 def advance(run: Run) -> None:
-    """Let the engine run to its next wait; a failing script or expression puts the instance in error."""
-    def completed(task: Any) -> None:
-        spec = task.task_spec
-        if getattr(spec, "bpmn_id", None) is None:
-            return
-        event_definition = getattr(spec, "event_definition", None)
-        kind = "timer_fired" if isinstance(event_definition, TimerEventDefinition) else (
-            "message_received" if isinstance(event_definition, MessageEventDefinition)
-            and isinstance(spec, CatchingEvent) else "step_completed")
-        # A message is someone's doing (a drop-out reported): it is credited to them; the rest to the system.
-        run.record(kind, task, username=run.username if kind == "message_received" else None)
+    """Let the engine run to its next wait; a failing script or expression puts the instance in error.
 
-    try:
-        run.workflow.do_engine_steps(did_complete_task=completed)
-    except WorkflowException as error:
-        task = getattr(error, "task", None)
-        element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
-        run.instance.status = "error"
-        run.instance.error_message = _error_text(error)
-        run.instance.error_element_id = element
-        run.record("instance_error", task, {"message": run.instance.error_message}, username=None)
-        log.warning("instance %s stopped with an error at element %s", run.instance.id, element)
+    The run is bounded (:mod:`engine.bpmn.budget`): past the operation's engine steps or time, or its
+    diagram code's total time, the instance stops in error after the last step, so the lock this
+    operation holds is released in time. A retry continues from there with a fresh budget.
+    """
+    with budget.operation() as spending:
+        def completed(task: Any) -> None:
+            spending.step(task)
+            spec = task.task_spec
+            if getattr(spec, "bpmn_id", None) is None:
+                return
+            event_definition = getattr(spec, "event_definition", None)
+            kind = "timer_fired" if isinstance(event_definition, TimerEventDefinition) else (
+                "message_received" if isinstance(event_definition, MessageEventDefinition)
+                and isinstance(spec, CatchingEvent) else "step_completed")
+            # A message is someone's doing (a drop-out reported): it is credited to them; the rest to the system.
+            run.record(kind, task, username=run.username if kind == "message_received" else None)
+
+        try:
+            run.workflow.do_engine_steps(did_complete_task=completed)
+        except WorkflowException as error:
+            _stop(run, getattr(error, "task", None), _error_text(error))
+        except budget.BudgetExceeded as stopped:
+            _stop(run, stopped.task, str(stopped.message))
+
+
+def _stop(run: Run, task: Any, message: str) -> None:
+    element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
+    run.instance.status = "error"
+    run.instance.error_message = message
+    run.instance.error_element_id = element
+    run.record("instance_error", task, {"message": run.instance.error_message}, username=None)
+    log.warning("instance %s stopped with an error at element %s", run.instance.id, element)
 
 
 def _error_text(error: WorkflowException) -> str:

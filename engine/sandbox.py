@@ -14,12 +14,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import deployment, events, instances, tasks, users, youths
+from engine import deployment, events, instances, limits, tasks, users, youths
 from engine.access import Actor
+from engine.bpmn import budget
 from engine.bootstrap import bootstrap
 from engine.clock import FrozenClock, as_utc
 from engine.deployment import DEPLOYER_ROLES
 from engine.errors import EngineError, Forbidden, InvalidInput
+from engine.heavy_work import heavy_slot
 from engine.messages import Message
 from engine.models import TaskCandidate, User
 from engine.schema import upgrade
@@ -58,10 +60,23 @@ def _checked(steps: Any, start: Any, birthdate: Any) -> tuple[list[dict[str, Any
 
 def test_run(actor: Actor, files: dict[str, str], steps: Any = None, start: Any = None,
              birthdate: Any = None, data: Any = None) -> dict[str, Any]:
-    """Replay ``steps`` on the draft in a sandbox and report where the course stands."""
+    """Replay ``steps`` on the draft in a sandbox and report where the course stands.
+
+    A test run is heavy work (:func:`heavy_slot`), and all of its operations together get one
+    budget of engine steps and diagram-code time on top of each operation's own: a hostile draft
+    stops in ``error`` like a deployed course, without deploying anything.
+    """
     if not actor.has_any(*DEPLOYER_ROLES):
         raise Forbidden(Message("engine.sandbox.forbidden"))
     checked_steps, moment, born = _checked(steps, start, birthdate)
+    whole_run = budget.Budget(script_seconds=limits.TEST_RUN_SCRIPT_SECONDS, steps=limits.TEST_RUN_ENGINE_STEPS,
+                              engine_seconds=limits.TEST_RUN_ENGINE_SECONDS)
+    with heavy_slot(), budget.operation(whole_run):
+        return _replay(files, checked_steps, moment, born, data)
+
+
+def _replay(files: dict[str, str], checked_steps: list[dict[str, Any]], moment: datetime, born: str,
+            data: Any) -> dict[str, Any]:
     clock = FrozenClock(moment)
     sandbox = bootstrap("sqlite://", clock, secret_key="sandbox")
     try:

@@ -14,6 +14,7 @@ from jsonschema.exceptions import SchemaError
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from engine import limits
 from engine.access import ROLES, normalize_role
 from engine.bpmn.parser import ISO_CYCLE, ISO_DATETIME, ISO_DURATION, timer_expression
 from engine.bpmn.scripting import ScriptRejected, compile_expression, compile_script
@@ -172,9 +173,12 @@ def rule_timers(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
 
 def rule_gateways(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
     """A choosing gateway needs a condition on every flow but the default, and ideally a default."""
+    flows_from: dict[str | None, list[Any]] = {}
+    for flow in _xpath(tree, "//bpmn:sequenceFlow"):   # once, not once per gateway
+        flows_from.setdefault(flow.get("sourceRef"), []).append(flow)
     for gateway in _xpath(tree, "//bpmn:exclusiveGateway | //bpmn:inclusiveGateway"):
         gateway_id = gateway.get("id")
-        outgoing = [f for f in _xpath(tree, "//bpmn:sequenceFlow") if f.get("sourceRef") == gateway_id]
+        outgoing = flows_from.get(gateway_id, [])
         if len(outgoing) < 2:
             continue
         default = gateway.get("default")
@@ -291,15 +295,28 @@ RULES: list[Rule] = [rule_executable, rule_unique_ids, rule_references, rule_nam
                      rule_timers, rule_gateways, rule_forms, rule_reachable, rule_tasks_in_lanes, rule_diagram_drawn]
 
 
+def element_count(bundle: FileBundle) -> int:
+    """Flow nodes and sequence flows of every process, and rules of every decision table."""
+    flow_tags = {"{%s}%s" % (BPMN_NS, name) for name in (*FLOW_NODES, "sequenceFlow")}
+    count = sum(1 for tree in bundle.bpmn.values() for element in tree.getroot().iter(*flow_tags))
+    return count + sum(1 for tree in bundle.dmn.values() for element in tree.getroot().iter()
+                       if isinstance(element.tag, str) and element.tag.endswith("}rule"))
+
+
 def check_bundle(bundle: FileBundle, held_roles: Iterable[str] | None = None) -> list[Problem]:
     """Every problem the rules find in every BPMN file of the bundle.
 
     ``held_roles`` (the roles users hold) is passed in rather than looked up, so checking stays pure;
-    without it, lanes are not checked against users.
+    without it, lanes are not checked against users. A bundle over the element limit is checked no
+    further: the rules and SpiffWorkflow's parser grow with its size.
     """
     problems = list(bundle.problems)
     if not bundle.bpmn and not bundle.problems:
         problems.append(Problem(None, Message("engine.diagram.no_bpmn_file")))
+    count = element_count(bundle)
+    if count > limits.FLOW_ELEMENTS:
+        return [*problems, Problem(None, Message("engine.diagram.too_many_elements", count=count,
+                                                 max=limits.FLOW_ELEMENTS))]
     roles = list(held_roles) if held_roles is not None else None
     for tree in bundle.bpmn.values():
         for rule in RULES:

@@ -15,8 +15,8 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from engine.errors import (Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooLarge, TooManyAttempts,
-                           Unreadable)
+from engine.errors import (Busy, Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooLarge,
+                           TooManyAttempts, Unreadable)
 from engine.messages import Message
 from web.i18n import localize
 
@@ -28,11 +28,11 @@ class BadRequestError(InvalidInput):
 
 
 STATUS = {BadRequestError: 400, Unreadable: 400, TooLarge: 413, NotFound: 404, Forbidden: 403, Conflict: 409,
-          TooManyAttempts: 429, InvalidInput: 422}
+          TooManyAttempts: 429, InvalidInput: 422, Busy: 503}
 MESSAGES = {
     400: "Forespørgslen er ugyldig", 401: "Log ind eller angiv et gyldigt API-token", 403: "Adgang nægtet",
     404: "Findes ikke", 405: "Metoden er ikke tilladt her", 413: "Forespørgslen er for stor",
-    415: "Forkert indholdstype", 429: "For mange forsøg; vent lidt",
+    415: "Forkert indholdstype", 429: "For mange forsøg; vent lidt", 503: "Serveren er optaget; prøv igen om lidt",
 }
 
 
@@ -61,21 +61,29 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
 
 
+def _retry_after(error: EngineError, answer: Response | tuple[str, int]) -> Response | tuple[str, int]:
+    """A refusal for now (busy, too many attempts) says when to try again, as HTTP says it."""
+    seconds = error.details.get("retry_after")
+    if not isinstance(seconds, int):
+        return answer
+    if isinstance(answer, tuple):
+        return answer[0], answer[1], {"Retry-After": str(seconds)}  # type: ignore[return-value]
+    answer.headers["Retry-After"] = str(seconds)
+    return answer
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     @app.errorhandler(EngineError)
     def engine_error(error: EngineError) -> Response | tuple[str, int]:
         status = next((code for cls, code in STATUS.items() if isinstance(error, cls)), 400)
         if wants_page():
-            return error_page(status, localize(error.message))
+            return _retry_after(error, error_page(status, localize(error.message)))
         code = {"code": error.message.key} if isinstance(error.message, Message) else {}
         if request.path.startswith("/api/"):
-            response = error_response(status, error.message, **code, **error.details)  # Danish, as documented
-        else:  # a page's own script (the workbench's fetch calls): the reader's language
-            response = error_response(status, localize(error.message), **code, **localize(error.details))
-        if isinstance(error, TooManyAttempts) and "retry_after" in error.details:
-            response.headers["Retry-After"] = str(error.details["retry_after"])
-        return response
+            return _retry_after(error, error_response(status, error.message, **code, **error.details))  # Danish
+        # A page's own script (the workbench's fetch calls): the reader's language.
+        return _retry_after(error, error_response(status, localize(error.message), **code, **localize(error.details)))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response | tuple[str, int]:

@@ -1,168 +1,128 @@
-"""Diagram code is untrusted (DESIGN principle 8).
+"""Diagram code is untrusted (DESIGN principle 8): SpiffWorkflow's seam to the sandbox processes.
 
-Scripts and expressions from diagrams are compiled with RestrictedPython and run with explicit
-globals: no imports, no dunder attributes, no file or network access, and a time limit. A violation
-raises :class:`ScriptRejected` or :class:`ScriptTimeout`; SpiffWorkflow wraps it in an error on the
-element that ran it.
+SpiffWorkflow asks its script environment to ``evaluate`` an expression or ``execute`` a script over
+a task's data. :class:`RestrictedEnvironment` sends both to a sandbox process
+(:mod:`engine.bpmn.sandbox_process`), which compiles them with RestrictedPython
+(:mod:`engine.bpmn.restricted`: no imports, no dunder attributes, no file or network access), runs
+them under a memory limit and a wall-clock limit that the code cannot catch, and answers with plain
+JSON values only. A violation raises :class:`ScriptRejected` or :class:`ScriptTimeout`, an error of
+the code's own keeps its class name; SpiffWorkflow wraps each in an error on the element that ran it.
 """
 from __future__ import annotations
 
-import ast
 import builtins
-import sys
-import time
-from datetime import date, datetime, timedelta
+import json
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_builtins
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import full_write_guard, guarded_iter_unpack_sequence, guarded_unpack_sequence, safer_getattr
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from engine import limits
+from engine.bpmn import budget, sandbox_process
+from engine.bpmn.restricted import (  # noqa: F401 - the names callers import from here
+    SANDBOX_GLOBALS, ScriptRejected, ScriptTimeout, add_years, compile_expression, compile_script, literal_value,
+)
 from engine.clock import Clock, SystemClock
-from engine.messages import Message
+from engine.messages import Message, catalog
 
-SCRIPT_TIME_LIMIT_SECONDS = 1.0
+SCRIPT_TIME_LIMIT_SECONDS = limits.SCRIPT_CALL_SECONDS
 
-
-class ScriptRejected(Exception):
-    """Diagram code that breaks the sandbox's rules (imports, dunder names, syntax)."""
-
-    @property
-    def reason(self) -> Message | str:
-        """Why, as raised: a :class:`Message` when Samspil words it, RestrictedPython's text otherwise."""
-        return self.args[0] if self.args else ""
+# Errors of the code's own that keep their built-in class in the server (tests and diagrams name them).
+KEPT_ERRORS = (ArithmeticError, ZeroDivisionError, OverflowError, AssertionError, AttributeError, IndexError,
+               KeyError, LookupError, NameError, UnboundLocalError, TypeError, ValueError, RuntimeError,
+               NotImplementedError, RecursionError)
 
 
-class ScriptTimeout(Exception):
-    """Diagram code that ran longer than the time limit."""
+class ScriptError(Exception):
+    """An error the diagram code raised in the sandbox, under its own class name."""
+
+    script_line = 0
 
 
-def add_years(value: str | date, years: int) -> str:
-    """The same calendar day ``years`` later (29 February becomes 28 February), as an ISO datetime.
+@lru_cache(maxsize=256)
+def _error_class(name: str) -> type[Exception]:
+    kept = getattr(builtins, name, None)
+    if isinstance(kept, type) and kept in KEPT_ERRORS:
+        return kept
+    return type(name if name.isidentifier() else "ScriptError", (ScriptError,), {})
 
-    Diagrams use it for birthdays: ``add_years(birthdate, 25)``.
-    """
-    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+def _failure(reply: dict[str, Any]) -> Exception:
+    """The exception a sandbox's refusal or error stands for in the server."""
+    if reply.get("kind") == "rejected":
+        key, params = reply.get("key"), reply.get("params")
+        if isinstance(key, str) and key in catalog("da") and isinstance(params, dict):
+            if params.get("name") == "":
+                params["name"] = Message("engine.script.the_result")
+            try:
+                return ScriptRejected(Message(key, **params))
+            except (KeyError, IndexError, ValueError):
+                pass
+        return ScriptRejected(str(reply.get("text") or "") or Message("engine.script.not_compilable"))
+    error = _error_class(str(reply.get("type") or "ScriptError")[:100])(str(reply.get("text") or ""))
+    line = reply.get("line")
+    error.script_line = line if isinstance(line, int) else 0  # type: ignore[attr-defined]
+    return error
+
+
+def run_in_sandbox(request: dict[str, Any]) -> dict[str, Any]:
+    """One call in a sandbox process, within the call's limit and what is left of the operation's budget."""
+    spending = budget.current()
+    seconds = limits.SCRIPT_CALL_SECONDS
+    if spending is not None and spending.script_seconds_left() < seconds:
+        seconds = spending.script_seconds_left()
+        if seconds <= 0:
+            raise ScriptTimeout(Message("engine.script.operation_too_long",
+                                        seconds=f"{spending.script_seconds_limit():g}"))
     try:
-        moved = day.replace(year=day.year + years)
-    except ValueError:
-        moved = day.replace(year=day.year + years, day=28)
-    return datetime(moved.year, moved.month, moved.day).isoformat() + "+00:00"
-
-
-def _inplace(op: str, left: Any, right: Any) -> Any:
-    operations: dict[str, Callable[[Any, Any], Any]] = {
-        "+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b,
-        "/=": lambda a, b: a / b, "//=": lambda a, b: a // b, "%=": lambda a, b: a % b,
-        "|=": lambda a, b: a | b, "&=": lambda a, b: a & b,
-    }
-    if op not in operations:
-        raise ScriptRejected(Message("engine.script.operator_not_allowed", operator=op))
-    return operations[op](left, right)
-
-
-def _sandbox_builtins() -> dict[str, Any]:
-    """RestrictedPython's safe builtins plus the pure functions diagram code commonly needs."""
-    allowed = dict(safe_builtins)
-    allowed.update(limited_builtins)
-    for name in ("list", "dict", "set", "sum", "any", "all", "map", "filter", "enumerate",
-                 "reversed", "min", "max"):
-        allowed[name] = getattr(builtins, name)
-    allowed.pop("__import__", None)
-    return allowed
-
-
-SANDBOX_GLOBALS: dict[str, Any] = {
-    "__builtins__": _sandbox_builtins(),
-    "_getattr_": safer_getattr,
-    "_getitem_": default_guarded_getitem,
-    "_getiter_": default_guarded_getiter,
-    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
-    "_unpack_sequence_": guarded_unpack_sequence,
-    "_write_": full_write_guard,
-    "_inplacevar_": _inplace,
-    "datetime": datetime,
-    "date": date,
-    "timedelta": timedelta,
-    "add_years": add_years,
-}
-
-
-def _rejected(errors: Iterable[str]) -> ScriptRejected:
-    """RestrictedPython's reasons (its own English text), or ours when it gives none."""
-    reasons = "; ".join(errors)
-    return ScriptRejected(reasons or Message("engine.script.not_compilable"))
-
-
-@lru_cache(maxsize=4096)
-def compile_expression(source: str) -> Any:
-    """Compile an expression once per distinct text; raise ScriptRejected with the sandbox's reason."""
-    result = compile_restricted_eval(source.strip(), "<expression>")
-    if result.errors or result.code is None:
-        raise _rejected(result.errors)
-    return result.code
-
-
-@lru_cache(maxsize=4096)
-def compile_script(source: str) -> Any:
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as error:
-        raise ScriptRejected(Message("engine.script.syntax_error", line=error.lineno, reason=error.msg)) from None
-    if any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(tree)):
-        raise ScriptRejected(Message("engine.script.no_import"))
-    result = compile_restricted_exec(source, "<string>")
-    if result.errors or result.code is None:
-        raise _rejected(result.errors)
-    return result.code
-
-
-def _run_bounded(run: Callable[[], Any], limit: float = SCRIPT_TIME_LIMIT_SECONDS) -> Any:
-    """Run diagram code with a line tracer that stops it after ``limit`` seconds."""
-    deadline = time.perf_counter() + limit
-
-    def tracer(frame: Any, event: str, arg: Any) -> Any:
-        # Opcode events, because a one-line loop such as ``while True: pass`` emits no line events.
-        frame.f_trace_opcodes = True
-        if time.perf_counter() > deadline:
-            raise ScriptTimeout(f"Koden kørte længere end {limit:g} sekund")
-        return tracer
-
-    previous = sys.gettrace()
-    sys.settrace(tracer)
-    try:
-        return run()
-    finally:
-        sys.settrace(previous)
+        reply, took = sandbox_process.pool().call(request, seconds)
+    except sandbox_process.SandboxTimeout:
+        if spending is not None:
+            spending.spend(seconds)
+            if seconds < limits.SCRIPT_CALL_SECONDS:
+                raise ScriptTimeout(Message("engine.script.operation_too_long",
+                                            seconds=f"{spending.script_seconds_limit():g}")) from None
+        raise ScriptTimeout(Message("engine.script.timeout", seconds=f"{limits.SCRIPT_CALL_SECONDS:g}")) from None
+    except sandbox_process.SandboxCrashed:
+        raise ScriptRejected(Message("engine.script.sandbox_stopped",
+                                     megabytes=limits.SANDBOX_MEMORY_BYTES // 1024 // 1024)) from None
+    except (TypeError, ValueError, RecursionError):   # task data that is not plain JSON cannot be sent
+        raise ScriptRejected(Message("engine.script.data_not_plain")) from None
+    if spending is not None:
+        spending.spend(took)
+    if reply.get("ok") is True:
+        return reply
+    raise _failure(reply)
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
-    """SpiffWorkflow's task-data environment, with RestrictedPython in place of eval/exec."""
+    """SpiffWorkflow's task-data environment, running code in a sandbox process instead of eval/exec.
+
+    ``extra_globals`` travel to the sandbox with each call, so they must be plain JSON values.
+    """
 
     def __init__(self, extra_globals: dict[str, Any] | None = None) -> None:
-        super().__init__({**SANDBOX_GLOBALS, **(extra_globals or {})})
+        self.extra_globals = dict(extra_globals or {})
+        json.dumps(self.extra_globals, allow_nan=False)   # refuse at once what could not be sent
+        super().__init__({**SANDBOX_GLOBALS, **self.extra_globals})
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
-        code = compile_expression(expression)
-        scope = dict(self.globals)
-        scope.update(external_context or {})
-        scope.update(context)
-        return _run_bounded(lambda: eval(code, scope))  # noqa: S307 - restricted code, guarded globals
+        is_literal, value = literal_value(expression)
+        if is_literal:   # a timer's 'P3M': nothing to run
+            return value
+        return run_in_sandbox({"op": "eval", "code": expression, "context": context,
+                               "external": external_context or {}, "globals": self.extra_globals})["value"]
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
-        code = compile_script(script)
         self.check_for_overwrite(context, external_context or {})
-        context.update(self.globals)
-        context.update(external_context or {})
-        try:
-            _run_bounded(lambda: exec(code, context))  # noqa: S102 - restricted code, guarded globals
-        finally:
-            self._remove_globals_and_functions_from_context(context, external_context)
-            for name in [k for k in context if k.startswith("_")]:
-                context.pop(name)
+        reply = run_in_sandbox({"op": "exec", "code": script, "context": context,
+                                "external": external_context or {}, "globals": self.extra_globals})
+        # Only now, when the whole result is known to be plain: a failing script changes nothing.
+        context.clear()
+        context.update(reply["data"])
         return True
 
 
@@ -172,6 +132,32 @@ class ScriptEngine(PythonScriptEngine):
     def __init__(self, clock: Clock | None = None, environment: RestrictedEnvironment | None = None) -> None:
         super().__init__(environment=environment or RestrictedEnvironment())
         self.clock: Clock = clock or SystemClock()
+
+    def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:
+        """As SpiffWorkflow's, but a refusal or time-out says why instead of only which expression failed."""
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except (ScriptRejected, ScriptTimeout) as error:
+            raise WorkflowTaskException(error.args[0], task=task, exception=error) from None
+        except SpiffWorkflowException as error:
+            error.add_note(f"Error evaluating expression '{expression}'")
+            raise
+        except Exception as error:
+            raise WorkflowTaskException(f"Error evaluating expression '{expression}'", task=task,
+                                        exception=error) from None
+
+    def create_task_exec_exception(self, task: Any, script: str, err: Exception) -> Exception:
+        if isinstance(err, (ScriptRejected, ScriptTimeout)):
+            return WorkflowTaskException(err.args[0], task=task, exception=err)
+        return super().create_task_exec_exception(task, script, err)
+
+    def get_error_line_number_and_content(self, script: str, err: Exception) -> tuple[int, str]:
+        """The line the sandbox reported (the traceback stayed in the sandbox process)."""
+        line = getattr(err, "script_line", 0)
+        lines = script.splitlines()
+        if isinstance(line, int) and 0 < line <= len(lines):
+            return line, lines[line - 1]
+        return super().get_error_line_number_and_content(script, err)
 
     def validate(self, expression: str) -> None:
         """Raise SyntaxError for code the sandbox will not run; the DMN engine relies on that type."""

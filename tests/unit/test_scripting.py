@@ -1,10 +1,15 @@
-"""Diagram code runs in a sandbox: no imports, no dunder attributes, no files, bounded time."""
+"""Diagram code runs in a sandbox: no imports, no dunder attributes, no files, bounded time.
+
+The time limit is now the sandbox process's (issue 10): the server stops waiting after
+``SCRIPT_CALL_SECONDS`` and kills the process, so the test runs a loop through the environment
+instead of the tracer that used to stop it in-process.
+"""
 from __future__ import annotations
 
 import pytest
 
 from engine.bpmn.scripting import (
-    RestrictedEnvironment, ScriptRejected, ScriptTimeout, _run_bounded, add_years, compile_script,
+    RestrictedEnvironment, ScriptRejected, ScriptTimeout, add_years, compile_script,
 )
 
 
@@ -37,10 +42,9 @@ def test_builtins_that_reach_outside_are_refused_or_missing(environment, source)
         environment.evaluate(source, {"x": 1})
 
 
-def test_a_script_that_runs_too_long_is_stopped():
-    code = compile_script("while True:\n    pass")
+def test_a_script_that_runs_too_long_is_stopped(environment):
     with pytest.raises(ScriptTimeout):
-        _run_bounded(lambda: exec(code, {}), 0.05)
+        environment.execute("while True:\n    pass", {})
 
 
 def test_add_years_keeps_the_calendar_day_and_handles_leap_days():

@@ -301,6 +301,7 @@ ERRORS: dict[int, tuple[str, str]] = {
     413: ("PayloadTooLarge", "Forespørgslen er større end 10 MB"),
     422: ("Unprocessable", "Velformet men ugyldigt input; errors siger hvad og hvor"),
     429: ("TooManyRequests", "For mange CPR-søgninger; retry_after siger hvor mange sekunder der skal gå"),
+    503: ("Busy", "Serveren kontrollerer allerede så mange diagrammer, som den må; prøv igen efter Retry-After sekunder"),
 }
 
 
@@ -379,14 +380,15 @@ def operations() -> dict[str, dict[str, dict[str, Any]]]:
         "/process-models": {
             "post": operation("deployProcessModel", "process-models", "Udrul en procesmodel (procesejer, admin)",
                               {"201": ok("Udrullet; samme indhold igen giver samme version", ref("DeployResult"))},
-                              (400, 403, 413, 422), body=files_body()),
+                              (400, 403, 413, 422, 503), body=files_body()),
             "get": operation("listProcessModels", "process-models", "Alle udrullede versioner",
                              {"200": ok("Versionerne, efter nøgle og version", array(ref("ProcessModelVersion")))}),
         },
         "/process-models/validate": {
-            "post": operation("validateProcessModel", "process-models", "Tjek filer uden at udrulle",
+            "post": operation("validateProcessModel", "process-models",
+                              "Tjek filer uden at udrulle (procesejer, admin)",
                               {"200": ok("Fejl og advarsler", ref("ValidationReport"))},
-                              (400, 413), body=files_body()),
+                              (400, 403, 413, 503), body=files_body()),
         },
         "/youths": {
             "post": operation("createYouth", "youths", "Opret en ung",

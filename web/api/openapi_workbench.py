@@ -114,16 +114,16 @@ def operations() -> dict[str, dict[str, dict[str, Any]]]:
         },
         "/process-drafts/{key}/validate": {
             "post": operation("validateDraft", TAG, "Kladdens fejl og advarsler",
-                              {"200": ok("Rapporten", ref("DraftValidation"))}, (403, 404)),
+                              {"200": ok("Rapporten", ref("DraftValidation"))}, (403, 404, 503)),
         },
         "/process-drafts/{key}/deploy": {
             "post": operation("deployDraft", TAG, "Udrul præcis denne revision af kladden",
-                              {"201": ok("Udrullet", ref("DeployedDraft"))}, (400, 403, 404, 409, 413, 422),
+                              {"201": ok("Udrullet", ref("DeployedDraft"))}, (400, 403, 404, 409, 413, 422, 503),
                               body=json_body("RevisionInput")),
         },
         "/process-drafts/{key}/test-runs": {
             "post": operation("testRunDraft", TAG, "Kør kladden i en sandkasse med falsk ur",
-                              {"200": ok("Hvor forløbet står", ref("TestRun"))}, (400, 403, 404, 413, 422),
+                              {"200": ok("Hvor forløbet står", ref("TestRun"))}, (400, 403, 404, 413, 422, 503),
                               body=json_body("TestRunInput", required=False)),
         },
     }

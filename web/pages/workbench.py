@@ -111,7 +111,7 @@ def modeler(key: str) -> str:
 @bp.post("/valider")
 @role_required(*OWNERS)
 def validate() -> Response:
-    return jsonify(localize(deployment.validate(engine().reader(), _files(_json_body()))))
+    return jsonify(localize(deployment.validate(engine().reader(), current_actor(), _files(_json_body()))))
 
 
 def _files(body: dict[str, Any]) -> dict[str, str]:
