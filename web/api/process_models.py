@@ -26,5 +26,5 @@ def list_process_models() -> Response:
 
 @bp.post("/process-models/validate")
 def validate_process_model() -> Response:
-    report = deployment.validate(engine().reader(), uploaded_files())
+    report = deployment.validate(engine().reader(), uploaded_files(), actor())
     return jsonify(report)

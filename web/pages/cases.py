@@ -10,7 +10,7 @@ from engine import cases, events, referrals, youths
 from engine.crypto import mask_cpr, normalize_cpr
 from engine.errors import Conflict, InvalidInput
 from engine.submissions import AlreadySubmitted
-from engine.youths import REGISTRAR_ROLES
+from engine import policy
 from web.i18n import _, localize
 from web.pages.auth import current_actor, engine, login_required, role_required
 from web.pages.forms import apply_row_action, build_fields, errors_by_field, parse_form
@@ -18,6 +18,7 @@ from web.pages.nav import add_nav_item
 
 bp = Blueprint("cases", __name__)
 add_nav_item("cases.search", "cases.nav", order=20)
+REGISTRAR_ROLES = policy.roles_with("register_youth")
 add_nav_item("cases.new", "cases.nav_new", roles=REGISTRAR_ROLES, order=30)
 YOUTH_FIELDS = ("name", "birthdate", "cpr")
 
