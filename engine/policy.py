@@ -11,7 +11,6 @@ and raises :class:`Forbidden` with a message that says nothing about what exists
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy import and_, exists, false, func, or_, true
@@ -104,16 +103,6 @@ def require(uow: UnitOfWork, actor: Actor, permission: str, what: str, message: 
 
 
 # Acting on tasks: role AND involvement.
-
-@dataclass(frozen=True)
-class TaskFacts:
-    """What deciding "may act" needs from a task row."""
-
-    role: str | None
-    assignee: str | None
-    personal: bool
-    candidates: frozenset[str]
-
 
 def in_person_roles(actor: Actor) -> set[str]:
     """The lane roles whose tasks the actor may do when a task is narrowed to them."""

@@ -251,10 +251,18 @@ def message_input_schema() -> Schema:
         "name": string("Beskedens navn i diagrammet", minLength=1),
         "youth_id": integer("Den unges ældste forløb der venter på beskeden"),
         "instance_id": integer(),
-        "data": free_object("Beskedens indhold"),
-    }, required=["name"], description="Angiv enten youth_id eller instance_id")
+        "data": free_object("Beskedens indhold: kun felterne i formularen som den modtagende hændelse erklærer "
+                            "(camunda:formKey, ellers hændelsens id); uden formular kun {}"),
+    }, required=["name"], description="Angiv enten youth_id eller instance_id. Afsenderen skal have adgang til "
+                                      "den unge (eller en integration med tilladelsen message_any_course)")
     schema["oneOf"] = [{"required": ["youth_id"]}, {"required": ["instance_id"]}]
     return schema
+
+
+def message_delivered_schema() -> Schema:
+    return obj({"instance_id": integer("Forløbet der modtog beskeden"),
+                "status": string("Forløbets status bagefter", enum=["running", "completed", "terminated", "error"])},
+               description="Kun hvilket forløb der fik beskeden: aldrig forløbets data")
 
 
 def schemas() -> dict[str, Schema]:
@@ -277,6 +285,7 @@ def schemas() -> dict[str, Schema]:
         "InstanceInput": instance_input_schema(),
         "DataInput": data_input_schema(),
         "MessageInput": message_input_schema(),
+        "MessageDelivered": message_delivered_schema(),
         "TimerInput": timer_input_schema(),
     }
 
@@ -435,7 +444,7 @@ def operations() -> dict[str, dict[str, dict[str, Any]]]:
         },
         "/messages": {
             "post": operation("sendMessage", "messages", "Send en besked til det forløb der venter på den",
-                              {"200": ok(MOVED, ref("Instance"))},
+                              {"200": ok("Beskeden er modtaget", ref("MessageDelivered"))},
                               (400, 403, 404, 413, 422), body=json_body("MessageInput")),
         },
         "/metrics/bottlenecks": {
