@@ -48,7 +48,9 @@ def validate_files(files: dict[str, str | bytes], held_roles: Iterable[str] | No
 
 
 def validate(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor | None = None) -> dict[str, list[dict]]:
-    """:func:`validate_files` with lanes checked against the roles users hold now."""
+    """:func:`validate_files` with lanes checked against the roles users hold now; for diagram editors only."""
+    if actor is not None:
+        policy.require(uow, actor, "edit_diagrams", "procesmodel: valider", Message("engine.deploy.forbidden"))
     return validate_files(files, users.held_roles(uow), actor)
 
 

@@ -20,7 +20,7 @@ from engine.instances import run_view
 from engine.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, TaskCandidate, Youth
 from engine.runtime import Run, advance, load_open_rows_and_candidates, load_run, save
 from engine.views import task_view
-from engine.youths import deny, involved_filter
+from engine.youths import deny, ensure_may_view, involved_filter
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -163,10 +163,17 @@ def _ensure_may_act(uow: UnitOfWork, actor: Actor, task: Task, candidates: set[s
         deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
 
 
+def ensure_may_act(uow: UnitOfWork, actor: Actor, task_id: str) -> None:
+    """Refuse (logged) unless the actor may act on the ready task: for a page, before it reads a form."""
+    with uow:
+        task = _task_row(uow, task_id)
+        if task.state == "ready":
+            _ensure_may_act(uow, actor, task)
+
+
 def get_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
     """One task with its form schema, for whoever may act on it or see the young person."""
     from engine.runtime import process_for
-    from engine.youths import ensure_may_view
 
     with uow:
         task = _task_for_update(uow, task_id)
@@ -199,8 +206,10 @@ def unclaim_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
         task = _task_for_update(uow, task_id)
         if task.state != "ready":
             raise Conflict(Message("engine.task.not_ready"), state=task.state)
-        if task.assignee != actor.username and not policy.allows(actor, "release_any_task"):
-            deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
+        if task.assignee != actor.username:
+            if not policy.allows(actor, "release_any_task"):
+                deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
+            ensure_may_view(uow, actor, task.youth_id, f"opgave {task.element_id}")
         task.assignee = None
         task.claimed_at = None
         _event(uow, task, "task_unclaimed", actor)

@@ -55,6 +55,8 @@ def complete(task_id: str) -> Any:
     if task["state"] != "ready":
         flash(_("task.already_done"), "info")
         return redirect(_next_task_url(), code=303)
+    if not task["may_act"]:
+        tasks.ensure_may_act(engine().uow(), current_actor(), task_id)  # refused and logged
     if problems:
         return _render(task, data, problems, status=422)
     try:
