@@ -106,3 +106,16 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                           "WTF_CSRF_ENABLED": False})
         yield World(engine, app, youth["id"], instance["id"], plan["id"], tokens)
     engine.db.dispose()
+
+
+# The attack tests use the web suite's app, client and tokens (one fresh database per test).
+from tests.web.conftest import Api, api, app, client, tokens  # noqa: E402,F401
+
+
+@pytest.fixture
+def outsiders(engine: Engine, tokens: dict[str, str]) -> dict[str, str]:
+    """Users of each kind who are involved in nothing, and an integration's token; added to ``tokens``."""
+    for name, roles in (("bo", ["sagsbehandler"]), ("skole", ["integration"])):
+        users.add_user(engine.uow(), name, PASSWORD, roles)
+        tokens[name] = users.create_token(engine.uow(), name)
+    return tokens
