@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 from flask import Flask
@@ -91,7 +91,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         patch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
         for name, (roles, _) in WALKERS.items():
             users.add_user(engine.uow(), name, PASSWORD, list(roles))
-        tokens = {name: users.create_token(engine.uow(), name) for name in WALKERS}
+        walk_tokens = {name: users.create_token(engine.uow(), name) for name in WALKERS}
         deployment.deploy(engine.uow(), files_from_paths([PROCESSES]), actor_of("per"))
         from engine import instances, youths
 
@@ -102,14 +102,14 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         complete(engine, actor_of("gustav"), instance["id"], "accepter_guide", ACCEPT)
         plan = open_task(engine, actor_of("karin"), instance["id"], "uddannelsesplan")
         assert tasks.get_task(engine.uow(), actor_of("karin"), plan["id"])["may_act"]
-        app = create_app({"TESTING": True, "ENGINE": engine, "SECRET_KEY": "test-secret",
-                          "WTF_CSRF_ENABLED": False})
-        yield World(engine, app, youth["id"], instance["id"], plan["id"], tokens)
+        walk_app = create_app({"TESTING": True, "ENGINE": engine, "SECRET_KEY": "test-secret",
+                               "WTF_CSRF_ENABLED": False})
+        yield World(engine, walk_app, youth["id"], instance["id"], plan["id"], walk_tokens)
     engine.db.dispose()
 
 
 # The attack tests use the web suite's app, client and tokens (one fresh database per test).
-from tests.web.conftest import Api, api, app, client, tokens  # noqa: E402,F401
+from tests.web.conftest import api, app, client, tokens  # noqa: E402,F401
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ import io
 from typing import Any
 
 from engine import audit, events, instances
-from engine.process_files import files_from_paths
-from tests.conftest import ADMIN, COORDINATOR, PROCESSES
+from tests.conftest import ADMIN, COORDINATOR
 from tests.course import ACCEPT, REFERRAL, k_meeting, open_elements, to_follow_up
 
 STEAL = {"lane_owners": {"ungekoordinator": ["gustav"]}}
