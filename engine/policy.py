@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from sqlalchemy import and_, exists, false, func, or_, true
 
 from engine import audit
-from engine.access import Actor
+from engine.access import SYSTEM, Actor
 from engine.errors import Forbidden
 from engine.messages import Message
 
@@ -57,8 +57,6 @@ IN_PERSON_STAND_INS: dict[str, tuple[str, ...]] = {
     "sagsbehandler": ("ungekoordinator", "koordinerende_sagsbehandler"),
 }
 
-SYSTEM_NAME = "system"
-
 # Variables the engine owns: who the course is for and who narrowed its tasks. Only the engine (at
 # start) and diagram scripts set them; a completion, a message, start data or a retry never does.
 ENGINE_OWNED = frozenset({"lane_owners", "youth_id", "birthdate", "birthdate_25", "initiator"})
@@ -74,7 +72,11 @@ def allows(actor: Actor, permission: str) -> bool:
 
 
 def sees_all(actor: Actor) -> bool:
-    return actor.username == SYSTEM_NAME or allows(actor, "see_all_youths")
+    """True for the engine itself (timers, the worker) and for holders of ``see_all_youths``.
+
+    The engine is known by its role, not its name: no user can be granted the role ``system``.
+    """
+    return actor == SYSTEM or allows(actor, "see_all_youths")
 
 
 def refuse(uow: UnitOfWork, actor: Actor | None, what: str, youth_id: int | None = None,
