@@ -7,7 +7,9 @@ reads a young person's case. So, checked when it is validated and deployed:
   variable (:data:`engine.policy.ENGINE_OWNED`): only the engine and diagram scripts set those;
 * only a deployer with ``name_people_in_diagrams`` (an admin) may name literal users in
   ``camunda:assignee`` or ``camunda:candidateUsers``; everyone else names them through a
-  ``${variable}`` that the course fills (say from a k-meeting's ``x-user-role`` field).
+  ``${variable}`` that the course fills (say from a k-meeting's ``x-user-role`` field);
+* a form field that fills such a variable must be an ``x-user-role`` field, so what is typed
+  there is checked to be an active user with that role.
 
 Even a named person gains nothing without the lane's role (:func:`engine.policy.may_act`).
 """
@@ -21,6 +23,7 @@ from engine.access import Actor
 from engine.errors import Problem
 from engine.messages import Message
 from engine.process_files import FileBundle
+from engine.user_fields import ROLE_KEYWORD
 from engine.validation import NS, form_key_of, message_catch_forms
 
 CAMUNDA = "{%s}" % NS["camunda"]
@@ -34,19 +37,42 @@ def grant_problems(bundle: FileBundle, actor: Actor | None) -> list[Problem]:
     problems: list[Problem] = []
     for tree in bundle.bpmn.values():
         problems.extend(_engine_owned_fields(tree, bundle))
+        problems.extend(_people_fields_without_role(tree, bundle))
         if not may_name:
             problems.extend(_literal_people(tree))
     return problems
 
 
-def _engine_owned_fields(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+def _forms_of(tree: Any) -> list[tuple[str | None, str | None]]:
+    """(element id, form key) of every user task and catching message event."""
     forms = [(task.get("id"), form_key_of(task)) for task in tree.xpath("//bpmn:userTask", namespaces=NS)]
     for process in tree.xpath("//bpmn:process", namespaces=NS):
         forms.extend(message_catch_forms(process).items())
-    for element_id, key in forms:
-        schema = bundle.forms.get(key) if key else None
-        properties = schema.get("properties") if isinstance(schema, dict) else None
-        for field in sorted(set(properties or {}) & policy.ENGINE_OWNED):
+    return forms
+
+
+def _properties(bundle: FileBundle, key: str | None) -> dict[str, Any]:
+    schema = bundle.forms.get(key) if key else None
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    return properties if isinstance(properties, dict) else {}
+
+
+def _people_fields_without_role(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    variables = set()
+    for task in tree.xpath("//bpmn:userTask", namespaces=NS):
+        for attribute in PEOPLE_ATTRIBUTES:
+            for part in (task.get(CAMUNDA + attribute) or "").split(","):
+                if VARIABLE.match(part.strip()):
+                    variables.add(part.strip()[2:-1].strip())
+    for element_id, key in _forms_of(tree):
+        for field, prop in sorted(_properties(bundle, key).items()):
+            if field in variables - policy.ENGINE_OWNED and not (isinstance(prop, dict) and isinstance(prop.get(ROLE_KEYWORD), str)):
+                yield Problem(element_id, Message("engine.diagram.people_field_without_role", form=key, field=field))
+
+
+def _engine_owned_fields(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    for element_id, key in _forms_of(tree):
+        for field in sorted(set(_properties(bundle, key)) & policy.ENGINE_OWNED):
             yield Problem(element_id, Message("engine.diagram.form_engine_owned", form=key, field=field))
 
 

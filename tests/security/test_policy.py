@@ -94,3 +94,17 @@ def test_validation_reports_the_grant_rules_on_the_element(engine, people, defau
     report = deployment.validate(engine.reader(), files, OWNER)
     assert sorted(e["element_id"] for e in report["errors"]) == ["frafald", "k_moede"]
     assert [e["element_id"] for e in deployment.validate(engine.reader(), files, ADMIN)["errors"]] == ["frafald"]
+
+
+def test_a_form_field_that_names_a_tasks_person_must_be_a_user_field(engine, people, default_files):
+    files = dict(default_files)
+    files["samarbejdsmodel.bpmn"] = files["samarbejdsmodel.bpmn"].replace(
+        b'<bpmn:userTask id="uddannelsesplan" ', b'<bpmn:userTask id="uddannelsesplan" camunda:assignee="${ansvarlig}" ', 1)
+    schema = json.loads(files["accepter_guide.json"])
+    schema["properties"]["ansvarlig"] = {"type": "string"}
+    files["accepter_guide.json"] = json.dumps(schema).encode()
+    report = deployment.validate(engine.reader(), files, ADMIN)
+    assert [e["element_id"] for e in report["errors"]] == ["accepter_guide"]
+    schema["properties"]["ansvarlig"]["x-user-role"] = "koordinerende_sagsbehandler"
+    files["accepter_guide.json"] = json.dumps(schema).encode()
+    assert deployment.validate(engine.reader(), files, ADMIN)["errors"] == []
