@@ -40,7 +40,7 @@ def search() -> str:
 def show(youth_id: int) -> str:
     case = cases.case_view(engine().uow(), current_actor(), youth_id)
     return render_template("case.html", case=case, youth=case["youth"], course=case["course"],
-                           may_fire_timers=current_actor().has_any(*events.TIMER_ROLES))
+                           may_fire_timers=policy.allows(current_actor(), "fire_timers"))
 
 
 @bp.post("/unge/<int:youth_id>/forloeb/<int:instance_id>/tidsfrist")

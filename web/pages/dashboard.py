@@ -74,7 +74,7 @@ def index() -> str:
                            process_key=process_key, colour=colour, args=request.args,
                            versions=[v["version"] for v in versions if v["key"] == process_key],
                            query={"process_key": process_key, **filters}, caseload_shown=CASELOAD_SHOWN,
-                           may_see_who=current_actor().has_any(*WHO_WAITS))
+                           may_see_who=policy.allows(current_actor(), "see_all_youths"))
 
 
 @bp.get("/venter")
