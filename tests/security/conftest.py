@@ -58,6 +58,13 @@ class World:
             return uow.session.scalar(select(func.count()).select_from(AuditEntry)
                                       .where(AuditEntry.action == "access_denied", who)) or 0
 
+    def last_denied_youth(self, username: str) -> int | None:
+        """The young person named by the user's latest refusal."""
+        with self.engine.reader() as uow:
+            return uow.session.scalar(select(AuditEntry.youth_id).where(
+                AuditEntry.action == "access_denied", AuditEntry.username == username)
+                .order_by(AuditEntry.id.desc()).limit(1))
+
     def client(self, username: str | None) -> FlaskClient:
         """A test client; logged in to the pages as ``username`` unless None."""
         client = self.app.test_client()

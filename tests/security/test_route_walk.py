@@ -81,6 +81,12 @@ def _expected_allowed(access: Access, name: str | None) -> bool:
     return True
 
 
+def _refused_for_the_case(access: Access, name: str) -> bool:
+    """Refused for not being involved (the role would do): the log names the young person."""
+    actor = actor_of(name)
+    return access.youth and (access.permission is None or policy.allows(actor, access.permission))
+
+
 def _rules(world: World) -> list[Rule]:
     """Every rule, releasing before claiming (a claim would make the release the claimer's), logout last."""
     def order(rule: Rule) -> tuple[int, str]:
@@ -126,4 +132,7 @@ def test_each_route_answers_as_the_access_table_says(world: World, name: str | N
             elif not allowed and (name is not None or rule.endpoint.startswith("api.")) and (
                     status not in (401, 403, 404) or not denied):
                 wrong.append(f"{method} {path}: refused, got {status}{'' if denied else ' and no refusal logged'}")
+            elif not allowed and name is not None and _refused_for_the_case(access, name) \
+                    and world.last_denied_youth(name) != world.youth_id:
+                wrong.append(f"{method} {path}: the refusal does not name the young person")
     assert wrong == [], "\n".join(wrong)
