@@ -230,6 +230,36 @@ def undeclared_errors(schema: dict[str, Any] | None, data: dict[str, Any]) -> li
             for key in sorted(data, key=str) if key in policy.ENGINE_OWNED or key not in declared]
 
 
+def assign_task(uow: UnitOfWork, actor: Actor, task_id: str, username: Any) -> dict[str, Any]:
+    """Give an open task to one person: a coordinator moving a task whose person is away or gone.
+
+    Whoever may release others' tasks (and sees the young person) may do it. The person must be an
+    active user who holds the task's role (:func:`engine.policy.holds_task_role`): a name alone
+    grants nothing. The task is then theirs; released, it goes back to them.
+    """
+    from sqlalchemy import delete
+
+    from engine.users import actor_for_username
+
+    policy.require(uow, actor, "release_any_task", f"opgave {task_id!s:.40}: giv til")
+    person = actor_for_username(uow.engine.reader(), username) if isinstance(username, str) and username else None
+    with uow:
+        task = _task_for_update(uow, task_id)
+        ensure_may_view(uow, actor, task.youth_id, f"opgave {task.element_id}: giv til")
+        if task.state != "ready":
+            raise Conflict(Message("engine.task.not_ready"), state=task.state)
+        if person is None or not policy.holds_task_role(person, task.role):
+            raise InvalidInput(Message("engine.task.assignee_invalid"),
+                               errors=[{"field": "user", "message": Message("engine.form.user_role")}])
+        uow.session.execute(delete(TaskCandidate).where(TaskCandidate.task_id == task.id))
+        uow.session.add(TaskCandidate(task_id=task.id, username=person.username))
+        task.personal, task.assignee, task.claimed_at = True, person.username, uow.engine.clock.now()
+        _event(uow, task, "task_assigned", actor)
+        audit.record(uow, actor, "task_assigned", task.youth_id, f"opgave {task.element_id} til {person.username}")
+        uow.commit()
+        return task_view(task)
+
+
 def _event(uow: UnitOfWork, task: Task, kind: str, actor: Actor) -> None:
     from engine.models import InstanceEvent
 

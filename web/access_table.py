@@ -98,6 +98,7 @@ ACCESS: dict[str, Access] = {
     "api.claim_task": TASK,
     "api.complete_task": TASK,
     "api.unclaim_task": Access(permission="release_any_task", youth=True),  # or the one who claimed it
+    "api.assign_task": Access(permission="release_any_task", youth=True),
     "api.bottlenecks": FIGURES,
     "api.metrics_heatmap": FIGURES,
     "api.metrics_steps": FIGURES,

@@ -204,3 +204,22 @@ def test_a_released_assigned_task_goes_back_to_its_person_and_a_coordinator_can_
     assert sara.post(f"/tasks/{referral['id']}/claim").get_json()["assignee"] == "sara"
     assert api.as_("kim").post(f"/tasks/{referral['id']}/unclaim").status_code == 200
     assert sara.post(f"/tasks/{referral['id']}/complete", json={"data": REFERRAL}).status_code == 200
+
+
+def test_a_coordinator_can_give_a_stuck_task_to_another_person_with_its_role_and_to_no_one_else(
+        api, engine, default_files, outsiders):
+    _deploy(api, default_files)
+    sara = api.as_("sara")
+    youth = sara.post("/youths", json={"name": "Ung", "birthdate": "2009-03-01"}).get_json()
+    iid = sara.post("/instances", json={"process_key": "samarbejdsmodel", "youth_id": youth["id"]}).get_json()["id"]
+    referral = _task(api, "sara", iid, "henvisning")
+    assert api.as_("bo").post(f"/tasks/{referral['id']}/assign", json={"user": "bo"}).status_code == 403
+    for nobody in ("per", "ukendt"):  # no caseworker's role, or no user at all
+        refused = api.as_("kim").post(f"/tasks/{referral['id']}/assign", json={"user": nobody})
+        assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == "user"
+    given = api.as_("kim").post(f"/tasks/{referral['id']}/assign", json={"user": "bo"})
+    assert given.status_code == 200 and given.get_json()["assignee"] == "bo"
+    assert sara.post(f"/tasks/{referral['id']}/complete", json={"data": REFERRAL}).status_code == 403
+    api.as_("bo").post(f"/tasks/{referral['id']}/unclaim")
+    assert [t["id"] for t in api.as_("bo").get("/tasks?mine=true").get_json()] == [referral["id"]]
+    assert api.as_("bo").post(f"/tasks/{referral['id']}/complete", json={"data": REFERRAL}).status_code == 200

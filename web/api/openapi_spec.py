@@ -286,6 +286,7 @@ def schemas() -> dict[str, Schema]:
         "DataInput": data_input_schema(),
         "MessageInput": message_input_schema(),
         "MessageDelivered": message_delivered_schema(),
+        "AssignInput": obj({"user": string("Brugernavnet på den der skal have opgaven")}, required=["user"]),
         "TimerInput": timer_input_schema(),
     }
 
@@ -436,6 +437,11 @@ def operations() -> dict[str, dict[str, dict[str, Any]]]:
         "/tasks/{task_id}/unclaim": {
             "post": operation("unclaimTask", "tasks", "Læg opgaven tilbage (den der har den, koordinator, admin)",
                               {"200": ok("Opgaven", ref("Task"))}, (403, 404, 409)),
+        },
+        "/tasks/{task_id}/assign": {
+            "post": operation("assignTask", "tasks", "Giv opgaven til én person med opgavens rolle (koordinator, admin)",
+                              {"200": ok("Opgaven", ref("Task"))}, (400, 403, 404, 409, 413, 422),
+                              body=json_body("AssignInput")),
         },
         "/tasks/{task_id}/complete": {
             "post": operation("completeTask", "tasks", "Afslut opgaven med formularens data",
