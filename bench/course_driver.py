@@ -95,6 +95,8 @@ class CourseDriver:
         self.odds = odds or Odds()
         self.figures = CourseFigures()
         self.registrar = world.people["sagsbehandler"]
+        self.registered_by: dict[int, str] = {}
+        self.started_by: dict[int, str] = {}
         self.counter = StatementCounter(world.engine.db)
 
     # --- young people and starts -------------------------------------------------------------
@@ -106,21 +108,25 @@ class CourseDriver:
         for i in range(count):
             age_days = int(self.rng.uniform(min_age, max_age) * 365.25)
             rows.append({"name": f"Ung {i}", "birthdate": today - timedelta(days=age_days), "created_at": now,
-                         "created_by": "bench"})
+                         "created_by": self.rng.choice(self.registrar)})
         with self.world.engine.uow() as uow:
             ids = list(uow.session.scalars(insert(Youth).returning(Youth.id, sort_by_parameter_order=True), rows))
             uow.commit()
+        # Only someone involved may start a course or send it a message: the caseworker who registered them.
+        self.registered_by.update(zip(ids, (row["created_by"] for row in rows)))
         return ids
 
     def start(self, youth_ids: list[int]) -> list[int]:
         started = []
         with Timer() as total:
             for youth_id in youth_ids:
-                actor = self.world.actor(self.rng.choice(self.registrar), "sagsbehandler")
+                actor = self.world.actor(self.registered_by.get(youth_id) or self.rng.choice(self.registrar),
+                                         "sagsbehandler")
                 with Timer() as t:
                     view = instances.start_instance(self.world.engine.uow(), actor, "samarbejdsmodel", youth_id)
                 self.figures.start.add(t.seconds)
                 started.append(view["id"])
+                self.started_by[view["id"]] = actor.username
         self.figures.started += len(started)
         self.figures.start_seconds += total.seconds
         return started
@@ -252,7 +258,7 @@ class CourseDriver:
         return view
 
     def send_frafald(self, instance_id: int) -> None:
-        actor = self.world.actor(self.rng.choice(self.registrar), "sagsbehandler")
+        actor = self.world.actor(self.started_by.get(instance_id) or self.rng.choice(self.registrar), "sagsbehandler")
         with Timer() as t:
             events.correlate_message(self.world.engine.uow(), actor, "frafald", instance_id=instance_id,
                                      data={"frafald_aarsag": "Stoppet i skolen"})

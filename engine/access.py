@@ -1,4 +1,4 @@
-"""Who may act on a task: one rule, used by the services and mirrored by the inbox query."""
+"""Who is acting (an :class:`Actor`) and which role a lane names; what each may do is in :mod:`engine.policy`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -35,19 +35,3 @@ def lane_role(lane_name: str | None, lane_id: str | None) -> str | None:
     if by_name not in ROLES and by_id in ROLES:
         return by_id
     return by_name
-
-
-def may_act(actor: Actor, role: str | None, assignee: str | None, personal: bool, candidates: set[str]) -> bool:
-    """True when the actor may claim or complete a task with these attributes.
-
-    A claimed task belongs to its assignee. A task narrowed to people (lane_owners, assignee,
-    candidate users) belongs to them. Otherwise anyone holding the task's role may act; a task
-    outside every lane, narrowed to no one, is open to every user.
-    """
-    if assignee:
-        return assignee == actor.username
-    if personal:
-        return actor.username in candidates
-    if role is None:
-        return True
-    return role in actor.roles

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Iterable
 from sqlalchemy import insert, select
 
 from engine.access import Actor
-from engine.errors import Forbidden
 from engine.messages import Message
 from engine.models import AuditEntry
 
@@ -41,8 +40,9 @@ def list_entries(uow: UnitOfWork, actor: Actor, youth_id: int | None = None, use
                  since: datetime | None = None, limit: int = 1000, action: str | None = None,
                  until: datetime | None = None, offset: int = 0) -> list[dict]:
     """Log entries, newest first, filtered; only administrators may read the log, and reading it is logged."""
-    if not actor.is_admin:
-        raise Forbidden(Message("engine.audit.forbidden"))
+    from engine import policy  # policy writes through this module
+
+    policy.require(uow, actor, "read_audit", "adgangslog", Message("engine.audit.forbidden"))
     with uow:
         query = (select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
                  .limit(max(1, min(limit, MAX_ENTRIES))).offset(max(0, offset)))

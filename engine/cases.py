@@ -244,20 +244,23 @@ def _data_choices(schema: dict[str, Any] | None, data: dict[str, Any]) -> dict[s
 
 def add_comment(uow: UnitOfWork, actor: Actor, task_id: str, body: Any,
                 submission_key: str | None = None) -> dict[str, Any]:
-    """A comment on a task, by anyone who may see the young person's case (once per form key)."""
+    """A comment on a task, by anyone who may see the young person's case (once per form key).
+
+    Who may comment is checked first: a refusal does not depend on what was typed.
+    """
     from engine.tasks import _task_row
 
-    if not isinstance(body, str) or not body.strip():
-        raise InvalidInput(Message("engine.comment.empty"),
-                           errors=[{"field": "body", "message": Message("engine.form.required")}])
-    if len(body) > MAX_COMMENT_LENGTH:
-        raise InvalidInput(Message("engine.comment.too_long"),
-                           errors=[{"field": "body",
-                                    "message": Message("engine.comment.max_length", max=MAX_COMMENT_LENGTH)}])
     with uow:
-        once(uow, actor, submission_key)
         task = _task_row(uow, task_id)
         ensure_may_view(uow, actor, task.youth_id)
+        if not isinstance(body, str) or not body.strip():
+            raise InvalidInput(Message("engine.comment.empty"),
+                               errors=[{"field": "body", "message": Message("engine.form.required")}])
+        if len(body) > MAX_COMMENT_LENGTH:
+            raise InvalidInput(Message("engine.comment.too_long"),
+                               errors=[{"field": "body",
+                                        "message": Message("engine.comment.max_length", max=MAX_COMMENT_LENGTH)}])
+        once(uow, actor, submission_key)
         comment = TaskComment(task_id=task.id, youth_id=task.youth_id, username=actor.username,
                               at=uow.engine.clock.now(), body=body.strip())
         uow.session.add(comment)

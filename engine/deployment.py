@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
-from engine import audit, users
+from engine import audit, policy, users
 from engine.access import Actor
-from engine.errors import Forbidden, InvalidDiagram, InvalidInput, TooLarge, Unreadable
+from engine.errors import InvalidDiagram, InvalidInput, TooLarge, Unreadable
 from engine.messages import Message
+from engine.diagram_grants import grant_problems
 from engine.library import ParseResult, parse_files
 from engine.models import ProcessInstance, ProcessVersion
 from engine.heavy_work import heavy_slot
@@ -19,7 +20,7 @@ from engine.process_files import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
-DEPLOYER_ROLES = ("procesejer", "admin")
+DEPLOYER_ROLES = policy.roles_with("edit_diagrams")
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,18 @@ class Deployed:
         return {"key": self.key, "version": self.version, "process_ids": self.process_ids}
 
 
-def validate_files(files: dict[str, str | bytes], held_roles: Iterable[str] | None = None) -> dict[str, list[dict]]:
+def validate_files(files: dict[str, str | bytes], held_roles: Iterable[str] | None = None,
+                   actor: Actor | None = None) -> dict[str, list[dict]]:
     """Errors and warnings for a set of files, deploying nothing.
 
     Files over the size limit are a :class:`TooLarge`; input with no BPMN or DMN in it at all is
-    :class:`Unreadable` (not a diagram), as opposed to a diagram with problems.
+    :class:`Unreadable` (not a diagram), as opposed to a diagram with problems. The grant rules
+    (:mod:`engine.diagram_grants`) are checked as deploying by ``actor`` would check them.
     """
     with heavy_slot():
         result = parse_files(files, held_roles)
     _refuse_unreadable(result)
+    result.problems.extend(grant_problems(result.bundle, actor))
     return {"errors": [p.as_dict() for p in result.errors], "warnings": [p.as_dict() for p in result.warnings]}
 
 
@@ -49,14 +53,11 @@ def validate(uow: UnitOfWork, actor: Actor, files: dict[str, str | bytes]) -> di
     """:func:`validate_files` with lanes checked against the roles users hold now.
 
     Only the roles that edit diagrams may: validation is heavy work, and its report tells which
-    roles users hold. A refusal is logged.
+    roles users hold. A refusal is logged (by the policy).
     """
-    if not actor.has_any(*DEPLOYER_ROLES):
-        with uow:
-            audit.record(uow, actor, "access_denied", None, "validering af procesmodel")
-            uow.commit()
-        raise Forbidden(Message("engine.deploy.validate_forbidden"))
-    return validate_files(files, users.held_roles(uow))
+    policy.require(uow, actor, "edit_diagrams", "validering af procesmodel",
+                   Message("engine.deploy.validate_forbidden"))
+    return validate_files(files, users.held_roles(uow), actor)
 
 
 def _refuse_unreadable(result: ParseResult) -> None:
@@ -75,21 +76,21 @@ def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list
 
     All or nothing: an error anywhere deploys no process.
     """
-    if not actor.has_any(*DEPLOYER_ROLES):
-        raise Forbidden(Message("engine.deploy.forbidden"))
-    result = checked(files)
+    policy.require(uow, actor, "edit_diagrams", "procesmodel: udrul", Message("engine.deploy.forbidden"))
+    result = checked(files, actor)
     with uow:
         deployed = store_versions(uow, result, actor)
         uow.commit()
     return deployed
 
 
-def checked(files: dict[str, str | bytes]) -> ParseResult:
-    """Parse files for deployment; an error anywhere refuses them all."""
+def checked(files: dict[str, str | bytes], actor: Actor | None = None) -> ParseResult:
+    """Parse files for deployment by ``actor``; an error anywhere (grant rules too) refuses them all."""
     with heavy_slot():
         result: ParseResult = parse_files(files)
     if result.bundle.too_large or result.bundle.upload_too_large:
         _refuse_unreadable(result)
+    result.problems.extend(grant_problems(result.bundle, actor))
     if result.errors:
         raise InvalidDiagram(result.errors)
     if not result.processes:

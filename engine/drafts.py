@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from engine import sandbox
 from engine.access import Actor
-from engine.deployment import DEPLOYER_ROLES, checked, store_versions, validate_files
+from engine import policy
+from engine.deployment import checked, store_versions, validate_files
 from engine.heavy_work import heavy_slot
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, InvalidInput, NotFound
 from engine.messages import Message
 from engine.models import ProcessDraft
 from engine.process_files import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
@@ -30,9 +31,10 @@ FILE_NAME = re.compile(r"^((forms|decisions)/)?[A-Za-z0-9_.\-]{1,200}\.(bpmn|dmn
 MAX_FILES = 200
 
 
-def _ensure_owner(actor: Actor) -> None:
-    if not actor.has_any(*DEPLOYER_ROLES):
-        raise Forbidden(Message("engine.draft.forbidden"))
+def _ensure_owner(uow: UnitOfWork, actor: Actor, key: Any = None) -> None:
+    """Refuse (logged) anyone who may not edit diagrams; call before ``with uow``."""
+    policy.require(uow, actor, "edit_diagrams", f"kladde {key!s:.80}" if key is not None else "kladder",
+                   Message("engine.draft.forbidden"))
 
 
 def draft_view(draft: ProcessDraft, with_files: bool = True) -> dict[str, Any]:
@@ -87,14 +89,14 @@ def _ensure_revision(draft: ProcessDraft, revision: Any) -> None:
 
 
 def list_drafts(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
-    _ensure_owner(actor)
+    _ensure_owner(uow, actor)
     with uow:
         rows = uow.session.scalars(select(ProcessDraft).order_by(ProcessDraft.key)).all()
         return [draft_view(row, with_files=False) for row in rows]
 
 
 def get_draft(uow: UnitOfWork, actor: Actor, key: str) -> dict[str, Any]:
-    _ensure_owner(actor)
+    _ensure_owner(uow, actor, key)
     with uow:
         draft = uow.session.scalars(select(ProcessDraft).where(ProcessDraft.key == key)).one_or_none()
         if draft is None:
@@ -105,7 +107,7 @@ def get_draft(uow: UnitOfWork, actor: Actor, key: str) -> dict[str, Any]:
 def save_draft(uow: UnitOfWork, actor: Actor, key: str, files: Any, revision: Any = None,
                based_on_version: Any = None) -> dict[str, Any]:
     """Create a draft (``revision`` None) or replace one, naming the revision the edit started from."""
-    _ensure_owner(actor)
+    _ensure_owner(uow, actor, key)
     if not isinstance(key, str) or not KEY.match(key):
         raise InvalidInput(Message("engine.draft.bad_key"),
                            errors=[{"field": "key", "message": Message("engine.draft.key_characters")}])
@@ -139,7 +141,7 @@ def save_draft(uow: UnitOfWork, actor: Actor, key: str, files: Any, revision: An
 
 
 def delete_draft(uow: UnitOfWork, actor: Actor, key: str, revision: Any) -> None:
-    _ensure_owner(actor)
+    _ensure_owner(uow, actor, key)
     with uow:
         draft = _load(uow, key)
         _ensure_revision(draft, revision)
@@ -149,19 +151,19 @@ def delete_draft(uow: UnitOfWork, actor: Actor, key: str, revision: Any) -> None
 
 def validate_draft(uow: UnitOfWork, actor: Actor, key: str) -> dict[str, Any]:
     """The draft's errors and warnings, with lanes checked against the roles users hold."""
-    _ensure_owner(actor)
+    _ensure_owner(uow, actor, key)
     draft = get_draft(uow, actor, key)
-    report = validate_files(draft["files"], held_roles(uow))
+    report = validate_files(draft["files"], held_roles(uow), actor)
     return {**report, "revision": draft["revision"]}
 
 
 def deploy_draft(uow: UnitOfWork, actor: Actor, key: str, revision: Any) -> dict[str, Any]:
     """Deploy exactly the revision the owner looked at, and retire the draft, in one transaction."""
-    _ensure_owner(actor)
+    _ensure_owner(uow, actor, key)
     with heavy_slot(), uow:   # the slot first: waiting for one must not hold the write lock
         draft = _load(uow, key)
         _ensure_revision(draft, revision)
-        result = checked(draft.files)
+        result = checked(draft.files, actor)
         deployed = store_versions(uow, result, actor)
         uow.session.delete(draft)
         uow.commit()

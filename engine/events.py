@@ -10,28 +10,36 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 
-from engine import audit
+from engine import audit, policy
 from engine.access import SYSTEM, Actor
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, InvalidInput, NotFound
+from engine.forms import form_errors
 from engine.messages import Message
 from engine.instances import run_view
 from engine.models import ProcessInstance
-from engine.runtime import advance, load_run, save
-from engine.youths import deny
+from engine.runtime import Run, advance, load_run, save
+from engine.tasks import undeclared_errors
+from engine.youths import ensure_may_view
 
 if TYPE_CHECKING:
     from engine.bootstrap import Engine
     from engine.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-SENDER_ROLES = ("sagsbehandler", "ungekoordinator", "koordinerende_sagsbehandler", "ungeguide", "admin", "integration")
+SENDER_ROLES = policy.roles_with("send_messages")
 
 
 def correlate_message(uow: UnitOfWork, actor: Actor, name: Any, youth_id: Any = None, instance_id: Any = None,
                       data: Any = None) -> dict[str, Any]:
-    """Deliver a message to the one instance (the oldest, if several) that waits for it."""
-    if not actor.has_any(*SENDER_ROLES):
-        raise Forbidden(Message("engine.message.may_not_send"))
+    """Deliver a message to the one instance (the oldest, if several) that waits for it.
+
+    The sender must be involved with the young person (or see every young person); anyone else is
+    refused the same way whether the young person exists and whether anything waits. A sender
+    with ``message_any_course`` (a school system's token) may deliver to any course, and is told
+    only whether it arrived. The message carries only what the catching event's form declares.
+    The answer is ``{"instance_id", "status"}``: never the course's data.
+    """
+    policy.require(uow, actor, "send_messages", f"besked {name!s:.80}", Message("engine.message.may_not_send"))
     errors = []
     if not isinstance(name, str) or not name.strip():
         errors.append({"field": "name", "message": Message("engine.field.required")})
@@ -45,6 +53,7 @@ def correlate_message(uow: UnitOfWork, actor: Actor, name: Any, youth_id: Any = 
     if errors:
         raise InvalidInput(Message("engine.message.invalid"), errors=errors)
     with uow:
+        _ensure_may_message(uow, actor, name, youth_id, instance_id)
         query = select(ProcessInstance.id, ProcessInstance.waiting_messages).where(
             ProcessInstance.status == "running").order_by(ProcessInstance.id)
         query = query.where(ProcessInstance.youth_id == youth_id) if youth_id is not None else \
@@ -56,12 +65,40 @@ def correlate_message(uow: UnitOfWork, actor: Actor, name: Any, youth_id: Any = 
         catcher = next(task for task in run.workflow.event_manager.tasks.values()
                        if isinstance(task.task_spec.event_definition, MessageEventDefinition)
                        and task.task_spec.event_definition.name == name)
+        _check_payload(run, catcher, data or {})
         run.workflow.catch(BpmnEvent(catcher.task_spec.event_definition, payload=dict(data or {})))
         advance(run)
         save(uow, run)
         audit.record(uow, actor, "message_delivered", run.instance.youth_id, f"besked {name} til forløb {target}")
         uow.commit()
-        return run_view(run)
+        return {"instance_id": run.instance.id, "status": run.instance.status}
+
+
+def _ensure_may_message(uow: UnitOfWork, actor: Actor, name: str, youth_id: int | None,
+                        instance_id: int | None) -> None:
+    """Refuse (logged) a sender who may not see the young person the message is for."""
+    if policy.allows(actor, "message_any_course"):
+        return
+    what = f"besked {name[:80]}"
+    if youth_id is None:
+        youth_id = uow.session.scalar(select(ProcessInstance.youth_id).where(ProcessInstance.id == instance_id))
+        if youth_id is None:
+            policy.refuse(uow, actor, f"{what} til forløb {instance_id}")
+    ensure_may_view(uow, actor, youth_id, what)
+
+
+def _check_payload(run: Run, catcher: Any, data: dict[str, Any]) -> None:
+    """The message's data against the form its catching event declares (closed; none: only ``{}``)."""
+    element_id = getattr(catcher.task_spec, "bpmn_id", None)
+    key = run.process.message_forms.get(element_id, element_id)
+    validator = run.process.validator(key)
+    errors = undeclared_errors(run.process.forms.get(key) if validator is not None else None, data)
+    if validator is not None:
+        errors += form_errors(validator, data)
+    if errors:
+        raise InvalidInput(Message("engine.message.undeclared_data"),
+                           errors=[{**error, "path": f"data/{error['path']}" if error["path"] else "data"}
+                                   for error in errors])
 
 
 def fire_due_timers(engine: Engine, limit: int = 10_000) -> int:
@@ -94,7 +131,7 @@ def fire_due_timers(engine: Engine, limit: int = 10_000) -> int:
     return moved
 
 
-TIMER_ROLES = ("ungekoordinator", "admin")
+TIMER_ROLES = policy.roles_with("fire_timers")
 
 
 def fire_timer_now(uow: UnitOfWork, actor: Actor, instance_id: int, element_id: Any) -> dict[str, Any]:
@@ -107,9 +144,11 @@ def fire_timer_now(uow: UnitOfWork, actor: Actor, instance_id: int, element_id: 
         raise InvalidInput(Message("engine.timer.element_required"),
                            errors=[{"field": "element_id", "message": Message("engine.form.required")}])
     with uow:
+        if not policy.allows(actor, "fire_timers"):
+            youth_id = uow.session.scalar(select(ProcessInstance.youth_id).where(ProcessInstance.id == instance_id))
+            policy.refuse(uow, actor, f"tidsfrist {element_id}", youth_id)
         run = load_run(uow, instance_id, actor.username)
-        if not actor.has_any(*TIMER_ROLES):
-            deny(uow, actor, run.instance.youth_id, f"tidsfrist {element_id}")
+        ensure_may_view(uow, actor, run.instance.youth_id, f"tidsfrist {element_id}")
         if run.instance.status != "running":
             raise Conflict(Message("engine.instance.not_running"), status=run.instance.status)
         waiting = [task for task in run.workflow.event_manager.tasks.values()

@@ -26,8 +26,8 @@ from SpiffWorkflow.util.task import TaskState
 from engine import audit
 from engine.access import Actor
 from engine.bpmn.parser import spec_name
-from engine.deployment import DEPLOYER_ROLES
-from engine.errors import Forbidden, InvalidInput
+from engine import policy
+from engine.errors import InvalidInput
 from engine.messages import Message
 from engine.library import ParsedProcess
 from engine.models import ProcessInstance, Task
@@ -184,8 +184,8 @@ def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any,
     ``instance_ids`` narrows the call to those instances and ``limit`` to the first so many: the
     workbench dry-runs once, then moves the movable ones in batches to show progress.
     """
-    if not actor.has_any(*DEPLOYER_ROLES):
-        raise Forbidden(Message("engine.migration.forbidden"))
+    policy.require(engine.uow(), actor, "edit_diagrams", f"procesmodel {key!s:.80}: flyt forløb",
+                   Message("engine.migration.forbidden"))
     if not isinstance(dry_run, bool):
         raise InvalidInput(Message("engine.migration.bad_dry_run"),
                            errors=[{"field": "dry_run", "message": Message("engine.field.boolean")}])
@@ -307,8 +307,7 @@ def _move_one(new_uow: Callable[[], UnitOfWork], actor: Actor, the_plan: Plan, i
 
 def steps(uow: UnitOfWork, actor: Actor, key: str, version: int) -> list[dict[str, Any]]:
     """The steps of a version a waiting course may be mapped to (tasks and events), by name."""
-    if not actor.has_any(*DEPLOYER_ROLES):
-        raise Forbidden(Message("engine.migration.forbidden"))
+    policy.require(uow, actor, "edit_diagrams", f"procesmodel {key!s:.80}: trin", Message("engine.migration.forbidden"))
     with uow:
         _, process = process_for(uow, find_version(uow, key, version).id)
     found = {element_id: getattr(spec, "bpmn_name", None) for element_id, (_, spec) in _specs_by_element(process).items()}

@@ -5,16 +5,16 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from engine import audit
+from engine import audit, policy
 from engine.access import Actor
 from engine.bpmn.scripting import add_years
 from engine.deployment import latest_version
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, InvalidInput, NotFound
 from engine.messages import Message
 from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, Youth
 from engine.runtime import Run, advance, clear_errors, load_run, new_workflow, process_for, save
 from engine.views import instance_view
-from engine.youths import REGISTRAR_ROLES, ensure_may_view
+from engine.youths import ensure_may_view
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -23,11 +23,8 @@ if TYPE_CHECKING:
 def start_instance(uow: UnitOfWork, actor: Actor, process_key: Any, youth_id: Any,
                    data: Any = None) -> dict[str, Any]:
     """Start a course for a young person on the latest version of a process."""
-    if not actor.has_any(*REGISTRAR_ROLES):
-        raise Forbidden(Message("engine.instance.may_not_start"))
-    if data is not None and not isinstance(data, dict):
-        raise InvalidInput(Message("engine.data.must_be_object"),
-                           errors=[{"field": "data", "message": Message("engine.field.must_be_object")}])
+    policy.require(uow, actor, "register_youth", "forløb: start", Message("engine.instance.may_not_start"))
+    _check_data(data)
     if not isinstance(process_key, str) or not isinstance(youth_id, int) or isinstance(youth_id, bool):
         raise InvalidInput(Message("engine.instance.start_fields_required"),
                            errors=[{"field": "process_key", "message": Message("engine.field.required")},
@@ -36,9 +33,8 @@ def start_instance(uow: UnitOfWork, actor: Actor, process_key: Any, youth_id: An
         version = latest_version(uow, process_key)
         if version is None:
             raise NotFound(Message("engine.process.not_found"))
-        youth = uow.session.get(Youth, youth_id)
-        if youth is None:
-            raise NotFound(Message("engine.youth.not_found"))
+        # Only for a young person the starter may see: a course opens the case (and earlier courses) to them.
+        youth = ensure_may_view(uow, actor, youth_id, f"forløb: start {process_key}")
         instance = start_in(uow, actor, version, youth, data)
         uow.commit()
         return _view(uow, instance, version.version)
@@ -66,12 +62,24 @@ def start_in(uow: UnitOfWork, actor: Actor, version: ProcessVersion, youth: Yout
     return instance
 
 
+def _check_data(data: Any) -> None:
+    """Start data and a retry's correction: an object, without the variables only the engine sets."""
+    if data is not None and not isinstance(data, dict):
+        raise InvalidInput(Message("engine.data.must_be_object"),
+                           errors=[{"field": "data", "message": Message("engine.field.must_be_object")}])
+    owned = sorted(key for key in (data or {}) if key in policy.ENGINE_OWNED)
+    if owned:
+        raise InvalidInput(Message("engine.instance.engine_owned_data"),
+                           errors=[{"path": f"data/{key}", "message": Message("engine.form.engine_owned")}
+                                   for key in owned])
+
+
 def get_instance(uow: UnitOfWork, actor: Actor, instance_id: int) -> dict[str, Any]:
     with uow:
         instance = uow.session.get(ProcessInstance, instance_id)
         if instance is None:
             raise NotFound(Message("engine.instance.not_found"))
-        ensure_may_view(uow, actor, instance.youth_id)
+        ensure_may_view(uow, actor, instance.youth_id, f"forløb {instance_id}")
         audit.record(uow, actor, "instance_viewed", instance.youth_id, f"forløb {instance.id}")
         uow.commit()
         return instance_view_in(uow, instance)
@@ -103,13 +111,12 @@ def run_view(run: Run) -> dict[str, Any]:
 
 def retry_instance(uow: UnitOfWork, actor: Actor, instance_id: int, data: Any = None) -> dict[str, Any]:
     """After a fix (new data, or the instance moved to a fixed version), run the failed step again."""
-    if not actor.is_admin:
-        raise Forbidden(Message("engine.instance.only_admins_retry"))
-    if data is not None and not isinstance(data, dict):
-        raise InvalidInput(Message("engine.data.must_be_object"),
-                           errors=[{"field": "data", "message": Message("engine.field.must_be_object")}])
+    policy.require(uow, actor, "retry_courses", f"forløb {instance_id}: genstart",
+                   Message("engine.instance.only_admins_retry"))
+    _check_data(data)
     with uow:
         run = load_run(uow, instance_id, actor.username)
+        ensure_may_view(uow, actor, run.instance.youth_id, f"forløb {instance_id}: genstart")
         if run.instance.status != "error":
             raise Conflict(Message("engine.instance.not_failed"))
         clear_errors(run, data)

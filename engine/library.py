@@ -17,7 +17,7 @@ from engine.bpmn.parser import SamspilParser, element_id, restore_element_ids
 from engine.errors import Problem
 from engine.messages import Message
 from engine.process_files import FileBundle, read_bundle
-from engine.validation import NS, check_bundle, executable_processes
+from engine.validation import NS, check_bundle, executable_processes, message_catch_forms
 
 
 @dataclass
@@ -28,6 +28,8 @@ class ParsedProcess:
     subprocess_specs: dict[str, Any]
     forms: dict[str, dict[str, Any]]
     lane_ids: dict[str, str] = field(default_factory=dict)   # lane name -> lane id
+    # catching message event id -> the form that declares what its message may carry
+    message_forms: dict[str, str] = field(default_factory=dict)
     version: int = 0                                          # the stored version's number, once stored
     validators: dict[str, Draft202012Validator] = field(default_factory=dict)
 
@@ -80,7 +82,7 @@ def parse_files(files: dict[str, str | bytes], held_roles: Iterable[str] | None 
                 for each in [spec, *subprocess_specs.values()]:
                     restore_element_ids(each)
                 processes[key] = ParsedProcess(key, process.get("name") or key, spec, subprocess_specs,
-                                               bundle.forms, lane_ids)
+                                               bundle.forms, lane_ids, message_catch_forms(process))
     except ValidationException as error:
         problems.append(Problem(element_id(error.id) if getattr(error, "id", None) else None,
                                 Message("engine.diagram.engine_rejects", reason=_message(error))))

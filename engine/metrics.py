@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func
 
 from engine.access import Actor
+from engine import policy
 from engine.dashboard.scope import METRICS_ROLES, OPEN
 from engine.dashboard.stats import epoch_seconds, grouped_figures, percentile, rounded
-from engine.errors import Forbidden
 from engine.messages import Message
 from engine.models import Task
 
@@ -24,8 +24,7 @@ __all__ = ["METRICS_ROLES", "bottlenecks", "percentile"]
 
 def bottlenecks(uow: UnitOfWork, actor: Actor, process_key: str | None) -> list[dict[str, Any]]:
     """Per element with open tasks: how many wait now, their median and p90 wait, how many are overdue."""
-    if not actor.has_any(*METRICS_ROLES):
-        raise Forbidden(Message("engine.metrics.forbidden"))
+    policy.require(uow, actor, "view_metrics", "tal: flaskehalse", Message("engine.metrics.forbidden"))
     with uow:
         now = uow.engine.clock.now()
         where = [OPEN] + ([Task.process_key == process_key] if process_key else [])

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from engine import policy
 from engine.access import Actor
 from engine.deployment import latest_version
-from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.errors import InvalidInput, NotFound
 from engine.messages import Message
 from engine.forms import form_errors
 from engine.instances import start_in
@@ -20,7 +21,7 @@ from engine.models import ProcessVersion, Task
 from engine.runtime import process_for
 from engine.submissions import once, set_result
 from engine.tasks import complete_in
-from engine.youths import REGISTRAR_ROLES, add_youth, check_youth, youth_errors
+from engine.youths import add_youth, check_youth, youth_errors
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -46,8 +47,7 @@ def register_referral(uow: UnitOfWork, actor: Actor, youth: dict[str, Any], refe
     Errors come as one :class:`InvalidInput` whose ``errors`` have paths ``youth/<field>`` and
     ``referral/<path in the form>``. Returns ``{"youth_id", "instance_id"}``.
     """
-    if not actor.has_any(*REGISTRAR_ROLES):
-        raise Forbidden(Message("engine.referral.may_not_register"))
+    policy.require(uow, actor, "register_youth", "henvisning: registrér", Message("engine.referral.may_not_register"))
     if not isinstance(referral, dict):
         referral = {}
     with uow:

@@ -280,10 +280,12 @@ def _insert_task_row(uow: UnitOfWork, run: Run, task: Any) -> Task:
         form_key=getattr(spec, "form_key", None) if run.process.validator(getattr(spec, "form_key", None)) else None,
         created_at=run.now, due_at=due_at, queue_at=due_at or NO_DUE_DATE,
     )
+    # The assignee is a candidate too: released, the task goes back to them, never to no one (finding 12).
+    named = candidates | ({assignee} if assignee else set())
     uow.session.add(row)
-    uow.session.add_all(TaskCandidate(task_id=row.id, username=name) for name in sorted(candidates))
+    uow.session.add_all(TaskCandidate(task_id=row.id, username=name) for name in sorted(named))
     if row.personal:
-        notify_assigned(uow, row, candidates | ({assignee} if assignee else set()))
+        notify_assigned(uow, row, named)
     run.record("task_created", task, {"role": role, "assignee": assignee} if (role or assignee) else None,
                username=None)
     return row

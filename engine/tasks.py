@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from sqlalchemy import and_, case, exists, func, or_, select, text
+from sqlalchemy import case, func, or_, select, text
 from SpiffWorkflow.util.task import TaskState
 
-from engine import audit
-from engine.access import Actor, may_act
+from engine import audit, policy
+from engine.access import Actor
+from engine.policy import may_act
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.messages import Message
 from engine.forms import form_errors
@@ -21,7 +22,7 @@ from engine.instances import run_view
 from engine.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, TaskCandidate, Youth
 from engine.runtime import Run, advance, load_open_rows_and_candidates, load_run, save
 from engine.views import task_view
-from engine.youths import SEE_ALL_ROLES, deny, involved_filter
+from engine.youths import deny, ensure_may_view, involved_filter
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -43,13 +44,8 @@ class TaskFilter:
 
 
 def actionable(actor: Actor) -> Any:
-    """SQL for "the actor may act on this ready task": :func:`engine.access.may_act` as a query."""
-    candidate = exists().where(TaskCandidate.task_id == Task.id, TaskCandidate.username == actor.username)
-    pooled = and_(Task.assignee.is_(None), Task.personal.is_(False),
-                  or_(Task.role.is_(None), Task.role.in_(actor.roles)))
-    return and_(Task.state == "ready",
-                or_(Task.assignee == actor.username, and_(Task.assignee.is_(None), Task.personal.is_(True), candidate),
-                    pooled))
+    """SQL for "the actor may act on this ready task": :func:`engine.policy.may_act` as a query."""
+    return policy.actionable_sql(actor, Task, TaskCandidate)
 
 
 QUEUE_ORDER = (Task.queue_at, Task.created_at, Task.id)
@@ -80,10 +76,11 @@ def _my_inbox(uow: UnitOfWork, actor: Actor, filters: TaskFilter, limit: int) ->
     """
     now = uow.engine.clock.now()
     wanted = filters.offset + limit
-    claimed = select(TASK_ROW).where(Task.assignee == actor.username, text(CLAIMED_PREDICATE))
+    in_person = policy.task_role_sql(actor, Task.role)  # a name alone grants nothing: the role too
+    claimed = select(TASK_ROW).where(Task.assignee == actor.username, text(CLAIMED_PREDICATE), in_person)
     narrowed = select(TASK_ROW).where(
         Task.id.in_(select(TaskCandidate.task_id).where(TaskCandidate.username == actor.username)),
-        Task.state == "ready", Task.assignee.is_(None), Task.personal.is_(True))
+        Task.state == "ready", Task.assignee.is_(None), Task.personal.is_(True), in_person)
     personal = {row.id: row for query in (claimed, narrowed) for row in uow.session.execute(_filtered(query, filters, now))}
     own = sorted(personal.values(), key=_queue_key)
     total = len(own)
@@ -111,7 +108,7 @@ def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list
                 query = query.where(Task.state == filters.state)
             if filters.mine:
                 query = query.where(actionable(actor))
-            elif not actor.has_any(*SEE_ALL_ROLES):
+            elif not policy.sees_all(actor):
                 query = query.where(or_(actionable(actor), Task.completed_by == actor.username,
                                         Task.youth_id.in_(select(Youth.id).where(involved_filter(actor)))))
             query = _filtered(query, filters, uow.engine.clock.now())
@@ -168,10 +165,17 @@ def _ensure_may_act(uow: UnitOfWork, actor: Actor, task: Task, candidates: set[s
         deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
 
 
+def ensure_may_act(uow: UnitOfWork, actor: Actor, task_id: str) -> None:
+    """Refuse (logged) unless the actor may act on the ready task: for a page, before it reads a form."""
+    with uow:
+        task = _task_row(uow, task_id)
+        if task.state == "ready":
+            _ensure_may_act(uow, actor, task)
+
+
 def get_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
     """One task with its form schema, for whoever may act on it or see the young person."""
     from engine.runtime import process_for
-    from engine.youths import ensure_may_view
 
     with uow:
         task = _task_for_update(uow, task_id)
@@ -206,12 +210,56 @@ def unclaim_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
         task = _task_for_update(uow, task_id)
         if task.state != "ready":
             raise Conflict(Message("engine.task.not_ready"), state=task.state)
-        if task.assignee != actor.username and not actor.has_any("ungekoordinator", "admin"):
-            deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
+        if task.assignee != actor.username:
+            if not policy.allows(actor, "release_any_task"):
+                deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
+            ensure_may_view(uow, actor, task.youth_id, f"opgave {task.element_id}")
         task.assignee = None
         task.claimed_at = None
         _event(uow, task, "task_unclaimed", actor)
         audit.record(uow, actor, "task_unclaimed", task.youth_id, f"opgave {task.element_id}")
+        uow.commit()
+        return task_view(task)
+
+
+def undeclared_errors(schema: dict[str, Any] | None, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A field error for each key the form does not declare, and for each engine-owned key.
+
+    A form is closed: only its top-level ``properties`` are stored (a task without a form takes
+    only ``{}``). Engine-owned variables are refused even where a form declares them.
+    """
+    declared = set(((schema or {}).get("properties") or {}))
+    return [{"path": key, "message": Message("engine.form.engine_owned" if key in policy.ENGINE_OWNED
+                                             else "engine.form.undeclared")}
+            for key in sorted(data, key=str) if key in policy.ENGINE_OWNED or key not in declared]
+
+
+def assign_task(uow: UnitOfWork, actor: Actor, task_id: str, username: Any) -> dict[str, Any]:
+    """Give an open task to one person: a coordinator moving a task whose person is away or gone.
+
+    Whoever may release others' tasks (and sees the young person) may do it. The person must be an
+    active user who holds the task's role (:func:`engine.policy.holds_task_role`): a name alone
+    grants nothing. The task is then theirs; released, it goes back to them.
+    """
+    from sqlalchemy import delete
+
+    from engine.users import actor_for_username
+
+    policy.require(uow, actor, "release_any_task", f"opgave {task_id!s:.40}: giv til")
+    person = actor_for_username(uow.engine.reader(), username) if isinstance(username, str) and username else None
+    with uow:
+        task = _task_for_update(uow, task_id)
+        ensure_may_view(uow, actor, task.youth_id, f"opgave {task.element_id}: giv til")
+        if task.state != "ready":
+            raise Conflict(Message("engine.task.not_ready"), state=task.state)
+        if person is None or not policy.holds_task_role(person, task.role):
+            raise InvalidInput(Message("engine.task.assignee_invalid"),
+                               errors=[{"field": "user", "message": Message("engine.form.user_role")}])
+        uow.session.execute(delete(TaskCandidate).where(TaskCandidate.task_id == task.id))
+        uow.session.add(TaskCandidate(task_id=task.id, username=person.username))
+        task.personal, task.assignee, task.claimed_at = True, person.username, uow.engine.clock.now()
+        _event(uow, task, "task_assigned", actor)
+        audit.record(uow, actor, "task_assigned", task.youth_id, f"opgave {task.element_id} til {person.username}")
         uow.commit()
         return task_view(task)
 
@@ -261,12 +309,14 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     if spiff_task is None or not spiff_task.has_state(TaskState.READY):
         raise Conflict(Message("engine.task.not_ready"))
     validator = run.process.validator(task.form_key)
-    errors = form_errors(validator, data) if validator is not None else []
+    schema = run.process.forms[task.form_key] if validator is not None else None
+    errors = undeclared_errors(schema, data)
     if validator is not None:
+        errors += form_errors(validator, data)
         wrong = {error["path"] for error in errors}
-        errors = sorted(errors + [e for e in user_field_errors(uow, run.process.forms[task.form_key], data)
-                                  + data_choice_errors(run.process.forms[task.form_key], data, spiff_task.data)
-                                  if e["path"] not in wrong], key=lambda e: (e["path"], e["message"]))
+        errors += [e for e in user_field_errors(uow, schema, data) + data_choice_errors(schema, data, spiff_task.data)
+                   if e["path"] not in wrong]
+    errors.sort(key=lambda e: (e["path"], str(e["message"])))
     if errors:
         raise InvalidInput(Message("engine.form.invalid_submission"), errors=errors)
     spiff_task.data.update(data)

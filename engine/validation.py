@@ -138,6 +138,26 @@ def form_key_of(task: Any) -> str | None:
     return task.get("id")
 
 
+MESSAGE_CATCHERS = ("startEvent", "intermediateCatchEvent", "boundaryEvent", "receiveTask")
+
+
+def message_catch_forms(process: Any) -> dict[str, str]:
+    """Catching message event id -> the key of the form declaring its message's data.
+
+    The same convention as a user task's form: ``camunda:formKey``, spiff-arena's
+    ``formJsonSchemaFilename``, else the event's id. A message whose form does not exist carries
+    nothing (``{}``); see :func:`engine.events.correlate_message`.
+    """
+    found = {}
+    for tag in MESSAGE_CATCHERS:
+        condition = "" if tag == "receiveTask" else "[bpmn:messageEventDefinition]"
+        for event in _xpath(process, f".//bpmn:{tag}{condition}"):
+            key = form_key_of(event)
+            if key:
+                found[event.get("id")] = key
+    return found
+
+
 # Something that was meant as an ISO 8601 literal (P3M, R/P1D, 2026-05-01) but is not one; as a Python
 # expression it would read an undefined variable and stop the course only when the timer starts.
 LOOKS_ISO = re.compile(r"^(P[\dT]|R\d*/|\d{4}-)", re.IGNORECASE)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from engine.access import Actor
-from engine.deployment import DEPLOYER_ROLES
-from engine.errors import Forbidden, InvalidInput
+from engine import policy
+from engine.errors import InvalidInput
 from engine.messages import Message
 from engine.process_files import BPMN_NS, safe_xml_parser
 from engine.validation import FLOW_NODES
@@ -84,8 +84,7 @@ def _entry(element_id: str, found: tuple[str, str | None, bytes, dict[str, Any]]
 
 
 def diff_versions(uow: UnitOfWork, actor: Actor, key: str, from_version: Any, to_version: Any) -> dict[str, Any]:
-    if not actor.has_any(*DEPLOYER_ROLES):
-        raise Forbidden(Message("engine.diff.forbidden"))
+    policy.require(uow, actor, "edit_diagrams", f"procesmodel {key!s:.80}: forskel", Message("engine.diff.forbidden"))
     errors = [{"field": name, "message": Message("engine.field.required_integer")} for name, value in
               (("from", from_version), ("to", to_version)) if not isinstance(value, int) or isinstance(value, bool)]
     if errors:

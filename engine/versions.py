@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from engine.access import Actor
-from engine.deployment import DEPLOYER_ROLES
-from engine.errors import Forbidden, NotFound
+from engine import policy
+from engine.errors import NotFound
 from engine.messages import Message
 from engine.models import ProcessVersion
 from engine.views import iso
@@ -34,8 +34,7 @@ def bpmn_name(files: dict[str, str]) -> str:
 
 def get_version(uow: UnitOfWork, actor: Actor, key: str, version: int) -> dict[str, Any]:
     """A version with every file it was deployed with (diagram, forms, decisions)."""
-    if not actor.has_any(*DEPLOYER_ROLES):
-        raise Forbidden(Message("engine.version.forbidden"))
+    policy.require(uow, actor, "edit_diagrams", f"procesmodel {key!s:.80} v{version}", Message("engine.version.forbidden"))
     with uow:
         row = find_version(uow, key, version)
         return {"key": row.key, "version": row.version, "name": row.name, "deployed_at": iso(row.deployed_at),

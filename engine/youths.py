@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, select
 
-from engine import audit
+from engine import audit, policy
 from engine.access import Actor
 from engine.crypto import cpr_birthdate, mask_cpr, normalize_cpr
-from engine.errors import Forbidden, InvalidInput, NotFound, TooManyAttempts
+from engine.errors import InvalidInput, NotFound, TooManyAttempts
 from engine.messages import Message
 from engine.models import AuditEntry, Task, TaskCandidate, User, Youth
 from engine.views import youth_view
@@ -17,13 +17,13 @@ from engine.views import youth_view
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
-REGISTRAR_ROLES = ("sagsbehandler", "ungekoordinator", "koordinerende_sagsbehandler", "admin")
-SEE_ALL_ROLES = ("admin", "ungekoordinator")
+REGISTRAR_ROLES = policy.roles_with("register_youth")
+SEE_ALL_ROLES = policy.roles_with("see_all_youths")
 
 
 def create_youth(uow: UnitOfWork, actor: Actor, name: Any, birthdate: Any, cpr: Any = None) -> dict[str, Any]:
-    if not actor.has_any(*REGISTRAR_ROLES):
-        raise Forbidden(Message("engine.youth.may_not_create"))
+    if not policy.allows(actor, "register_youth"):
+        policy.refuse_outside(uow, actor, "unge: opret", message=Message("engine.youth.may_not_create"))
     name, born, digits = check_youth(uow, name, birthdate, cpr)
     with uow:
         youth = add_youth(uow, actor, name, born, digits)
@@ -90,44 +90,37 @@ def _parse_date(value: Any) -> date | None:
 
 
 def involved_filter(actor: Actor) -> Any:
-    """SQL condition on a youth id column: the youth's course has a task for the actor's role, or
-    has or had a task for the actor in person.
+    """SQL condition on the youth table: the actor is involved (see :func:`engine.policy.involved_sql`)."""
+    return policy.involved_sql(actor, Youth, Task, TaskCandidate)
 
-    "For the role" is an open task in a role queue (the actor may have to act on it). Tasks that
-    were for the role once and were done by someone else do not count: otherwise every caseworker
-    would see every young person ever referred. "For the actor" is a task they claimed, completed
-    or were named for (lane owner, candidate), and the young people they registered.
+
+def may_view(uow: UnitOfWork, actor: Actor, youth_id: int) -> bool:
+    """True when the young person exists and the actor may see their case."""
+    if policy.sees_all(actor):
+        return uow.session.get(Youth, youth_id) is not None
+    return uow.session.scalar(select(Youth.id).where(Youth.id == youth_id, involved_filter(actor))) is not None
+
+
+def ensure_may_view(uow: UnitOfWork, actor: Actor, youth_id: int, what: str = "case") -> Youth:
+    """The youth, if the actor may see their case; a denied attempt is logged and refused.
+
+    Only those who see every young person learn that an id names no one (404); anyone else gets
+    the same refusal whether the young person exists or not, so ids reveal nothing.
     """
-    return or_(
-        exists().where(Task.youth_id == Youth.id, Task.state == "ready", Task.personal.is_(False),
-                       Task.assignee.is_(None), or_(Task.role.in_(actor.roles),
-                                                    func.lower(Task.lane_id).in_(actor.roles))),
-        exists().where(Task.youth_id == Youth.id, or_(Task.assignee == actor.username,
-                                                      Task.completed_by == actor.username)),
-        exists().where(Task.youth_id == Youth.id, TaskCandidate.task_id == Task.id,
-                       TaskCandidate.username == actor.username),
-        Youth.created_by == actor.username,
-    )
-
-
-def ensure_may_view(uow: UnitOfWork, actor: Actor, youth_id: int) -> Youth:
-    """The youth, if the actor may see their case; a denied attempt is logged and refused."""
-    youth = uow.session.get(Youth, youth_id)
-    if youth is None:
-        raise NotFound(Message("engine.youth.not_found"))
-    if actor.has_any(*SEE_ALL_ROLES) or actor.username == "system":
+    if policy.sees_all(actor):
+        youth = uow.session.get(Youth, youth_id)
+        if youth is None:
+            raise NotFound(Message("engine.youth.not_found"))
         return youth
-    allowed = uow.session.scalar(select(Youth.id).where(Youth.id == youth_id, involved_filter(actor)))
-    if allowed is None:
-        deny(uow, actor, youth_id, "case")
+    youth = uow.session.scalars(select(Youth).where(Youth.id == youth_id, involved_filter(actor))).one_or_none()
+    if youth is None:
+        deny(uow, actor, youth_id, what)  # the id asked for is logged, whether it names anyone or not
     return youth
 
 
 def deny(uow: UnitOfWork, actor: Actor, youth_id: int | None, what: str) -> None:
-    """Log a refused access and refuse. Call before any change: the unit of work commits the log row."""
-    audit.record(uow, actor, "access_denied", youth_id, what)
-    uow.commit()
-    raise Forbidden(Message("engine.youth.no_access"))
+    """Log a refused access and refuse (:func:`engine.policy.refuse`). Call before any change."""
+    policy.refuse(uow, actor, what, youth_id)
 
 
 def get_youth(uow: UnitOfWork, actor: Actor, youth_id: int) -> dict[str, Any]:
@@ -156,7 +149,7 @@ def search_youths(uow: UnitOfWork, actor: Actor, text: str, limit: int = 50) -> 
             query = query.where(Youth.cpr_hash == uow.engine.vault.search_hash(digits))
         elif text:
             query = query.where(Youth.name.ilike(f"%{text}%"))
-        if not (actor.has_any(*SEE_ALL_ROLES)):
+        if not policy.sees_all(actor):
             query = query.where(involved_filter(actor))
         youths = uow.session.scalars(query).all()
         audit.record(uow, actor, CPR_LOOKUP if digits else "youth_search", None, f"{len(youths)} fundet")

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import literal_column, select
 
+from engine import policy
 from engine.access import Actor
 from engine.dashboard.config import DashboardConfig, config_for
 from engine.dashboard.stats import tune_for_figures
-from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.errors import InvalidInput, NotFound
 from engine.messages import Message
 from engine.models import CourseFacts, ProcessInstance, ProcessVersion, Task, Youth
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
-METRICS_ROLES = ("ungekoordinator", "admin", "procesejer")
+METRICS_ROLES = policy.roles_with("view_metrics")
 DEFAULT_WEEKS = 13
 MAX_DAYS = 3660
 AGE_BAND = re.compile(r"^\s*(\d{1,3})\s*-\s*(\d{1,3})\s*$")
@@ -145,8 +146,8 @@ def _date(value: Any, field: str) -> date | None:
 def resolve(uow: UnitOfWork, actor: Actor, process_key: Any, version: Any = None, start: Any = None,
             end: Any = None, team: Any = None, age_band: Any = None) -> Scope:
     """Check the filters and resolve the version; call inside ``with uow``."""
-    if not actor.has_any(*METRICS_ROLES):
-        raise Forbidden(Message("engine.metrics.forbidden"))
+    if not policy.allows(actor, "view_metrics"):  # inside the caller's open unit of work
+        policy.refuse(uow, actor, f"tal: {process_key}", message=Message("engine.metrics.forbidden"))
     if not isinstance(process_key, str) or not process_key.strip():
         raise _bad(Message("engine.dashboard.choose_process"), "process_key")
     process_key = process_key.strip()

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from engine import audit
 from engine.access import Actor
 from engine.dashboard.scope import OPEN, envelope, resolve
-from engine.errors import Forbidden, InvalidInput
+from engine.errors import InvalidInput
 from engine.messages import Message
 from engine.models import Task, Youth
-from engine.youths import SEE_ALL_ROLES
+from engine import policy
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -24,8 +24,8 @@ def waiting_at(uow: UnitOfWork, actor: Actor, process_key: Any, element_id: Any,
     """Open tasks at the element, longest waiting first. Names are personal data: only coordinators
     and administrators see them, and every young person listed is written to the access log.
     """
-    if not actor.has_any(*SEE_ALL_ROLES):
-        raise Forbidden(Message("engine.dashboard.waiting_forbidden"))
+    # The list names young people: only for those who may see every young person.
+    policy.require(uow, actor, "see_all_youths", "tal: hvem venter", Message("engine.dashboard.waiting_forbidden"))
     if not isinstance(element_id, str) or not element_id.strip():
         raise InvalidInput(Message("engine.dashboard.choose_element"), field="element_id", rows=[])
     with uow:

@@ -95,8 +95,10 @@ def test_a_drop_out_message_interrupts_follow_up_and_calls_a_new_k_meeting(engin
     clock.advance(days=92)
     events.fire_due_timers(engine)
     view = instances.get_instance(engine.uow(), COORDINATOR, iid)
-    after = events.correlate_message(engine.uow(), CASEWORKER, "frafald", youth_id=view["youth_id"],
-                                     data={"frafald_aarsag": "Stoppet i skolen"})
+    delivered = events.correlate_message(engine.uow(), CASEWORKER, "frafald", youth_id=view["youth_id"],
+                                         data={"frafald_aarsag": "Stoppet i skolen"})
+    assert delivered == {"instance_id": iid, "status": "running"}  # never the course's data (issue 10)
+    after = instances.get_instance(engine.uow(), CASEWORKER, iid)
     assert open_elements(after) == ["k_moede"]
     assert after["data"]["frafald_aarsag"] == "Stoppet i skolen"
     cancelled = instances.get_instance(engine.uow(), COORDINATOR, iid)["tasks"]

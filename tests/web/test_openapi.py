@@ -135,7 +135,9 @@ def test_error_responses_match_the_error_schema(api: Any, spec: dict[str, Any]) 
     assert {e["field"] for e in body["errors"]} == {"name", "birthdate"}
     malformed = sara.post("/youths", data="{", content_type="application/json")
     assert_documented(spec, "post", "/youths", malformed, 400)
-    assert_documented(spec, "get", "/youths/{youth_id}", sara.get("/youths/999"), 404)
+    # Only those who see every young person learn that an id names no one; others are refused alike (issue 10).
+    assert_documented(spec, "get", "/youths/{youth_id}", api.as_("admin").get("/youths/999"), 404)
+    assert_documented(spec, "get", "/youths/{youth_id}", sara.get("/youths/999"), 403)
     assert_documented(spec, "get", "/audit", sara.get("/audit"), 403)
     assert_documented(spec, "get", "/tasks", sara.get("/tasks", query_string={"limit": "ti"}), 400)
     unauthorized = api.get("/tasks")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, g, request
 
-from engine import users
+from engine import audit, users
 from engine.access import Actor
 from web.api import bp
 from web.errors import error_response
@@ -23,6 +23,10 @@ def authenticate() -> Response | None:
     if actor is None and token.strip():
         users.refuse_token(engine().uow(), f"{request.method} {request.path}")
     if actor is None:
+        with engine().uow() as uow:  # a refused call is logged like any other refusal (no token text)
+            audit.record(uow, None, "access_denied", None,
+                         f"api {request.method} {request.path[:200]!r}: {'ugyldigt' if header else 'intet'} token")
+            uow.commit()
         response = error_response(401, "Log ind eller angiv et gyldigt API-token")
         response.headers["WWW-Authenticate"] = "Bearer"
         return response

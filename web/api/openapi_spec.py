@@ -253,10 +253,18 @@ def message_input_schema() -> Schema:
         "name": string("Beskedens navn i diagrammet", minLength=1),
         "youth_id": integer("Den unges ældste forløb der venter på beskeden"),
         "instance_id": integer(),
-        "data": free_object("Beskedens indhold"),
-    }, required=["name"], description="Angiv enten youth_id eller instance_id")
+        "data": free_object("Beskedens indhold: kun felterne i formularen som den modtagende hændelse erklærer "
+                            "(camunda:formKey, ellers hændelsens id); uden formular kun {}"),
+    }, required=["name"], description="Angiv enten youth_id eller instance_id. Afsenderen skal have adgang til "
+                                      "den unge (eller en integration med tilladelsen message_any_course)")
     schema["oneOf"] = [{"required": ["youth_id"]}, {"required": ["instance_id"]}]
     return schema
+
+
+def message_delivered_schema() -> Schema:
+    return obj({"instance_id": integer("Forløbet der modtog beskeden"),
+                "status": string("Forløbets status bagefter", enum=["running", "completed", "terminated", "error"])},
+               description="Kun hvilket forløb der fik beskeden: aldrig forløbets data")
 
 
 def schemas() -> dict[str, Schema]:
@@ -279,6 +287,8 @@ def schemas() -> dict[str, Schema]:
         "InstanceInput": instance_input_schema(),
         "DataInput": data_input_schema(),
         "MessageInput": message_input_schema(),
+        "MessageDelivered": message_delivered_schema(),
+        "AssignInput": obj({"user": string("Brugernavnet på den der skal have opgaven")}, required=["user"]),
         "TimerInput": timer_input_schema(),
         "SearchInput": obj({"q": string("Del af navnet eller et helt CPR-nummer")}, required=["q"]),
         "PauseInput": obj({"reason": string("Hvorfor forløbet holder pause"),
@@ -467,6 +477,11 @@ def operations() -> dict[str, dict[str, dict[str, Any]]]:
             "post": operation("unclaimTask", "tasks", "Læg opgaven tilbage (den der har den, koordinator, admin)",
                               {"200": ok("Opgaven", ref("Task"))}, (403, 404, 409)),
         },
+        "/tasks/{task_id}/assign": {
+            "post": operation("assignTask", "tasks", "Giv opgaven til én person med opgavens rolle (koordinator, admin)",
+                              {"200": ok("Opgaven", ref("Task"))}, (400, 403, 404, 409, 413, 422),
+                              body=json_body("AssignInput")),
+        },
         "/tasks/{task_id}/complete": {
             "post": operation("completeTask", "tasks", "Afslut opgaven med formularens data",
                               {"200": ok(MOVED, ref("Instance"))},
@@ -474,7 +489,7 @@ def operations() -> dict[str, dict[str, dict[str, Any]]]:
         },
         "/messages": {
             "post": operation("sendMessage", "messages", "Send en besked til det forløb der venter på den",
-                              {"200": ok(MOVED, ref("Instance"))},
+                              {"200": ok("Beskeden er modtaget", ref("MessageDelivered"))},
                               (400, 403, 404, 413, 422), body=json_body("MessageInput")),
         },
         "/metrics/bottlenecks": {

@@ -43,6 +43,11 @@ def unclaim_task(task_id: str) -> Response:
     return jsonify(tasks.unclaim_task(engine().uow(), actor(), task_id))
 
 
+@bp.post("/tasks/<task_id>/assign")
+def assign_task(task_id: str) -> Response:
+    return jsonify(tasks.assign_task(engine().uow(), actor(), task_id, json_object().get("user")))
+
+
 @bp.post("/tasks/<task_id>/complete")
 def complete_task(task_id: str) -> Response:
     body = json_object()

@@ -10,7 +10,7 @@ from engine import cases, course_control, events, referrals, youths
 from engine.crypto import looks_like_cpr, mask_cpr, normalize_cpr
 from engine.errors import Conflict, InvalidInput, TooManyAttempts
 from engine.submissions import AlreadySubmitted
-from engine.youths import REGISTRAR_ROLES
+from engine import policy
 from web.i18n import _, localize
 from web.pages.auth import current_actor, engine, login_required, role_required
 from web.pages.forms import apply_row_action, build_fields, errors_by_field, parse_form
@@ -18,6 +18,7 @@ from web.pages.nav import add_nav_item
 
 bp = Blueprint("cases", __name__)
 add_nav_item("cases.search", "cases.nav", order=20)
+REGISTRAR_ROLES = policy.roles_with("register_youth")
 add_nav_item("cases.new", "cases.nav_new", roles=REGISTRAR_ROLES, order=30)
 YOUTH_FIELDS = ("name", "birthdate", "cpr")
 
@@ -50,7 +51,7 @@ def show(youth_id: int, action_errors: dict[str, Any] | None = None, action_valu
          status: int = 200) -> Any:
     case = cases.case_view(engine().uow(), current_actor(), youth_id)
     return render_template("case.html", case=case, youth=case["youth"], course=case["course"],
-                           may_fire_timers=current_actor().has_any(*events.TIMER_ROLES),
+                           may_fire_timers=policy.allows(current_actor(), "fire_timers"),
                            action_errors=action_errors, action_values=action_values), status
 
 

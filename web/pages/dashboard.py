@@ -9,11 +9,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from werkzeug import Response
 from werkzeug.exceptions import NotFound as PageNotFound
 
-from engine import deployment
+from engine import deployment, policy
 from engine.dashboard import diagram, waiting
 from engine.errors import InvalidInput, NotFound
 from web.csv_export import csv_response
@@ -23,9 +23,9 @@ from web.pages.auth import current_actor, engine, role_required
 from web.pages.nav import add_nav_item
 
 bp = Blueprint("dashboard", __name__, url_prefix="/overblik")
-add_nav_item("dashboard.index", "dashboard.nav", roles=("ungekoordinator", "admin", "procesejer"), order=40)
-VIEWERS = ("ungekoordinator", "admin", "procesejer")
-WHO_WAITS = ("ungekoordinator", "admin")   # the list names young people
+VIEWERS = policy.roles_with("view_metrics")
+WHO_WAITS = policy.roles_with("see_all_youths")   # the list names young people
+add_nav_item("dashboard.index", "dashboard.nav", roles=VIEWERS, order=40)
 DEFAULT_PROCESS = "samarbejdsmodel"
 CASELOAD_SHOWN = 100
 PARALLEL_FIGURES = 4
@@ -74,7 +74,7 @@ def index() -> str:
                            process_key=process_key, colour=colour, args=request.args,
                            versions=[v["version"] for v in versions if v["key"] == process_key],
                            query={"process_key": process_key, **filters}, caseload_shown=CASELOAD_SHOWN,
-                           may_see_who=current_actor().has_any(*WHO_WAITS))
+                           may_see_who=policy.allows(current_actor(), "see_all_youths"))
 
 
 @bp.get("/venter")
@@ -100,8 +100,6 @@ def export(name: str) -> Response:
     process_key = request.args.get("process_key") or DEFAULT_PROCESS
     filters = filters_from(request.args)
     if name == "venter":
-        if not current_actor().has_any(*WHO_WAITS):
-            abort(403)
         result = waiting.waiting_at(engine().uow(), current_actor(), process_key, request.args.get("element_id"),
                                     **filters)
         return csv_response(result["rows"], "venter.csv", WAITING_COLUMNS)

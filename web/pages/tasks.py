@@ -55,6 +55,8 @@ def complete(task_id: str) -> Any:
         return _render(task, data)
     if task["state"] != "ready":
         return _already_done(task)
+    if not task["may_act"]:
+        tasks.ensure_may_act(engine().uow(), current_actor(), task_id)  # refused and logged
     if problems:
         return _render(task, data, problems, status=422)
     try:

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 
-from engine import deployment, drafts, instance_migration, sandbox, version_diff, versions
+from engine import deployment, drafts, policy, instance_migration, sandbox, version_diff, versions
 from engine.errors import Conflict, InvalidInput
 from web.errors import BadRequestError
 from web.i18n import _, catalog, current_language, localize
@@ -21,8 +21,8 @@ from web.pages.auth import current_actor, engine, role_required
 from web.pages.nav import add_nav_item
 
 bp = Blueprint("workbench", __name__, url_prefix="/procesmodeller")
-add_nav_item("workbench.library", "workbench.nav", roles=("procesejer", "admin"), order=60)
-OWNERS = ("procesejer", "admin")
+OWNERS = policy.roles_with("edit_diagrams")
+add_nav_item("workbench.library", "workbench.nav", roles=OWNERS, order=60)
 
 
 def _json_body() -> dict[str, Any]:

@@ -1,0 +1,180 @@
+"""Who may do what: every role rule of Samspil in one place, and the one way to refuse.
+
+A role grants *what* one may do (the permissions below; today's role names are the defaults, a
+later issue keeps them as data an admin edits). Whether one may do it *for this young person* is
+involvement: a task of theirs, a lane they hold, the young person they registered, or the
+``see_all_youths`` permission. Data alone (form fields, message payloads, a name in a diagram)
+never grants anything: a person a task is narrowed to still needs the task's role.
+
+Every refusal goes through :func:`refuse`: it writes an audit row (who, what, which young person)
+and raises :class:`Forbidden` with a message that says nothing about what exists.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from sqlalchemy import and_, exists, false, func, or_, true
+
+from engine import audit
+from engine.access import SYSTEM, Actor
+from engine.errors import Forbidden
+from engine.messages import Message
+
+if TYPE_CHECKING:
+    from engine.uow import UnitOfWork
+
+# permission -> the roles that hold it (defaults).
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    # register young people and start their courses (and write the referral)
+    "register_youth": ("sagsbehandler", "ungekoordinator", "koordinerende_sagsbehandler", "admin"),
+    # see every young person's case, and the figures that name them
+    "see_all_youths": ("admin", "ungekoordinator"),
+    # send a message (frafald, ...) to a course of a young person one may see
+    "send_messages": ("sagsbehandler", "ungekoordinator", "koordinerende_sagsbehandler", "ungeguide", "admin",
+                      "integration"),
+    # send a message to any course without seeing it (a school system's token); the answer names no data
+    "message_any_course": ("integration",),
+    "fire_timers": ("ungekoordinator", "admin"),
+    "retry_courses": ("admin",),
+    # release a task someone else has claimed
+    "release_any_task": ("ungekoordinator", "admin"),
+    # draw, validate, test-run, deploy diagrams; read versions; move courses between versions
+    "edit_diagrams": ("procesejer", "admin"),
+    "view_metrics": ("ungekoordinator", "admin", "procesejer"),
+    "read_audit": ("admin",),
+    "manage_users": ("admin",),
+    # name literal users in camunda:assignee / camunda:candidateUsers when deploying
+    "name_people_in_diagrams": ("admin",),
+    # act on a task narrowed to oneself whatever its lane's role
+    "act_in_any_lane": ("admin",),
+}
+
+# A lane role -> roles that may do that lane's tasks when the task is narrowed to them in person.
+# Whoever registers a young person writes the referral (``camunda:assignee="${initiator}"`` in the
+# caseworker's lane); a coordinator or coordinating caseworker may register, so the referral given
+# to them is theirs. Pooled tasks of the lane stay with the lane's role only.
+IN_PERSON_STAND_INS: dict[str, tuple[str, ...]] = {
+    "sagsbehandler": ("ungekoordinator", "koordinerende_sagsbehandler"),
+}
+
+# Variables the engine owns: who the course is for and who narrowed its tasks. Only the engine (at
+# start) and diagram scripts set them; a completion, a message, start data or a retry never does.
+ENGINE_OWNED = frozenset({"lane_owners", "youth_id", "birthdate", "birthdate_25", "initiator"})
+
+
+def roles_with(permission: str) -> tuple[str, ...]:
+    return PERMISSIONS[permission]
+
+
+def allows(actor: Actor, permission: str) -> bool:
+    """True when one of the actor's roles holds the permission."""
+    return actor.has_any(*PERMISSIONS[permission])
+
+
+def sees_all(actor: Actor) -> bool:
+    """True for the engine itself (timers, the worker) and for holders of ``see_all_youths``.
+
+    The engine is known by its role, not its name: no user can be granted the role ``system``.
+    """
+    return actor == SYSTEM or allows(actor, "see_all_youths")
+
+
+def refuse(uow: UnitOfWork, actor: Actor | None, what: str, youth_id: int | None = None,
+           message: Message | None = None) -> NoReturn:
+    """Log a refused attempt and refuse; call inside an open unit of work, before any change.
+
+    The audit row is committed (the unit of work holds nothing else yet). ``message`` defaults to
+    one that names nothing: the same whether the young person or the thing asked for exists.
+    """
+    audit.record(uow, actor, "access_denied", youth_id, what)
+    uow.commit()
+    raise Forbidden(message or Message("engine.youth.no_access"))
+
+
+def refuse_outside(uow: UnitOfWork, actor: Actor | None, what: str, youth_id: int | None = None,
+                   message: Message | None = None) -> NoReturn:
+    """:func:`refuse` where no unit of work is open yet: opens a writing one (of the same engine) for the row."""
+    with uow.engine.uow() as writer:
+        refuse(writer, actor, what, youth_id, message)
+
+
+def require(uow: UnitOfWork, actor: Actor, permission: str, what: str, message: Message | None = None) -> None:
+    """Refuse (logged) unless the actor's roles hold ``permission``; call before ``with uow``."""
+    if not allows(actor, permission):
+        refuse_outside(uow, actor, what, None, message)
+
+
+# Acting on tasks: role AND involvement.
+
+def in_person_roles(actor: Actor) -> set[str]:
+    """The lane roles whose tasks the actor may do when a task is narrowed to them."""
+    roles = set(actor.roles)
+    for lane_role, stand_ins in IN_PERSON_STAND_INS.items():
+        if actor.has_any(*stand_ins):
+            roles.add(lane_role)
+    return roles
+
+
+def holds_task_role(actor: Actor, role: str | None) -> bool:
+    """The role half of "may act": a task outside every lane needs none."""
+    return role is None or allows(actor, "act_in_any_lane") or role in in_person_roles(actor)
+
+
+def may_act(actor: Actor, role: str | None, assignee: str | None, personal: bool, candidates: set[str]) -> bool:
+    """True when the actor may claim or complete a task with these attributes.
+
+    A claimed task belongs to its assignee; a task narrowed to people (lane_owners, assignee,
+    candidate users) belongs to them; in both cases they must also hold the task's role. Otherwise
+    anyone holding the role may act; a task outside every lane, narrowed to no one, is open to all.
+    Mirrored in SQL by :func:`actionable_sql`.
+    """
+    if assignee:
+        return assignee == actor.username and holds_task_role(actor, role)
+    if personal:
+        return actor.username in candidates and holds_task_role(actor, role)
+    return role is None or role in actor.roles
+
+
+def task_role_sql(actor: Actor, role_column: Any) -> Any:
+    """SQL for :func:`holds_task_role` over a task's role column."""
+    if allows(actor, "act_in_any_lane"):
+        return true()
+    return or_(role_column.is_(None), role_column.in_(sorted(in_person_roles(actor))))
+
+
+def actionable_sql(actor: Actor, task: Any, candidate: Any) -> Any:
+    """SQL for "the actor may act on this ready task": :func:`may_act` as a query.
+
+    ``task`` is the Task model; ``candidate`` the TaskCandidate model.
+    """
+    named = exists().where(candidate.task_id == task.id, candidate.username == actor.username)
+    in_person = task_role_sql(actor, task.role)
+    pooled = and_(task.assignee.is_(None), task.personal.is_(False),
+                  or_(task.role.is_(None), task.role.in_(actor.roles)) if actor.roles else task.role.is_(None))
+    return and_(task.state == "ready",
+                or_(and_(task.assignee == actor.username, in_person),
+                    and_(task.assignee.is_(None), task.personal.is_(True), named, in_person),
+                    pooled))
+
+
+def involved_sql(actor: Actor, youth: Any, task: Any, candidate: Any) -> Any:
+    """SQL condition on a youth row: the actor is involved in the young person's case.
+
+    Involved is: an open task of the course waits in a role queue of theirs (they may have to act
+    on it); a task is or was theirs in person (claimed, completed, or narrowed to them, and they
+    hold its role: a name alone grants nothing); or they registered the young person. Tasks that
+    were for their role once and were done by someone else do not count: otherwise every caseworker
+    would see every young person ever referred.
+    """
+    roles = sorted(actor.roles)
+    in_person = task_role_sql(actor, task.role)
+    queue = (and_(task.state == "ready", task.personal.is_(False), task.assignee.is_(None),
+                  or_(task.role.in_(roles), func.lower(task.lane_id).in_(roles))) if roles else false())
+    return or_(
+        exists().where(task.youth_id == youth.id, queue),
+        exists().where(task.youth_id == youth.id, task.completed_by == actor.username),
+        exists().where(task.youth_id == youth.id, task.assignee == actor.username, in_person),
+        exists().where(task.youth_id == youth.id, candidate.task_id == task.id,
+                       candidate.username == actor.username, in_person),
+        youth.created_by == actor.username,
+    )

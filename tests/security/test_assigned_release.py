@@ -1,0 +1,46 @@
+"""Finding 12 for tasks made before the fix: the migration hands stuck tasks back."""
+from __future__ import annotations
+
+import importlib.util
+
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy import delete, select, update
+
+from engine import instances, tasks, youths
+from engine.models import Task, TaskCandidate
+from engine.schema import MIGRATIONS
+from tests.conftest import CASEWORKER, COORDINATOR
+from tests.course import REFERRAL, open_task
+
+
+def _run_migration(engine) -> None:
+    spec = importlib.util.spec_from_file_location("m0005", MIGRATIONS / "versions" / "0005_policy.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with engine.db.begin() as connection:
+        with Operations.context(MigrationContext.configure(connection)):
+            module.upgrade()
+
+
+def test_the_migration_gives_assigned_tasks_their_person_and_returns_released_ones_to_the_queue(engine, deployed):
+    first = instances.start_instance(engine.uow(), CASEWORKER, "samarbejdsmodel",
+                                     youths.create_youth(engine.uow(), CASEWORKER, "A", "2009-03-01")["id"])
+    second = instances.start_instance(engine.uow(), CASEWORKER, "samarbejdsmodel",
+                                      youths.create_youth(engine.uow(), CASEWORKER, "B", "2009-03-01")["id"])
+    assigned = open_task(engine, CASEWORKER, first["id"], "henvisning")["id"]
+    released = open_task(engine, CASEWORKER, second["id"], "henvisning")["id"]
+    with engine.uow() as uow:  # as the rows were before the fix: no candidate row; the second released
+        uow.session.execute(delete(TaskCandidate).where(TaskCandidate.task_id.in_([assigned, released])))
+        uow.session.execute(update(Task).where(Task.id == released).values(assignee=None))
+        uow.commit()
+    _run_migration(engine)
+    with engine.reader() as uow:
+        assert list(uow.session.scalars(select(TaskCandidate.username).where(TaskCandidate.task_id == assigned))) \
+            == ["sara"]
+        assert uow.session.get(Task, released).personal is False
+    tasks.unclaim_task(engine.uow(), CASEWORKER, assigned)
+    assert tasks.claim_task(engine.uow(), CASEWORKER, assigned)["assignee"] == "sara"
+    assert tasks.claim_task(engine.uow(), CASEWORKER, released)["assignee"] == "sara"  # the caseworkers' queue
+    assert tasks.complete_task(engine.uow(), CASEWORKER, released, REFERRAL)["status"] == "running"
+    assert open_task(engine, COORDINATOR, second["id"], "k_moede")

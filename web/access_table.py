@@ -1,0 +1,131 @@
+"""Who may reach each route of the app: one entry per endpoint, in terms of :mod:`engine.policy`.
+
+The services enforce the rules (a permission through ``policy.require``, involvement through
+``ensure_may_view``, acting on a task through ``policy.may_act``); this table says, per endpoint,
+which of them apply, so ``tests/security/test_route_walk.py`` can walk every route as every role,
+involved and not, and check the answer. A route without an entry fails that suite: adding a
+route means deciding here who may use it.
+
+An entry:
+
+* ``public``: no login needed (the login page, the OpenAPI document, static files);
+* ``permission``: a permission of :data:`engine.policy.PERMISSIONS` the caller's roles must hold
+  (``None``: any logged-in user; what they then see is filtered to what they may see);
+* ``youth``: it reads or changes one young person's case: the caller must be involved, or hold
+  ``see_all_youths`` (``message_any_course`` too, for messages);
+* ``task``: it acts on one task: :func:`engine.policy.may_act` (role AND involvement).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Access:
+    public: bool = False
+    permission: str | None = None
+    youth: bool = False
+    task: bool = False
+    any_course_permission: str | None = None   # a permission that stands in for involvement
+
+
+PUBLIC = Access(public=True)
+LOGGED_IN = Access()
+CASE = Access(youth=True)
+TASK = Access(youth=True, task=True)
+EDITORS = Access(permission="edit_diagrams")
+FIGURES = Access(permission="view_metrics")
+ADMINS = Access(permission="manage_users")
+
+ACCESS: dict[str, Access] = {
+    # pages: login, language, static files
+    "auth.login": PUBLIC,
+    "auth.logout": PUBLIC,
+    "auth.set_language": PUBLIC,
+    "static": PUBLIC,
+    # pages: inbox, tasks
+    "inbox.index": LOGGED_IN,
+    "inbox.claim": TASK,
+    "inbox.unclaim": Access(permission="release_any_task", youth=True),  # or the one who claimed it
+    "tasks.show": CASE,
+    "tasks.complete": TASK,
+    "tasks.comment": CASE,
+    # pages: young people and their cases
+    "cases.search": LOGGED_IN,
+    "cases.show": CASE,
+    "cases.fire_timer": Access(permission="fire_timers", youth=True),
+    "cases.new": Access(permission="register_youth"),
+    "cases.create": Access(permission="register_youth"),
+    # pages: the dashboard
+    "dashboard.index": FIGURES,
+    "dashboard.export": FIGURES,
+    "dashboard.waiting_list": Access(permission="see_all_youths"),
+    # pages: the workbench
+    "workbench.library": EDITORS,
+    "workbench.import_diagram": EDITORS,
+    "workbench.download": EDITORS,
+    "workbench.modeler": EDITORS,
+    "workbench.validate": EDITORS,
+    "workbench.save_draft": EDITORS,
+    "workbench.deploy_draft": EDITORS,
+    "workbench.test_run": EDITORS,
+    "workbench.diff_page": EDITORS,
+    "workbench.migration_page": EDITORS,
+    "workbench.migrate": EDITORS,
+    # pages: administration
+    "admin.users_page": ADMINS,
+    "admin.add_user": ADMINS,
+    "admin.edit_user": ADMINS,
+    "admin.set_roles": ADMINS,
+    "admin.set_active": ADMINS,
+    "admin.create_token": ADMINS,
+    "admin.revoke_token": ADMINS,
+    "admin.audit_page": Access(permission="read_audit"),
+    "admin.audit_csv": Access(permission="read_audit"),
+    # API
+    "api.openapi_document": PUBLIC,
+    "api.audit_entries": Access(permission="read_audit"),
+    "api.create_youth": Access(permission="register_youth"),
+    "api.search_youths": LOGGED_IN,
+    "api.get_youth": CASE,
+    "api.start_instance": Access(permission="register_youth", youth=True),
+    "api.get_instance": CASE,
+    "api.retry_instance": Access(permission="retry_courses", youth=True),
+    "api.fire_timer_now": Access(permission="fire_timers", youth=True),
+    "api.send_message": Access(permission="send_messages", youth=True, any_course_permission="message_any_course"),
+    "api.list_tasks": LOGGED_IN,
+    "api.get_task": CASE,
+    "api.claim_task": TASK,
+    "api.complete_task": TASK,
+    "api.unclaim_task": Access(permission="release_any_task", youth=True),  # or the one who claimed it
+    "api.assign_task": Access(permission="release_any_task", youth=True),
+    "api.bottlenecks": FIGURES,
+    "api.metrics_heatmap": FIGURES,
+    "api.metrics_steps": FIGURES,
+    "api.metrics_funnel": FIGURES,
+    "api.metrics_overdue": FIGURES,
+    "api.metrics_compliance": FIGURES,
+    "api.metrics_caseload": FIGURES,
+    "api.metrics_outcomes": FIGURES,
+    "api.metrics_diagram": FIGURES,
+    "api.metrics_waiting": Access(permission="see_all_youths"),  # names young people
+    "api.list_process_models": LOGGED_IN,
+    "api.deploy_process_model": EDITORS,
+    "api.validate_process_model": EDITORS,
+    "api.get_process_version": EDITORS,
+    "api.download_process_version": EDITORS,
+    "api.diff_process_versions": EDITORS,
+    "api.migrate_process_instances": EDITORS,
+    "api.list_process_drafts": EDITORS,
+    "api.get_process_draft": EDITORS,
+    "api.save_process_draft": EDITORS,
+    "api.delete_process_draft": EDITORS,
+    "api.validate_process_draft": EDITORS,
+    "api.deploy_process_draft": EDITORS,
+    "api.test_run_process_draft": EDITORS,
+}
+
+
+def access_for(endpoint: str) -> Access:
+    """The entry for an endpoint; a route without one is a mistake the route walk reports."""
+    return ACCESS[endpoint]
