@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 
-from engine import audit
+from engine import audit, policy
 from engine.access import SYSTEM, Actor
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.messages import Message
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from engine.bootstrap import Engine
     from engine.uow import UnitOfWork
 
-CONTROL_ROLES = ("ungekoordinator", "admin")
+CONTROL_ROLES = policy.roles_with("control_courses")
 DROPOUT_LANES = ("ungeguide", "koordinerende_sagsbehandler")
 DROPOUT_MESSAGE = "frafald"
 MAX_REASON = 2000
@@ -56,7 +56,7 @@ def hold_view(uow: UnitOfWork, instance: ProcessInstance) -> dict[str, Any] | No
 
 
 def may_control(actor: Actor) -> bool:
-    return actor.has_any(*CONTROL_ROLES)
+    return policy.allows(actor, "control_courses")
 
 
 def may_report_dropout(actor: Actor, data: dict[str, Any] | None) -> bool:

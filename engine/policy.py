@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     # send a message to any course without seeing it (a school system's token); the answer names no data
     "message_any_course": ("integration",),
     "fire_timers": ("ungekoordinator", "admin"),
+    # pause, resume and close a course
+    "control_courses": ("ungekoordinator", "admin"),
     "retry_courses": ("admin",),
     # release a task someone else has claimed
     "release_any_task": ("ungekoordinator", "admin"),

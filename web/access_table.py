@@ -13,7 +13,9 @@ An entry:
   (``None``: any logged-in user; what they then see is filtered to what they may see);
 * ``youth``: it reads or changes one young person's case: the caller must be involved, or hold
   ``see_all_youths`` (``message_any_course`` too, for messages);
-* ``task``: it acts on one task: :func:`engine.policy.may_act` (role AND involvement).
+* ``task``: it acts on one task: :func:`engine.policy.may_act` (role AND involvement);
+* ``lane_holders``: the people the course names for its guide and coordinating caseworker lanes
+  (``lane_owners``) may too, without the permission (reporting a drop-out).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ class Access:
     youth: bool = False
     task: bool = False
     any_course_permission: str | None = None   # a permission that stands in for involvement
+    lane_holders: bool = False
 
 
 PUBLIC = Access(public=True)
@@ -36,16 +39,19 @@ TASK = Access(youth=True, task=True)
 EDITORS = Access(permission="edit_diagrams")
 FIGURES = Access(permission="view_metrics")
 ADMINS = Access(permission="manage_users")
+COURSE_CONTROL = Access(permission="control_courses", youth=True)
 
 ACCESS: dict[str, Access] = {
     # pages: login, language, static files
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
     "auth.set_language": PUBLIC,
+    "auth.change_password": LOGGED_IN,  # one's own
     "static": PUBLIC,
     # pages: inbox, tasks
     "inbox.index": LOGGED_IN,
     "inbox.claim": TASK,
+    "inbox.notice_read": LOGGED_IN,  # the notice's addressee only; anyone else gets 404
     "inbox.unclaim": Access(permission="release_any_task", youth=True),  # or the one who claimed it
     "tasks.show": CASE,
     "tasks.complete": TASK,
@@ -54,6 +60,10 @@ ACCESS: dict[str, Access] = {
     "cases.search": LOGGED_IN,
     "cases.show": CASE,
     "cases.fire_timer": Access(permission="fire_timers", youth=True),
+    "cases.dropout": Access(permission="control_courses", youth=True, lane_holders=True),
+    "cases.pause": COURSE_CONTROL,
+    "cases.resume": COURSE_CONTROL,
+    "cases.close": COURSE_CONTROL,
     "cases.new": Access(permission="register_youth"),
     "cases.create": Access(permission="register_youth"),
     # pages: the dashboard
@@ -87,11 +97,15 @@ ACCESS: dict[str, Access] = {
     "api.audit_entries": Access(permission="read_audit"),
     "api.create_youth": Access(permission="register_youth"),
     "api.search_youths": LOGGED_IN,
+    "api.search_youths_by_body": LOGGED_IN,
     "api.get_youth": CASE,
     "api.start_instance": Access(permission="register_youth", youth=True),
     "api.get_instance": CASE,
     "api.retry_instance": Access(permission="retry_courses", youth=True),
     "api.fire_timer_now": Access(permission="fire_timers", youth=True),
+    "api.pause_instance": COURSE_CONTROL,
+    "api.resume_instance": COURSE_CONTROL,
+    "api.close_instance": COURSE_CONTROL,
     "api.send_message": Access(permission="send_messages", youth=True, any_course_permission="message_any_course"),
     "api.list_tasks": LOGGED_IN,
     "api.get_task": CASE,

@@ -37,6 +37,9 @@ WALKERS: dict[str, tuple[tuple[str, ...], bool]] = {
     "skole": (("integration",), False), "skole2": (("integration",), False),
 }
 
+# The walked course's lane_owners: the guide and the coordinating caseworker chosen at the k-meeting.
+LANE_HOLDERS = frozenset({"gustav", "karin"})
+
 
 def actor_of(name: str) -> Actor:
     return Actor(name, frozenset(WALKERS[name][0]))
