@@ -15,7 +15,7 @@ from tests.course import REFERRAL, open_task
 
 
 def _run_migration(engine) -> None:
-    spec = importlib.util.spec_from_file_location("m0005", MIGRATIONS / "versions" / "0005_policy.py")
+    spec = importlib.util.spec_from_file_location("m0007", MIGRATIONS / "versions" / "0007_policy.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     with engine.db.begin() as connection:

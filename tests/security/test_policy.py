@@ -91,9 +91,9 @@ def test_validation_reports_the_grant_rules_on_the_element(engine, people, defau
     files["samarbejdsmodel.bpmn"] = files["samarbejdsmodel.bpmn"].replace(
         b'<bpmn:userTask id="k_moede" ', b'<bpmn:userTask id="k_moede" camunda:assignee="per" ', 1)
     files["frafald.json"] = json.dumps({"type": "object", "properties": {"initiator": {"type": "string"}}}).encode()
-    report = deployment.validate(engine.reader(), files, OWNER)
+    report = deployment.validate(engine.reader(), OWNER, files)
     assert sorted(e["element_id"] for e in report["errors"]) == ["frafald", "k_moede"]
-    assert [e["element_id"] for e in deployment.validate(engine.reader(), files, ADMIN)["errors"]] == ["frafald"]
+    assert [e["element_id"] for e in deployment.validate(engine.reader(), ADMIN, files)["errors"]] == ["frafald"]
 
 
 def test_a_form_field_that_names_a_tasks_person_must_be_a_user_field(engine, people, default_files):
@@ -103,8 +103,8 @@ def test_a_form_field_that_names_a_tasks_person_must_be_a_user_field(engine, peo
     schema = json.loads(files["accepter_guide.json"])
     schema["properties"]["ansvarlig"] = {"type": "string"}
     files["accepter_guide.json"] = json.dumps(schema).encode()
-    report = deployment.validate(engine.reader(), files, ADMIN)
+    report = deployment.validate(engine.reader(), ADMIN, files)
     assert [e["element_id"] for e in report["errors"]] == ["accepter_guide"]
     schema["properties"]["ansvarlig"]["x-user-role"] = "koordinerende_sagsbehandler"
     files["accepter_guide.json"] = json.dumps(schema).encode()
-    assert deployment.validate(engine.reader(), files, ADMIN)["errors"] == []
+    assert deployment.validate(engine.reader(), ADMIN, files)["errors"] == []
