@@ -146,7 +146,7 @@ def save(uow: UnitOfWork, run: Run) -> None:
     if instance.status == "completed" and instance.completed_at is None:
         instance.completed_at = run.now
         run.record("instance_completed", username=None)
-    instance.next_timer_at, instance.waiting_messages = _waits(workflow)
+    instance.next_timer_at, instance.waiting_messages = waits(workflow)
     instance.waiting_elements = _waiting_elements(workflow)
     if instance.status != "running":
         instance.next_timer_at = None
@@ -171,7 +171,8 @@ def _data_snapshot(workflow: BpmnWorkflow) -> dict[str, Any]:
     return copy.deepcopy(source.data)
 
 
-def _waits(workflow: BpmnWorkflow) -> tuple[datetime | None, list[str]]:
+def waits(workflow: BpmnWorkflow) -> tuple[datetime | None, list[str]]:
+    """The earliest waiting timer's due date and the messages the course waits for."""
     timers: list[datetime] = []
     messages: set[str] = set()
     for task in list(workflow.event_manager.tasks.values()):
@@ -247,6 +248,9 @@ def _move_row(run: Run, row: Task, task: Any) -> None:
     row.process_version_id = run.instance.process_version_id
     row.element_id, row.name = spec.bpmn_id, spec.bpmn_name or spec.bpmn_id
     row.form_key = form_key if run.process.validator(form_key) else None
+    if not getattr(spec, "due_date", None):  # a camunda:dueDate was set when the task opened, and stays
+        row.due_at = _boundary_due(task)       # the boundary timer's due date, as the move left it
+        row.queue_at = row.due_at or NO_DUE_DATE
 
 
 def _insert_task_row(uow: UnitOfWork, run: Run, task: Any) -> Task:
@@ -319,6 +323,11 @@ def _due_at(run: Run, task: Any) -> datetime | None:
             return run.now + TimerEventDefinition.get_timedelta_from_start(parsed, run.now)
         except Exception:  # an unusable due date leaves the task without one, it does not stop the course
             log.warning("unusable due date on element %s", spec.bpmn_id)
+    return _boundary_due(task)
+
+
+def _boundary_due(task: Any) -> datetime | None:
+    """The earliest waiting timer on the task's boundary."""
     parent = task.parent
     timers = []
     if parent is not None and type(parent.task_spec).__name__ == "BoundaryEventSplit":
