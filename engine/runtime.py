@@ -248,9 +248,11 @@ def _move_row(run: Run, row: Task, task: Any) -> None:
     row.process_version_id = run.instance.process_version_id
     row.element_id, row.name = spec.bpmn_id, spec.bpmn_name or spec.bpmn_id
     row.form_key = form_key if run.process.validator(form_key) else None
-    if not getattr(spec, "due_date", None):  # a camunda:dueDate was set when the task opened, and stays
-        row.due_at = _boundary_due(task)       # the boundary timer's due date, as the move left it
-        row.queue_at = row.due_at or NO_DUE_DATE
+    # A waiting boundary timer's due date, as the move left it; a camunda:dueDate, or a timer that
+    # has fired already (the task is overdue), keeps the due date the task had.
+    boundary_due = None if getattr(spec, "due_date", None) else _boundary_due(task)
+    if boundary_due is not None:
+        row.due_at = row.queue_at = boundary_due
 
 
 def _insert_task_row(uow: UnitOfWork, run: Run, task: Any) -> Task:
