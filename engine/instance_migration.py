@@ -32,7 +32,7 @@ from engine import audit, course_move
 from engine.access import Actor
 from engine.bpmn.parser import spec_name
 from engine.deployment import DEPLOYER_ROLES
-from engine.errors import Forbidden, InvalidInput
+from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.messages import Message
 from engine.library import ParsedProcess
 from engine.models import ProcessInstance, Task, Youth
@@ -214,8 +214,12 @@ def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any,
     with engine.reader() as uow:
         the_plan = plan(uow, key, from_version, to_version, checked_mapping)
         ids = _instance_ids(uow, the_plan.from_id)
+    gone: list[dict[str, Any]] = []
     if instance_ids is not None:
         wanted = set(instance_ids)
+        gone = [{"id": i, "can_migrate": False, "conflict": True, "element_id": None,
+                 "reason": Message("engine.migration.not_on_version", version=the_plan.from_version)}
+                for i in sorted(wanted - set(ids))]  # moved or finished meanwhile, or never there
         ids = [i for i in ids if i in wanted]
     budget = min(limit or DEFAULT_LIMIT, len(ids))
     to_move = [] if dry_run else ids[:budget]
@@ -225,7 +229,8 @@ def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any,
     # course's time is spent waiting for the database. SQLite has one writer, so one at a time.
     workers = PARALLEL if engine.db.dialect.name == "postgresql" else 1
     with _migration_sessions(engine) as new_uow, ThreadPoolExecutor(max_workers=workers) as pool:
-        jobs = [*(pool.submit(_move_one, new_uow, actor, the_plan, i, timer_rule, expected.get(i))
+        named = instance_ids is not None
+        jobs = [*(pool.submit(_move_one, new_uow, actor, the_plan, i, timer_rule, expected.get(i), named)
                   for i in to_move),
                 *(pool.submit(_check_one, engine, the_plan, i, timer_rule) for i in to_check)]
         for index, job in enumerate(jobs):
@@ -234,16 +239,21 @@ def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any,
                 reports.append(report)
             if progress is not None:
                 progress(index + 1, len(jobs))
+    reports.extend(gone)
     _name_courses(engine, actor, reports)
     moved = sum(1 for r in reports if r.get("migrated"))
     with engine.reader() as uow:
         remaining = uow.session.scalar(select(func.count()).select_from(ProcessInstance).where(
             ProcessInstance.process_version_id == the_plan.from_id, ProcessInstance.status.in_(MIGRATABLE)))
-    return {"from_version": the_plan.from_version, "to_version": the_plan.to_version, "dry_run": dry_run,
-            "timer_rule": timer_rule, "migrated": moved, "remaining": remaining,
-            "movable": sum(1 for r in reports if r["can_migrate"] and not r.get("migrated")),
-            "conflicts": sum(1 for r in reports if r.get("conflict")),
-            "instances": reports}
+    result = {"from_version": the_plan.from_version, "to_version": the_plan.to_version, "dry_run": dry_run,
+              "timer_rule": timer_rule, "migrated": moved, "remaining": remaining,
+              "movable": sum(1 for r in reports if r["can_migrate"] and not r.get("migrated")),
+              "conflicts": sum(1 for r in reports if r.get("conflict")),
+              "instances": reports}
+    if not dry_run and moved == 0 and result["conflicts"]:
+        # Another move or a completion got there first: that one won, this one changed nothing.
+        raise Conflict(Message("engine.migration.conflict"), **result)
+    return result
 
 
 def _name_courses(engine: Engine, actor: Actor, reports: list[dict[str, Any]]) -> None:
@@ -354,7 +364,9 @@ def _migration_sessions(engine: Engine) -> Iterator[Callable[[], UnitOfWork]]:
 
 
 def _move_one(new_uow: Callable[[], UnitOfWork], actor: Actor, the_plan: Plan, instance_id: int,
-              timer_rule: str = course_move.KEEP, expected_revision: int | None = None) -> dict[str, Any]:
+              timer_rule: str = course_move.KEEP, expected_revision: int | None = None,
+              named: bool = False) -> dict[str, Any]:
+    """Move one course in its own transaction; one the caller named that is busy or gone is a conflict."""
     with new_uow() as uow:
         # The course and its open task rows in one round trip (thousands of courses pay for each).
         # NOWAIT-like: a course someone is completing a task on right now is not waited for but
@@ -366,7 +378,7 @@ def _move_one(new_uow: Callable[[], UnitOfWork], actor: Actor, the_plan: Plan, i
                    ProcessInstance.status.in_(MIGRATABLE))
             .with_for_update(of=ProcessInstance, skip_locked=True)).all()
         if not rows:
-            return _busy(uow, instance_id, the_plan) if expected_revision is not None else {}
+            return _busy(uow, instance_id) if named or expected_revision is not None else {}
         instance = rows[0][0]
         open_rows = [task for _, task in rows if task is not None]
         workflow = uow.engine.serializer.loads(instance.state, the_plan.old.spec, the_plan.old.subprocess_specs)
@@ -401,7 +413,7 @@ def _move_one(new_uow: Callable[[], UnitOfWork], actor: Actor, the_plan: Plan, i
     return report
 
 
-def _busy(uow: UnitOfWork, instance_id: int, the_plan: Plan) -> dict[str, Any]:
+def _busy(uow: UnitOfWork, instance_id: int) -> dict[str, Any]:
     """A course the owner confirmed that is locked right now, or no longer on the old version: a conflict."""
     instance = uow.session.get(ProcessInstance, instance_id)
     if instance is None:
