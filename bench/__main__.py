@@ -10,7 +10,9 @@ Per database, in a throw-away database:
 2. ``--growth-instances`` young people are taken through 40 follow-up rounds: stored bytes per
    instance after 20 and after 40 rounds.
 3. Open task rows are bulk-inserted up to ``--inbox-tasks`` and the inbox is read.
-The in-memory floor is measured once, in the same run.
+The in-memory floor is measured once, in the same run. On PostgreSQL, ``--migrate-courses`` courses
+with their real data (minutes, guide, plan; a third with the follow-up open) are then moved to a
+changed version in a fresh database (:mod:`bench.migration`).
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from sqlalchemy import func, select
 
 from engine.models import InstanceEvent
 
-from bench import floor, growth, inbox
+from bench import floor, growth, inbox, migration
 from bench.course_driver import CourseDriver
 from bench.databases import postgres_database, sqlite_database
 from bench.report import DatabaseRun, load, render
@@ -83,6 +85,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--inbox-runs", type=int, default=50)
     parser.add_argument("--growth-instances", type=int, default=20)
     parser.add_argument("--floor-runs", type=int, default=1000)
+    parser.add_argument("--migrate-courses", type=int, default=10_000,
+                        help="courses with real data moved to a changed version on PostgreSQL (default 10,000; 0 skips)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--explain", action="store_true", help="also print the inbox query's plan")
     args = parser.parse_args(argv)
@@ -98,10 +102,17 @@ def main(argv: list[str] | None = None) -> None:
     if args.db in ("sqlite", "both"):
         with sqlite_database() as url:
             runs.append(run_database("SQLite", url, args))
+    moved = None
     if args.db in ("postgres", "both"):
         with postgres_database(args.postgres_url) as url:
             runs.append(run_database("PostgreSQL", url, args))
+        if args.migrate_courses:
+            log(f"PostgreSQL: moving {args.migrate_courses:,} courses with their data to a changed version")
+            with postgres_database(args.postgres_url) as url:
+                moved = migration.run(url, args.migrate_courses, log)
     print(render(runs, floor_figures, args, time.perf_counter() - started, start_load))
+    if moved is not None:
+        print(migration.render(moved))
 
 
 if __name__ == "__main__":
