@@ -52,6 +52,7 @@ RESET = course_move.RESET
 NOT_YET = TaskState.FUTURE | TaskState.PREDICTED_MASK
 DEFAULT_LIMIT = 100_000
 PARALLEL = 4
+NAME_CHUNK = 5_000
 
 
 @dataclass
@@ -189,7 +190,7 @@ def _check_options(dry_run: Any, limit: Any, instance_ids: Any, timer_rule: Any,
                     break
                 checked[int(course)] = revision
     if problems:
-        field_name, summary, _ = problems[0]
+        summary = problems[0][1]
         raise InvalidInput(Message(summary), errors=[{"field": name, "message": Message(detail)}
                                                      for name, _, detail in problems])
     return checked
@@ -261,11 +262,14 @@ def _name_courses(engine: Engine, actor: Actor, reports: list[dict[str, Any]]) -
     youth_ids = {r["youth_id"] for r in reports if r.get("youth_id") is not None}
     if not youth_ids:
         return
+    names: dict[int, str] = {}
+    ordered = sorted(youth_ids)
     with engine.uow() as uow:
-        query = select(Youth.id, Youth.name).where(Youth.id.in_(youth_ids))
-        if not actor.has_any(*SEE_ALL_ROLES):
-            query = query.where(involved_filter(actor))
-        names: dict[int, str] = {youth_id: name for youth_id, name in uow.session.execute(query)}
+        for start in range(0, len(ordered), NAME_CHUNK):  # SQLite bounds the parameters of one statement
+            query = select(Youth.id, Youth.name).where(Youth.id.in_(ordered[start:start + NAME_CHUNK]))
+            if not actor.has_any(*SEE_ALL_ROLES):
+                query = query.where(involved_filter(actor))
+            names.update({youth_id: name for youth_id, name in uow.session.execute(query)})
         audit.record_many(uow, actor, "migration_course_shown", names, "flytning af forløb")
         uow.commit()
     for report in reports:

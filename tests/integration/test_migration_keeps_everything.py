@@ -129,3 +129,22 @@ def test_an_unknown_timer_rule_is_refused_and_moves_nothing(engine, clock):
         instance_migration.migrate_instances(engine, ADMIN, "samarbejdsmodel", 1, 2, dry_run=False,
                                              timer_rule="from_now")
     assert refused.value.details["errors"][0]["field"] == "timer_rule"
+
+
+def test_the_dry_run_names_young_people_only_to_those_who_may_see_them_and_logs_each_name(engine, clock):
+    from sqlalchemy import select
+
+    from engine.models import AuditEntry, Youth
+
+    courses = default_course_states(engine, clock)
+    deployment.deploy(engine.uow(), two_months(), OWNER)
+    as_owner = instance_migration.migrate_instances(engine, OWNER, "samarbejdsmodel", 1, 2)
+    assert len(as_owner["instances"]) == len(courses)
+    assert all("youth_name" not in r and r["steps"] for r in as_owner["instances"])  # per is not involved
+    as_admin = instance_migration.migrate_instances(engine, ADMIN, "samarbejdsmodel", 1, 2)
+    with engine.reader() as uow:
+        names = dict(uow.session.execute(select(Youth.id, Youth.name)).all())
+        shown = uow.session.execute(select(AuditEntry.username, AuditEntry.youth_id)
+                                    .where(AuditEntry.action == "migration_course_shown")).all()
+    assert {r["youth_id"]: r["youth_name"] for r in as_admin["instances"]} == names
+    assert sorted(tuple(row) for row in shown) == sorted(("admin", youth_id) for youth_id in names)
