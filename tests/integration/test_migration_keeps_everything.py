@@ -14,7 +14,7 @@ from engine import deployment, instance_migration, tasks
 from engine.errors import InvalidInput
 from tests import subprocess_diagram
 from tests.conftest import ADMIN, CASE_COORDINATOR, GUIDE, OWNER
-from tests.course import PLAN, complete, open_task
+from tests.course import ACCEPT, PLAN, complete, open_task
 from tests.migration_states import claim, default_course_states, history_kinds, snapshot, subprocess_course_states
 from tests.workbench import default_files_text, monthly, with_bpmn
 
@@ -81,6 +81,10 @@ def test_a_moved_course_keeps_its_referral_minutes_guide_and_plan_and_its_next_t
     assert [t[6:] for t in after["tasks"]] == [(True, ("karin",))]
     complete(engine, CASE_COORDINATOR, courses["uddannelsesplan"], "uddannelsesplan", PLAN)
     assert snapshot(engine, courses["uddannelsesplan"])["data"]["milepaele"][0]["titel"] == "Praktik"
+    # A task that opens after the move still goes to the person the k-meeting chose.
+    complete(engine, GUIDE, courses["accepter_guide"], "accepter_guide", ACCEPT)
+    [plan_task] = snapshot(engine, courses["accepter_guide"])["tasks"]
+    assert plan_task[1] == "uddannelsesplan" and plan_task[6:] == (True, ("karin",))
 
 
 def test_a_waiting_follow_up_keeps_its_due_date_by_default_and_counts_from_its_start_when_asked(engine, clock):
