@@ -11,7 +11,8 @@ date). Only its predicted children are rebuilt from the new spec, so the course 
 version's paths from where it stands. Task ids stay, so each open task keeps its row, claim and people.
 
 **Timers whose definition changed** (``timer_rule``):
-- ``keep`` (the default): the due date stays as it was. Nothing a young person waits for moves.
+- ``keep`` (the default): the due date stays as it was. Nothing a young person waits for moves;
+  a due date that has passed fires with the move, as it would have at the worker's next pass.
 - ``from_start``: the due date is worked out again with the new definition from when that timer
   *started* (never from the moment of the move); a date already past fires at once.
   A ``timeDate`` is evaluated again; a ``timeCycle`` keeps its count and next date either way.

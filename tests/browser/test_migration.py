@@ -8,6 +8,7 @@ from sqlalchemy import select
 from engine import deployment
 from engine.models import ProcessInstance
 from tests.browser.conftest import login, shot
+from tests.browser.test_accessibility import violations
 from tests.conftest import OWNER
 from tests.migration_states import default_course_states
 from tests.workbench import default_files_text, with_bpmn
@@ -43,12 +44,14 @@ def test_courses_at_every_step_show_the_same_case_page_after_a_move_through_the_
     before_cell = waiting.locator('td[data-deadline="before"]')
     expect(waiting.locator('td[data-deadline="after"]')).to_have_text(before_cell.inner_text())  # kept
     shot(page, "migration-dry-run")
+    assert not violations(page), violations(page)  # WCAG 2.1 A/AA with the report shown
 
     page.get_by_role("button", name="Flyt forløbene").click()
     dialog = page.get_by_role("dialog", name="Flyt forløbene?")
     expect(dialog).to_contain_text(f"{len(courses)} forløb flyttes fra version 1 til version 2.")
     expect(dialog).to_contain_text("Ventende frister beholdes.")
     shot(page, "migration-confirm")
+    assert not violations(page), violations(page)  # and with the confirmation open
     page.get_by_role("button", name="Fortryd").click()
     expect(page.locator("#migration-status")).to_have_text("Intet er flyttet.")
     with engine.reader() as uow:
