@@ -28,17 +28,16 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from sqlalchemy import and_, create_engine, func, select
 from SpiffWorkflow.util.task import TaskState
 
-from engine import audit, course_move
+from engine import audit, course_move, migration_report
 from engine.access import Actor
 from engine.bpmn.parser import spec_name
 from engine.deployment import DEPLOYER_ROLES
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.messages import Message
 from engine.library import ParsedProcess
-from engine.models import ProcessInstance, Task, Youth
+from engine.models import ProcessInstance, Task
 from engine.db import make_session_factory
-from engine.runtime import Run, advance, process_for, save, waits
-from engine.youths import SEE_ALL_ROLES, involved_filter
+from engine.runtime import Run, advance, process_for, save
 from engine.uow import UnitOfWork
 from engine.versions import find_version
 
@@ -52,7 +51,6 @@ RESET = course_move.RESET
 NOT_YET = TaskState.FUTURE | TaskState.PREDICTED_MASK
 DEFAULT_LIMIT = 100_000
 PARALLEL = 4
-NAME_CHUNK = 5_000
 
 
 @dataclass
@@ -241,7 +239,7 @@ def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any,
             if progress is not None:
                 progress(index + 1, len(jobs))
     reports.extend(gone)
-    _name_courses(engine, actor, reports)
+    migration_report.name_courses(engine, actor, reports)
     moved = sum(1 for r in reports if r.get("migrated"))
     with engine.reader() as uow:
         remaining = uow.session.scalar(select(func.count()).select_from(ProcessInstance).where(
@@ -257,26 +255,6 @@ def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any,
     return result
 
 
-def _name_courses(engine: Engine, actor: Actor, reports: list[dict[str, Any]]) -> None:
-    """The young person's name on each course the actor may see (never their CPR); each name shown is logged."""
-    youth_ids = {r["youth_id"] for r in reports if r.get("youth_id") is not None}
-    if not youth_ids:
-        return
-    names: dict[int, str] = {}
-    ordered = sorted(youth_ids)
-    with engine.uow() as uow:
-        for start in range(0, len(ordered), NAME_CHUNK):  # SQLite bounds the parameters of one statement
-            query = select(Youth.id, Youth.name).where(Youth.id.in_(ordered[start:start + NAME_CHUNK]))
-            if not actor.has_any(*SEE_ALL_ROLES):
-                query = query.where(involved_filter(actor))
-            names.update({youth_id: name for youth_id, name in uow.session.execute(query)})
-        audit.record_many(uow, actor, "migration_course_shown", names, "flytning af forløb")
-        uow.commit()
-    for report in reports:
-        if report.get("youth_id") in names:
-            report["youth_name"] = names[report["youth_id"]]
-
-
 def _check_one(engine: Engine, the_plan: Plan, instance_id: int, timer_rule: str) -> dict[str, Any]:
     with engine.reader() as uow:
         instance = uow.session.get(ProcessInstance, instance_id)
@@ -284,65 +262,12 @@ def _check_one(engine: Engine, the_plan: Plan, instance_id: int, timer_rule: str
             return {}
         workflow = uow.engine.serializer.loads(instance.state, the_plan.old.spec, the_plan.old.subprocess_specs)
         workflow.script_engine = uow.engine.script_engine
-        report = _describe_before(instance, workflow)
+        report = migration_report.describe_before(instance, workflow)
         reason = blocker(the_plan, workflow)
         if reason is None:
             move(the_plan, workflow, timer_rule)  # in memory only: the report says what the move will do
-            _describe_after(report, workflow)
-        return _report(report, reason)
-
-
-def _describe_before(instance: ProcessInstance, workflow: Any) -> dict[str, Any]:
-    """Where the course stands and its deadlines as they are (no personal data: the name is added later)."""
-    next_deadline, _ = waits(workflow)
-    return {"id": instance.id, "youth_id": instance.youth_id, "revision": instance.lock_version,
-            "status": instance.status, "steps": _current_steps(workflow),
-            "next_deadline_before": _iso(next_deadline),
-            "_timers": {task_id: (task.task_spec, due)
-                        for task_id, (task, due) in course_move.waiting_timers(workflow).items()}}
-
-
-def _describe_after(report: dict[str, Any], workflow: Any) -> None:
-    next_deadline, _ = waits(workflow)
-    report["next_deadline_after"] = _iso(next_deadline)
-    after = course_move.waiting_timers(workflow)
-    timers = []
-    for task_id, (old_spec, due_before) in report["_timers"].items():
-        moved = after.get(task_id)
-        spec = moved[0].task_spec if moved else old_spec
-        timers.append({"element_id": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id,
-                       "due_before": due_before, "due_after": moved[1] if moved else None,
-                       "definition_changed": course_move.timer_changed(old_spec, spec)})
-    report["timers"] = sorted(timers, key=lambda t: (t["due_before"] or "", t["element_id"]))
-
-
-def _current_steps(workflow: Any) -> list[str]:
-    """The names of the open user tasks and the events the course waits at (not boundary timers)."""
-    names = [t.task_spec.bpmn_name or t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        spec, parent = task.task_spec, task.parent
-        on_boundary = parent is not None and type(parent.task_spec).__name__ == "BoundaryEventSplit"
-        if getattr(spec, "bpmn_id", None) and not on_boundary and getattr(spec, "event_definition", None) is not None:
-            names.append(spec.bpmn_name or spec.bpmn_id)
-    return sorted(names)
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _report(report: dict[str, Any], blocked: tuple[str, str | None] | None, migrated: bool = False) -> dict[str, Any]:
-    before_timers = report.pop("_timers", {})
-    report["can_migrate"] = blocked is None
-    if blocked:
-        report["reason"], report["element_id"] = blocked
-        report["next_deadline_after"] = report["next_deadline_before"]
-        report["timers"] = [{"element_id": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id,
-                             "due_before": due, "due_after": due, "definition_changed": False}
-                            for spec, due in before_timers.values()]
-    if migrated:
-        report["migrated"] = True
-    return report
+            migration_report.describe_after(report, workflow)
+        return migration_report.finish(report, reason)
 
 
 @contextmanager
@@ -387,18 +312,18 @@ def _move_one(new_uow: Callable[[], UnitOfWork], actor: Actor, the_plan: Plan, i
         open_rows = [task for _, task in rows if task is not None]
         workflow = uow.engine.serializer.loads(instance.state, the_plan.old.spec, the_plan.old.subprocess_specs)
         workflow.script_engine = uow.engine.script_engine
-        report = _describe_before(instance, workflow)
+        report = migration_report.describe_before(instance, workflow)
         if expected_revision is not None and instance.lock_version != expected_revision:
-            report = _report(report, (Message("engine.migration.changed_since_dry_run"), None))
+            report = migration_report.finish(report, (Message("engine.migration.changed_since_dry_run"), None))
             report["conflict"] = True
             return report
         reason = blocker(the_plan, workflow)
         if reason is not None:
-            return _report(report, reason)
+            return migration_report.finish(report, reason)
         # Everything is written in one flush at commit: a 10,000-course batch pays for round trips.
         with uow.session.no_autoflush:
             move(the_plan, workflow, timer_rule)
-            _describe_after(report, workflow)
+            migration_report.describe_after(report, workflow)
             instance.process_version_id = the_plan.to_id
             run = Run(instance, workflow, the_plan.new, actor.username, uow.engine.clock.now())
             run.open_rows = open_rows
@@ -412,7 +337,7 @@ def _move_one(new_uow: Callable[[], UnitOfWork], actor: Actor, the_plan: Plan, i
         uow.session.flush()  # what commit would flush anyway; it gives the course its new revision
         revision = instance.lock_version
         uow.commit()
-    report = _report(report, None, migrated=True)
+    report = migration_report.finish(report, None, migrated=True)
     report["revision"] = revision
     return report
 
