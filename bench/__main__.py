@@ -12,6 +12,9 @@ Per database, in a throw-away database:
 3. Open task rows are bulk-inserted up to ``--inbox-tasks`` and the inbox is read.
 The in-memory floor is measured once, in the same run, and so is what the out-of-process sandbox
 for diagram code costs per completion (``bench/sandbox_cost.py``, ``--sandbox-courses``).
+On PostgreSQL, ``--migrate-courses`` courses
+with their real data (minutes, guide, plan; a third with the follow-up open) are then moved to a
+changed version in a fresh database (:mod:`bench.migration`).
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from sqlalchemy import func, select
 
 from engine.models import InstanceEvent
 
-from bench import floor, growth, inbox, sandbox_cost
+from bench import floor, growth, inbox, migration, sandbox_cost
 from bench.course_driver import CourseDriver
 from bench.databases import postgres_database, sqlite_database
 from bench.report import DatabaseRun, load, render
@@ -84,6 +87,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--inbox-runs", type=int, default=50)
     parser.add_argument("--growth-instances", type=int, default=20)
     parser.add_argument("--floor-runs", type=int, default=1000)
+    parser.add_argument("--migrate-courses", type=int, default=10_000,
+                        help="courses with real data moved to a changed version on PostgreSQL (default 10,000; 0 skips)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--sandbox-courses", type=int, default=100,
                         help="courses per script environment for the sandbox's cost (default 100; 0 skips it)")
@@ -101,10 +106,17 @@ def main(argv: list[str] | None = None) -> None:
     if args.db in ("sqlite", "both"):
         with sqlite_database() as url:
             runs.append(run_database("SQLite", url, args))
+    moved = None
     if args.db in ("postgres", "both"):
         with postgres_database(args.postgres_url) as url:
             runs.append(run_database("PostgreSQL", url, args))
+        if args.migrate_courses:
+            log(f"PostgreSQL: moving {args.migrate_courses:,} courses with their data to a changed version")
+            with postgres_database(args.postgres_url) as url:
+                moved = migration.run(url, args.migrate_courses, log)
     print(render(runs, floor_figures, args, time.perf_counter() - started, start_load))
+    if moved is not None:
+        print(migration.render(moved))
     if args.sandbox_courses:
         log("sandbox: completions with diagram code in a sandbox process vs in process")
         print()

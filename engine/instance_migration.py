@@ -1,11 +1,18 @@
 """Moving running instances from one version of a process to another.
 
-Uses SpiffWorkflow's own migration support (:func:`SpiffWorkflow.bpmn.util.diff.migrate_workflow`):
-the two specs are aligned once per call (by element id, then by the owner's ``mapping`` of old
-element ids to new ones), and each instance is loaded with its old spec and moved with
-``migrate_workflow``. Waiting and ready tasks are reset onto their new specs, which keeps their
-task ids: a young person's open task keeps its row, its claim and its people. An instance whose
-waiting step has no counterpart in the new version cannot move and is left untouched.
+The two specs are aligned once per call (by element id, then by the owner's ``mapping`` of old
+element ids to new ones), and each instance is loaded with its old spec and moved by
+:mod:`engine.course_move`, which keeps the course's data, its task ids (so each open task keeps its
+row, claim and people) and every waiting timer's due date (``timer_rule`` says what happens to a
+timer whose definition changed). An instance whose waiting step has no counterpart in the new
+version cannot move and is left untouched; the report says why.
+
+The dry run does the very move in memory and throws it away: what it reports (step, next deadline
+before and after, each changed timer's due date before and after) is what the move will do. It
+names each young person to a process owner who may see them (admin, coordinator, or involved);
+each name shown is an audit row. A move names the courses it was confirmed for with their
+``revisions`` from the dry run: a course changed since (a task completed meanwhile) is not moved and
+is reported as a conflict, so a move confirmed on a state that no longer exists never happens.
 
 Each instance moves in its own transaction (taken with FOR UPDATE SKIP LOCKED on PostgreSQL), with
 an instance event and an audit row, so a long batch never holds locks on many courses at once.
@@ -19,15 +26,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from sqlalchemy import and_, create_engine, func, select
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
-from SpiffWorkflow.bpmn.util.diff import migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine import audit
+from engine import audit, course_move, migration_report
 from engine.access import Actor
 from engine.bpmn.parser import spec_name
 from engine import policy
-from engine.errors import InvalidInput
+from engine.errors import Conflict, InvalidInput
 from engine.messages import Message
 from engine.library import ParsedProcess
 from engine.models import ProcessInstance, Task
@@ -42,7 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MIGRATABLE = ("running", "error")
 LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
-RESET = TaskState.READY | TaskState.WAITING
+RESET = course_move.RESET
 NOT_YET = TaskState.FUTURE | TaskState.PREDICTED_MASK
 DEFAULT_LIMIT = 100_000
 PARALLEL = 4
@@ -121,9 +126,7 @@ def plan(uow: UnitOfWork, key: str, from_version: int, to_version: int, mapping:
     return result
 
 
-def _processes(workflow: Any) -> list[tuple[Any, str | None]]:
-    """The workflow and each live subprocess, with the spec name their alignment is under."""
-    return [(workflow, None), *((sub, sub.spec.name) for sub in workflow.subprocesses.values())]
+_processes = course_move.processes
 
 
 def blocker(the_plan: Plan, workflow: Any) -> tuple[Message, str | None] | None:
@@ -151,22 +154,9 @@ def _rebuilt(task: Any) -> bool:
     return node is not None and node.has_state(RESET)
 
 
-class _Diff:
-    """What ``migrate_workflow`` reads: old task -> new task spec."""
-
-    def __init__(self, process: Any, alignment: dict[Any, Any]) -> None:
-        self.alignment = {task: alignment.get(task.task_spec) for task in process.tasks.values()}
-
-
-def move(the_plan: Plan, workflow: Any) -> None:
-    """Put the workflow (already checked by :func:`blocker`) on the new version's specs."""
-    for process, name in _processes(workflow):
-        migrate_workflow(_Diff(process, the_plan.diffs[name] or {}), process, the_plan.new_spec_for(name),
-                         reset_mask=RESET)
-    workflow.subprocess_specs = the_plan.new.subprocess_specs
-    # Reset tasks were re-registered with the event manager; dropped ones must not linger there.
-    workflow.event_manager.tasks = {t.id: t for t in workflow.get_tasks(state=TaskState.WAITING)
-                                    if isinstance(t.task_spec, CatchingEvent)}
+def move(the_plan: Plan, workflow: Any, timer_rule: str = course_move.KEEP) -> None:
+    """Put the workflow (already checked by :func:`blocker`) on the new version's specs, keeping its data."""
+    course_move.move_workflow(workflow, the_plan.diffs, the_plan.new.spec, the_plan.new.subprocess_specs, timer_rule)
 
 
 def _instance_ids(uow: UnitOfWork, version_id: int) -> list[int]:
@@ -175,33 +165,60 @@ def _instance_ids(uow: UnitOfWork, version_id: int) -> list[int]:
         .order_by(ProcessInstance.id)))
 
 
+def _check_options(dry_run: Any, limit: Any, instance_ids: Any, timer_rule: Any, revisions: Any) -> dict[int, int]:
+    """Refuse malformed options (422 with the field); the revisions as id -> revision."""
+    problems = []
+    if not isinstance(dry_run, bool):
+        problems.append(("dry_run", "engine.migration.bad_dry_run", "engine.field.boolean"))
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+        problems.append(("limit", "engine.migration.bad_limit", "engine.field.positive_integer"))
+    if instance_ids is not None and (not isinstance(instance_ids, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in instance_ids)):
+        problems.append(("instance_ids", "engine.migration.bad_instance_ids", "engine.field.integer_list"))
+    if timer_rule not in course_move.TIMER_RULES:
+        problems.append(("timer_rule", "engine.migration.bad_timer_rule", "engine.migration.timer_rules"))
+    checked: dict[int, int] = {}
+    if revisions is not None:
+        if not isinstance(revisions, dict):
+            problems.append(("revisions", "engine.migration.bad_revisions", "engine.migration.revisions_shape"))
+        else:
+            for course, revision in revisions.items():
+                if not str(course).isdigit() or not isinstance(revision, int) or isinstance(revision, bool):
+                    problems.append(("revisions", "engine.migration.bad_revisions", "engine.migration.revisions_shape"))
+                    break
+                checked[int(course)] = revision
+    if problems:
+        summary = problems[0][1]
+        raise InvalidInput(Message(summary), errors=[{"field": name, "message": Message(detail)}
+                                                     for name, _, detail in problems])
+    return checked
+
+
 def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any, to_version: Any,
                       dry_run: Any = True, mapping: Any = None, limit: Any = None,
                       instance_ids: Any = None,
-                      progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Dry run: whether each instance on ``from_version`` can move. Otherwise move those that can.
+                      progress: Callable[[int, int], None] | None = None,
+                      timer_rule: Any = course_move.KEEP, revisions: Any = None) -> dict[str, Any]:
+    """Dry run: whether and how each instance on ``from_version`` would move. Otherwise move those that can.
 
     ``instance_ids`` narrows the call to those instances and ``limit`` to the first so many: the
     workbench dry-runs once, then moves the movable ones in batches to show progress.
+    ``revisions`` (course id -> the ``revision`` its dry run reported) makes the move refuse, as a
+    conflict, a course that changed since. ``timer_rule``: see :mod:`engine.course_move`.
     """
     policy.require(engine.uow(), actor, "edit_diagrams", f"procesmodel {key!s:.80}: flyt forløb",
                    Message("engine.migration.forbidden"))
-    if not isinstance(dry_run, bool):
-        raise InvalidInput(Message("engine.migration.bad_dry_run"),
-                           errors=[{"field": "dry_run", "message": Message("engine.field.boolean")}])
-    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
-        raise InvalidInput(Message("engine.migration.bad_limit"),
-                           errors=[{"field": "limit", "message": Message("engine.field.positive_integer")}])
-    if instance_ids is not None and (not isinstance(instance_ids, list) or not all(
-            isinstance(i, int) and not isinstance(i, bool) for i in instance_ids)):
-        raise InvalidInput(Message("engine.migration.bad_instance_ids"),
-                           errors=[{"field": "instance_ids", "message": Message("engine.field.integer_list")}])
+    expected = _check_options(dry_run, limit, instance_ids, timer_rule, revisions)
     checked_mapping = _parse_request(from_version, to_version, mapping)
     with engine.reader() as uow:
         the_plan = plan(uow, key, from_version, to_version, checked_mapping)
         ids = _instance_ids(uow, the_plan.from_id)
+    gone: list[dict[str, Any]] = []
     if instance_ids is not None:
         wanted = set(instance_ids)
+        gone = [{"id": i, "can_migrate": False, "conflict": True, "element_id": None,
+                 "reason": Message("engine.migration.not_on_version", version=the_plan.from_version)}
+                for i in sorted(wanted - set(ids))]  # moved or finished meanwhile, or never there
         ids = [i for i in ids if i in wanted]
     budget = min(limit or DEFAULT_LIMIT, len(ids))
     to_move = [] if dry_run else ids[:budget]
@@ -211,41 +228,46 @@ def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any,
     # course's time is spent waiting for the database. SQLite has one writer, so one at a time.
     workers = PARALLEL if engine.db.dialect.name == "postgresql" else 1
     with _migration_sessions(engine) as new_uow, ThreadPoolExecutor(max_workers=workers) as pool:
-        jobs = [*(pool.submit(_move_one, new_uow, actor, the_plan, i) for i in to_move),
-                *(pool.submit(_check_one, engine, the_plan, i) for i in to_check)]
+        named = instance_ids is not None
+        jobs = [*(pool.submit(_move_one, new_uow, actor, the_plan, i, timer_rule, expected.get(i), named)
+                  for i in to_move),
+                *(pool.submit(_check_one, engine, the_plan, i, timer_rule) for i in to_check)]
         for index, job in enumerate(jobs):
             report = job.result()
             if report:
                 reports.append(report)
             if progress is not None:
                 progress(index + 1, len(jobs))
+    reports.extend(gone)
+    migration_report.name_courses(engine, actor, reports)
     moved = sum(1 for r in reports if r.get("migrated"))
     with engine.reader() as uow:
         remaining = uow.session.scalar(select(func.count()).select_from(ProcessInstance).where(
             ProcessInstance.process_version_id == the_plan.from_id, ProcessInstance.status.in_(MIGRATABLE)))
-    return {"from_version": the_plan.from_version, "to_version": the_plan.to_version, "dry_run": dry_run,
-            "migrated": moved, "remaining": remaining,
-            "movable": sum(1 for r in reports if r["can_migrate"] and not r.get("migrated")),
-            "instances": reports}
+    result = {"from_version": the_plan.from_version, "to_version": the_plan.to_version, "dry_run": dry_run,
+              "timer_rule": timer_rule, "migrated": moved, "remaining": remaining,
+              "movable": sum(1 for r in reports if r["can_migrate"] and not r.get("migrated")),
+              "conflicts": sum(1 for r in reports if r.get("conflict")),
+              "instances": reports}
+    if not dry_run and moved == 0 and result["conflicts"]:
+        # Another move or a completion got there first: that one won, this one changed nothing.
+        raise Conflict(Message("engine.migration.conflict"), **result)
+    return result
 
 
-def _check_one(engine: Engine, the_plan: Plan, instance_id: int) -> dict[str, Any]:
+def _check_one(engine: Engine, the_plan: Plan, instance_id: int, timer_rule: str) -> dict[str, Any]:
     with engine.reader() as uow:
         instance = uow.session.get(ProcessInstance, instance_id)
         if instance is None or instance.process_version_id != the_plan.from_id:
             return {}
         workflow = uow.engine.serializer.loads(instance.state, the_plan.old.spec, the_plan.old.subprocess_specs)
+        workflow.script_engine = uow.engine.script_engine
+        report = migration_report.describe_before(instance, workflow)
         reason = blocker(the_plan, workflow)
-        return _report(instance_id, reason)
-
-
-def _report(instance_id: int, blocked: tuple[str, str | None] | None, migrated: bool = False) -> dict[str, Any]:
-    report: dict[str, Any] = {"id": instance_id, "can_migrate": blocked is None}
-    if blocked:
-        report["reason"], report["element_id"] = blocked
-    if migrated:
-        report["migrated"] = True
-    return report
+        if reason is None:
+            move(the_plan, workflow, timer_rule)  # in memory only: the report says what the move will do
+            migration_report.describe_after(report, workflow)
+        return migration_report.finish(report, reason)
 
 
 @contextmanager
@@ -270,9 +292,14 @@ def _migration_sessions(engine: Engine) -> Iterator[Callable[[], UnitOfWork]]:
         db.dispose()
 
 
-def _move_one(new_uow: Callable[[], UnitOfWork], actor: Actor, the_plan: Plan, instance_id: int) -> dict[str, Any]:
+def _move_one(new_uow: Callable[[], UnitOfWork], actor: Actor, the_plan: Plan, instance_id: int,
+              timer_rule: str = course_move.KEEP, expected_revision: int | None = None,
+              named: bool = False) -> dict[str, Any]:
+    """Move one course in its own transaction; one the caller named that is busy or gone is a conflict."""
     with new_uow() as uow:
         # The course and its open task rows in one round trip (thousands of courses pay for each).
+        # NOWAIT-like: a course someone is completing a task on right now is not waited for but
+        # reported as a conflict, and stays as that completion leaves it.
         rows = uow.session.execute(
             select(ProcessInstance, Task)
             .outerjoin(Task, and_(Task.instance_id == ProcessInstance.id, Task.state == "ready"))
@@ -280,29 +307,48 @@ def _move_one(new_uow: Callable[[], UnitOfWork], actor: Actor, the_plan: Plan, i
                    ProcessInstance.status.in_(MIGRATABLE))
             .with_for_update(of=ProcessInstance, skip_locked=True)).all()
         if not rows:
-            return {}  # moved on, finished or locked by someone else meanwhile
+            return _busy(uow, instance_id) if named or expected_revision is not None else {}
         instance = rows[0][0]
         open_rows = [task for _, task in rows if task is not None]
         workflow = uow.engine.serializer.loads(instance.state, the_plan.old.spec, the_plan.old.subprocess_specs)
+        workflow.script_engine = uow.engine.script_engine
+        report = migration_report.describe_before(instance, workflow)
+        if expected_revision is not None and instance.lock_version != expected_revision:
+            report = migration_report.finish(report, (Message("engine.migration.changed_since_dry_run"), None))
+            report["conflict"] = True
+            return report
         reason = blocker(the_plan, workflow)
         if reason is not None:
-            return _report(instance_id, reason)
+            return migration_report.finish(report, reason)
         # Everything is written in one flush at commit: a 10,000-course batch pays for round trips.
         with uow.session.no_autoflush:
-            workflow.script_engine = uow.engine.script_engine
-            move(the_plan, workflow)
+            move(the_plan, workflow, timer_rule)
+            migration_report.describe_after(report, workflow)
             instance.process_version_id = the_plan.to_id
             run = Run(instance, workflow, the_plan.new, actor.username, uow.engine.clock.now())
             run.open_rows = open_rows
             run.record("instance_migrated", detail={"from_version": the_plan.from_version,
-                                                    "to_version": the_plan.to_version})
+                                                    "to_version": the_plan.to_version, "timer_rule": timer_rule})
             if instance.status == "running":
                 advance(run)
             save(uow, run)
             audit.record(uow, actor, "instance_migrated", instance.youth_id,
                          f"forløb {instance_id} fra version {the_plan.from_version} til {the_plan.to_version}")
+        uow.session.flush()  # what commit would flush anyway; it gives the course its new revision
+        revision = instance.lock_version
         uow.commit()
-    return _report(instance_id, None, migrated=True)
+    report = migration_report.finish(report, None, migrated=True)
+    report["revision"] = revision
+    return report
+
+
+def _busy(uow: UnitOfWork, instance_id: int) -> dict[str, Any]:
+    """A course the owner confirmed that is locked right now, or no longer on the old version: a conflict."""
+    instance = uow.session.get(ProcessInstance, instance_id)
+    if instance is None:
+        return {}
+    return {"id": instance_id, "youth_id": instance.youth_id, "can_migrate": False, "conflict": True,
+            "reason": Message("engine.migration.changed_since_dry_run"), "element_id": None}
 
 
 def steps(uow: UnitOfWork, actor: Actor, key: str, version: int) -> list[dict[str, Any]]:

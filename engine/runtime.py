@@ -160,7 +160,7 @@ def save(uow: UnitOfWork, run: Run) -> None:
     if instance.status == "completed" and instance.completed_at is None:
         instance.completed_at = run.now
         run.record("instance_completed", username=None)
-    instance.next_timer_at, instance.waiting_messages = _waits(workflow)
+    instance.next_timer_at, instance.waiting_messages = waits(workflow)
     instance.waiting_elements = _waiting_elements(workflow)
     if instance.status != "running":
         instance.next_timer_at = None
@@ -185,7 +185,8 @@ def _data_snapshot(workflow: BpmnWorkflow) -> dict[str, Any]:
     return copy.deepcopy(source.data)
 
 
-def _waits(workflow: BpmnWorkflow) -> tuple[datetime | None, list[str]]:
+def waits(workflow: BpmnWorkflow) -> tuple[datetime | None, list[str]]:
+    """The earliest waiting timer's due date and the messages the course waits for."""
     timers: list[datetime] = []
     messages: set[str] = set()
     for task in list(workflow.event_manager.tasks.values()):
@@ -261,6 +262,11 @@ def _move_row(run: Run, row: Task, task: Any) -> None:
     row.process_version_id = run.instance.process_version_id
     row.element_id, row.name = spec.bpmn_id, spec.bpmn_name or spec.bpmn_id
     row.form_key = form_key if run.process.validator(form_key) else None
+    # A waiting boundary timer's due date, as the move left it; a camunda:dueDate, or a timer that
+    # has fired already (the task is overdue), keeps the due date the task had.
+    boundary_due = None if getattr(spec, "due_date", None) else _boundary_due(task)
+    if boundary_due is not None:
+        row.due_at = row.queue_at = boundary_due
 
 
 def _insert_task_row(uow: UnitOfWork, run: Run, task: Any) -> Task:
@@ -335,6 +341,11 @@ def _due_at(run: Run, task: Any) -> datetime | None:
             return run.now + TimerEventDefinition.get_timedelta_from_start(parsed, run.now)
         except Exception:  # an unusable due date leaves the task without one, it does not stop the course
             log.warning("unusable due date on element %s", spec.bpmn_id)
+    return _boundary_due(task)
+
+
+def _boundary_due(task: Any) -> datetime | None:
+    """The earliest waiting timer on the task's boundary."""
     parent = task.parent
     timers = []
     if parent is not None and type(parent.task_spec).__name__ == "BoundaryEventSplit":

@@ -59,7 +59,8 @@ class ClockDuration(DurationTimerEventDefinition):
             parsed = TimerEventDefinition.parse_iso_duration(expression)
             start = _now(my_task)
             event_value = (start + TimerEventDefinition.get_timedelta_from_start(parsed, start)).isoformat()
-            my_task._set_internal_data(event_value=event_value)
+            # When it started: moving a course to a changed definition may count again from here.
+            my_task._set_internal_data(event_value=event_value, started_at=start.isoformat())
         if TimerEventDefinition.get_datetime(event_value) <= _now(my_task):
             my_task._set_internal_data(event_fired=True)
         return my_task._get_internal_data("event_fired", False)

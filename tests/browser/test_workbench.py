@@ -69,10 +69,11 @@ def test_a_process_owner_changes_the_follow_up_interval_deploys_and_migrates(pag
     page.get_by_role("button", name="Prøvekørsel").click()
     expect(page.locator("#migration-status")).to_have_text("2 af 2 forløb kan flyttes.")
     page.get_by_role("button", name="Flyt forløbene").click()
+    page.get_by_role("button", name="Ja, flyt forløbene").click()  # the move asks for confirmation first
     expect(page.locator("#migration-status")).to_have_text("2 forløb er flyttet til version 2.")
     expect(page.locator("#migration-progress")).to_have_attribute("value", "100")
     for moved in (at_referral, at_guide):
-        expect(page.locator(f'#migration-table tr[data-instance="{moved}"] td').nth(2)).to_have_text("Flyttet")
+        expect(page.locator(f'#migration-table tr[data-instance="{moved}"] td[data-outcome]')).to_have_text("Flyttet")
     shot(page, "workbench-migrated")
 
     # The young people's tasks are intact: the same tasks, people and steps, now on version 2.
@@ -196,6 +197,7 @@ def test_a_course_at_a_renamed_step_moves_once_the_owner_maps_it(page, engine, d
     page.get_by_role("button", name="Prøvekørsel").click()
     expect(page.locator("#migration-status")).to_have_text("1 af 1 forløb kan flyttes.")
     page.get_by_role("button", name="Flyt forløbene").click()
+    page.get_by_role("button", name="Ja, flyt forløbene").click()
     expect(page.locator("#migration-status")).to_have_text("1 forløb er flyttet til version 2.")
     after = open_tasks(engine)
     assert [t[0] for t in after] == [t[0] for t in before] and [t[2] for t in after] == ["k_moede_ny"]

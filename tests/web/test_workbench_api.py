@@ -95,7 +95,11 @@ def test_migrations_dry_run_then_move_over_http(api):
     assert target == 2
     dry = api.as_("per").post("/process-models/samarbejdsmodel/migrations",
                               json={"from_version": 1, "to_version": target, "dry_run": True})
-    assert dry.status_code == 200 and dry.json["instances"] == [{"id": instance["id"], "can_migrate": True}]
+    # The report says where each course stands and what the move does to its deadlines; a process
+    # owner not involved with the young person sees the course, not their name.
+    assert dry.status_code == 200 and [(r["id"], r["can_migrate"], r["steps"]) for r in dry.json["instances"]] \
+        == [(instance["id"], True, ["Henvisning"])]
+    assert "youth_name" not in dry.json["instances"][0]
     bad = api.as_("per").post("/process-models/samarbejdsmodel/migrations",
                               json={"from_version": 1, "to_version": target, "mapping": {"henvisning": "nej_findes_ikke"}})
     assert bad.status_code == 422
@@ -108,3 +112,28 @@ def test_migrations_dry_run_then_move_over_http(api):
     assert after["version"] == target and [t["id"] for t in after["tasks"] if t["state"] == "ready"] == [task_id]
     done = api.as_("sara").post(f"/tasks/{task_id}/complete", json={"data": REFERRAL})
     assert done.status_code == 200
+
+
+def test_a_move_confirmed_on_a_course_that_changed_since_the_dry_run_is_a_409_and_bad_options_are_422(api):
+    youth = api.as_("sara").post("/youths", json={"name": "Test Ung", "birthdate": "2009-03-01"}).json
+    instance = api.as_("sara").post("/instances", json={"process_key": "samarbejdsmodel", "youth_id": youth["id"]}).json
+    files = monthly(default_files_text())
+    api.as_("per").post("/process-models", content_type="multipart/form-data", data={
+        name: (io.BytesIO(text.encode()), name.split("/")[-1]) for name, text in files.items()})
+    url = "/process-models/samarbejdsmodel/migrations"
+    dry = api.as_("per").post(url, json={"from_version": 1, "to_version": 2, "dry_run": True}).json
+    revision = dry["instances"][0]["revision"]
+    assert api.as_("sara").post(f"/tasks/{instance['tasks'][0]['id']}/complete",
+                                json={"data": REFERRAL}).status_code == 200
+    late = api.as_("per").post(url, json={"from_version": 1, "to_version": 2, "dry_run": False,
+                                          "instance_ids": [instance["id"]],
+                                          "revisions": {str(instance["id"]): revision}})
+    assert late.status_code == 409 and late.json["code"] == "engine.migration.conflict"
+    assert late.json["migrated"] == 0 and late.json["instances"][0]["conflict"] is True
+    assert "prøvekørslen" in late.json["instances"][0]["reason"]
+    assert api.as_("sara").get(f"/instances/{instance['id']}").json["version"] == 1
+    for body, field in (({"timer_rule": "from_now"}, "timer_rule"), ({"revisions": [1]}, "revisions"),
+                        ({"revisions": {"x": 1}}, "revisions"), ({"revisions": {"1": "1"}}, "revisions")):
+        refused = api.as_("per").post(url, json={"from_version": 1, "to_version": 2, "dry_run": False, **body})
+        assert refused.status_code == 422 and refused.json["errors"][0]["field"] == field, refused.json
+    assert api.as_("sara").get(f"/instances/{instance['id']}").json["version"] == 1

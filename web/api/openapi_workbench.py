@@ -47,15 +47,34 @@ def schemas() -> dict[str, Schema]:
                         "description": "Gammelt element-id -> nyt element-id for trin der ikke findes i den nye version"},
             "instance_ids": array(integer(), "Kun disse forløb (til flytning i portioner)"),
             "limit": integer("Højst så mange forløb i dette kald", minimum=1),
+            "timer_rule": string("Ventende timere hvis definition er ændret: keep (standard) beholder fristen, "
+                                 "from_start regner den nye definition fra da ventetiden startede (aldrig fra "
+                                 "flytningen)", enum=["keep", "from_start"]),
+            "revisions": {"type": "object", "additionalProperties": integer(),
+                          "description": "Forløbs-id -> revision fra prøvekørslen: et forløb der er ændret siden, "
+                                         "flyttes ikke (konflikt)"},
         }, required=["from_version", "to_version"]),
         "MigrationResult": obj({
             "from_version": integer(), "to_version": integer(), "dry_run": boolean(),
             "migrated": integer("Flyttet i dette kald"), "remaining": integer("Forløb stadig på from_version"),
             "movable": integer("Kan flyttes, men er ikke flyttet i dette kald"),
-            "instances": array(obj({"id": integer(), "can_migrate": boolean(),
-                                    "reason": string("Hvorfor forløbet ikke kan flyttes"),
-                                    "element_id": string("Trinnet forløbet venter ved", nullable=True),
-                                    "migrated": boolean()}, required=["id", "can_migrate"])),
+            "conflicts": integer("Forløb ændret siden prøvekørslen eller flyttet af en anden imens"),
+            "timer_rule": string(enum=["keep", "from_start"]),
+            "instances": array(obj({
+                "id": integer(), "can_migrate": boolean(),
+                "youth_id": integer(),
+                "youth_name": string("Den unges navn, kun for den der må se den unge (aldrig CPR)"),
+                "revision": integer("Forløbets revision; send den tilbage i revisions ved flytning"),
+                "status": string(), "steps": array(string(), "Trin forløbet står ved"),
+                "next_deadline_before": timestamp("Næste frist før flytning", nullable=True),
+                "next_deadline_after": timestamp("Næste frist efter flytning", nullable=True),
+                "timers": array(obj({"element_id": string(), "name": string(),
+                                     "due_before": timestamp(nullable=True), "due_after": timestamp(nullable=True),
+                                     "definition_changed": boolean()})),
+                "reason": string("Hvorfor forløbet ikke kan flyttes"),
+                "element_id": string("Trinnet forløbet venter ved", nullable=True),
+                "conflict": boolean("Ændret siden prøvekørslen eller flyttet imens: ikke flyttet"),
+                "migrated": boolean()}, required=["id", "can_migrate"])),
         }),
         "TestRunInput": obj({
             "steps": array(free_object("{action: complete, element_id, role?, user?, data} | "
@@ -95,8 +114,9 @@ def operations() -> dict[str, dict[str, dict[str, Any]]]:
         },
         "/process-models/{key}/migrations": {
             "post": operation("migrateInstances", TAG, "Prøvekørsel eller flytning af kørende forløb til en anden "
-                              "version (procesejer, admin)", {"200": ok("Hvert forløb", ref("MigrationResult"))},
-                              (400, 403, 404, 413, 422), body=json_body("MigrationInput")),
+                              "version (procesejer, admin); 409 når intet blev flyttet fordi de valgte forløb "
+                              "er ændret siden prøvekørslen", {"200": ok("Hvert forløb", ref("MigrationResult"))},
+                              (400, 403, 404, 409, 413, 422), body=json_body("MigrationInput")),
         },
         "/process-drafts": {
             "get": operation("listDrafts", TAG, "Kladder (uden filer)",

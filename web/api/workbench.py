@@ -47,7 +47,8 @@ def migrate_process_instances(key: str) -> Response:
     body = json_object()
     return jsonify(instance_migration.migrate_instances(
         engine(), actor(), key, body.get("from_version"), body.get("to_version"), body.get("dry_run", True),
-        body.get("mapping"), body.get("limit"), body.get("instance_ids")))
+        body.get("mapping"), body.get("limit"), body.get("instance_ids"),
+        timer_rule=body.get("timer_rule", "keep"), revisions=body.get("revisions")))
 
 
 @bp.get("/process-drafts")

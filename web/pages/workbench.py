@@ -188,4 +188,5 @@ def migrate(key: str) -> Response:
     body = _json_body()
     return jsonify(localize(instance_migration.migrate_instances(
         engine(), current_actor(), key, body.get("from_version"), body.get("to_version"), body.get("dry_run", True),
-        body.get("mapping"), body.get("limit"), body.get("instance_ids"))))
+        body.get("mapping"), body.get("limit"), body.get("instance_ids"),
+        timer_rule=body.get("timer_rule", "keep"), revisions=body.get("revisions"))))
