@@ -7,6 +7,8 @@ moved to it and back must come out exactly as it went in.
 """
 from __future__ import annotations
 
+import json
+
 from tests.small_diagrams import HEAD
 
 KEY = "toklip"
@@ -60,8 +62,13 @@ def bpmn(durations: dict[str, str] = DURATIONS) -> str:
             + "</bpmn:process></bpmn:definitions>")
 
 
+# Forms are closed: the intake declares what it takes (the guide's name feeds the script's lane_owners).
+TALK_FORM = json.dumps({"type": "object", "properties": {"note": {"type": "string"}}})
+INTAKE_FORM = json.dumps({"type": "object", "properties": {"guide": {"type": "string"}, "reason": {"type": "string"}}})
+
+
 def files(durations: dict[str, str] = DURATIONS) -> dict[str, str]:
-    return {f"{KEY}.bpmn": bpmn(durations)}
+    return {f"{KEY}.bpmn": bpmn(durations), "forms/intake.json": INTAKE_FORM, "forms/talk.json": TALK_FORM}
 
 
 def changed() -> dict[str, str]:
