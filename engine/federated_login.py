@@ -30,7 +30,7 @@ from engine import audit
 from engine.access import Actor
 from engine.errors import Forbidden
 from engine.messages import Message
-from engine.models import User, UserIdentity
+from engine.models import User, UserIdentity, UserRole
 from engine.settings import ConfigurationError
 from engine.users import EMAIL, replace_roles
 
@@ -134,13 +134,16 @@ def sign_in_staff(uow: UnitOfWork, identity: ExternalIdentity, rules: StaffLogin
         actor = Actor(user.username if user else username, roles)
         if user is None:
             user = User(username=username, full_name=full_name, email=email, password_hash=NO_PASSWORD, active=True,
-                        created_at=now, roles=[])
+                        created_at=now, roles=[UserRole(role=role) for role in sorted(roles)])
             uow.session.add(user)
             uow.session.flush()
-            audit.record(uow, None, "user_created", None, f"{username}: via identitetsudbyder")
+            audit.record(uow, None, "user_created", None,
+                         f"{username}: roller {', '.join(sorted(roles))} (identitetsudbyder)")
+            if "admin" in roles:
+                audit.record(uow, None, "admin_granted", None, username)
         else:
             user.full_name, user.email = full_name or user.full_name, email or user.email
-        replace_roles(uow, user, roles, actor=None)
+            replace_roles(uow, user, roles, actor=None)
         if linked is None:
             uow.session.add(UserIdentity(user_id=user.id, issuer=identity.issuer, subject=identity.subject,
                                          created_at=now, last_login_at=now))
