@@ -123,7 +123,7 @@ def finish(name: str) -> VerifiedLogin:
     except MismatchingStateError:
         raise LoginFailed("state") from None
     except ClaimError as error:
-        raise LoginFailed("nonce" if getattr(error, "claim", "") == "nonce" else "id_token") from None
+        raise LoginFailed("nonce" if error.claim == "nonce" else f"id_token:{_short(error.claim)}") from None
     except JoseError:
         raise LoginFailed("id_token") from None
     except AuthlibBaseError as error:

@@ -7,6 +7,7 @@ request an attacker would make.
 from __future__ import annotations
 
 import re
+import socket
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
@@ -271,3 +272,27 @@ def test_a_configuration_nobody_could_log_in_with_is_refused_at_start(engine, oi
         create_app({**base, **oidc_provider.app_config(OIDC_ROLE_MAP='{"ballerup-ungeguides": "Ungeguide!"}')})
     with pytest.raises(ConfigurationError, match="SAMSPIL_OIDC_CLIENT_SECRET"):
         create_app({**base, **oidc_provider.app_config(OIDC_CLIENT_SECRET="")})
+
+
+def test_a_discovery_document_naming_another_issuer_is_refused(engine, people, oidc_provider):  # noqa: F811
+    # The same provider reached under another name: its discovery document names its real issuer,
+    # which is not the one configured, so nothing it signs is trusted here.
+    elsewhere = oidc_provider.issuer.replace("127.0.0.1", "localhost")
+    app = create_app({"TESTING": True, "ENGINE": engine, "SECRET_KEY": "test-secret",
+                      **oidc_provider.app_config(OIDC_ISSUER=elsewhere)})
+    client = app.test_client()
+    assert client.get("/login/oidc").headers["Location"] == "/login"
+    assert "kunne ikke gennemføres" in flashed_on_login_page(client)
+    assert refusals(engine)[0]["detail"] == "identitetsudbyder: issuer"
+
+
+def test_an_unreachable_provider_is_told_plainly(engine, people, oidc_provider):  # noqa: F811
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        nobody = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    app = create_app({"TESTING": True, "ENGINE": engine, "SECRET_KEY": "test-secret",
+                      **oidc_provider.app_config(OIDC_ISSUER=nobody)})
+    client = app.test_client()
+    assert client.get("/login/oidc").headers["Location"] == "/login"
+    assert "kunne ikke gennemføres" in flashed_on_login_page(client)
+    assert refusals(engine)[0]["detail"] == "identitetsudbyder: unreachable"
