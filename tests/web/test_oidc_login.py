@@ -262,6 +262,9 @@ def test_password_login_switched_off_hides_the_form_and_refuses_a_password(engin
     assert client.get("/").status_code == 302
     [refused] = refusals(engine)
     assert refused["user"] == "sara" and refused["detail"] == "adgangskode slået fra"
+    log_in(client, oidc_provider, "oline")  # the provider still logs people in
+    assert "Skift adgangskode" not in client.get("/").get_data(as_text=True)
+    assert client.get("/konto/adgangskode").status_code == 404
 
 
 def test_a_configuration_nobody_could_log_in_with_is_refused_at_start(engine, oidc_provider):  # noqa: F811

@@ -192,6 +192,8 @@ def logout() -> Response:
 @login_required
 def change_password() -> Any:
     """The user changes their own password; this session goes on, every other one ends."""
+    if not current_app.config.get("LOCAL_LOGIN", True):
+        abort(404)  # passwords are switched off: the identity provider keeps them
     errors: dict[str, list[str]] = {}
     status = 200
     if request.method == "POST":
