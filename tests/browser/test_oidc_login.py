@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from engine import users
 from tests.browser.conftest import shot
+from tests.browser.test_accessibility import violations
 from tests.oidc.provider import PASSWORD, oidc_provider  # noqa: F401  (the fixture)
 from web import create_app
 
@@ -60,4 +61,5 @@ def test_a_person_the_provider_knows_but_with_no_mapped_group_is_told_they_have_
     expect(page).to_have_url(re.compile(r"/login$"))
     expect(page.get_by_role("alert")).to_contain_text("Du har ikke adgang til Samspil")
     shot(page, "login-provider-no-role")
+    assert violations(page) == []  # the login page with the provider's button and a refusal, by axe-core
     assert "kaj" not in {u["username"] for u in users.list_users(engine.uow())}
