@@ -7,7 +7,9 @@ claims. Here that identity becomes a Samspil user:
 * the user is found by (issuer, subject), never by a name the provider sends, so a provider account
   cannot take over a local user of the same name (unless the installation says so, to move its
   existing users over: ``link_by_username``);
-* a first login creates the user, with the username, full name and e-mail from the claims;
+* a first login creates the user, with the username, full name and e-mail from the claims; the
+  username stays what it was then (a renamed account at the provider is still the same user), while
+  name and e-mail follow the provider at every login;
 * every login gives the user exactly the roles the :class:`RoleMapping` reads from the claims; a
   change ends the user's other sessions (:func:`engine.users.replace_roles`);
 * a login whose claims map to no role, of a deactivated user, or with an unusable username is

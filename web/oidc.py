@@ -27,7 +27,7 @@ import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import MismatchingStateError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, request, session
 from joserfc.errors import ClaimError, JoseError
 
 from engine.federated_login import ExternalIdentity
@@ -98,8 +98,14 @@ def _metadata(name: str) -> dict[str, Any]:
 
 
 def begin(name: str, redirect_uri: str) -> Response:
-    """Redirect to the provider's login; state, nonce and the PKCE verifier are remembered in the session."""
+    """Redirect to the provider's login; state, nonce and the PKCE verifier are remembered in the session.
+
+    Only the newest attempt is remembered: each one costs the cookie most of a kilobyte, and a
+    browser drops a cookie over 4 KB (an older tab's login then starts again).
+    """
     _metadata(name)
+    for key in [key for key in session if key.startswith(f"_state_{name}_")]:
+        session.pop(key)
     return _client(name).authorize_redirect(redirect_uri)
 
 

@@ -299,3 +299,18 @@ def test_an_unreachable_provider_is_told_plainly(engine, people, oidc_provider):
     assert client.get("/login/oidc").headers["Location"] == "/login"
     assert "kunne ikke gennemføres" in flashed_on_login_page(client)
     assert refusals(engine)[0]["detail"] == "identitetsudbyder: unreachable"
+
+
+def test_in_production_the_issuer_must_be_https(engine, oidc_provider, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("SAMSPIL_ENV", "production")
+    with pytest.raises(ConfigurationError, match="https"):
+        create_app({"ENGINE": engine, "SECRET_KEY": "a-real-secret-for-this-test", **oidc_provider.app_config()})
+
+
+def test_only_the_newest_login_attempt_is_remembered_so_the_cookie_stays_small(client, oidc_provider, engine):  # noqa: F811
+    first = oidc_provider.log_in_over_http(start(client), "nina")
+    for _ in range(10):
+        latest = start(client)
+    assert len(client.get_cookie("samspil_session").value) < 2000
+    assert client.get(first).headers["Location"] == "/login"  # an older attempt's answer is refused
+    assert client.get(oidc_provider.log_in_over_http(latest, "nina")).headers["Location"] == "/"

@@ -30,7 +30,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, flash, redirect, request, session, url_for
 
-from engine import audit, federated_login
+from engine import audit, federated_login, settings
 from engine.access import Actor
 from engine.errors import Forbidden
 from engine.federated_login import RoleMapping, StaffLoginRules
@@ -65,6 +65,8 @@ def init_app(app: Flask) -> None:
         if not app.config["LOCAL_LOGIN"]:
             raise ConfigurationError("SAMSPIL_LOCAL_LOGIN=0 kræver SAMSPIL_OIDC_ISSUER: ellers kan ingen logge ind")
         return
+    if settings.environment() == "production" and not issuer.startswith("https://"):
+        raise ConfigurationError("SAMSPIL_OIDC_ISSUER skal være en https-adresse (SAMSPIL_ENV=production)")
     if not app.config["OIDC_CLIENT_ID"] or not app.config["OIDC_CLIENT_SECRET"]:
         raise ConfigurationError("SAMSPIL_OIDC_ISSUER kræver SAMSPIL_OIDC_CLIENT_ID og SAMSPIL_OIDC_CLIENT_SECRET")
     app.extensions["samspil_staff_login"] = StaffLoginRules(
