@@ -305,6 +305,24 @@ Index("ix_instances_process_created", ProcessInstance.process_key, ProcessInstan
       ProcessInstance.process_version_id, ProcessInstance.youth_id, ProcessInstance.id)
 
 
+class UserIdentity(Base):
+    """A user's account at an identity provider (OpenID Connect issuer and subject).
+
+    A login through the provider finds the user by this pair, never by a username the provider
+    sends: a provider account cannot take over a local user who happens to share its name.
+    """
+
+    __tablename__ = "user_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_user_identities_issuer_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime]
+
+
 class LoginFailure(Base):
     """A failed login, kept for a while so that repeated guessing is slowed down (throttling)."""
 

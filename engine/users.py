@@ -296,20 +296,31 @@ def set_roles(uow: UnitOfWork, username: str, roles: list[str], *, actor: Actor 
                            errors=[{"field": "roles", "message": Message("engine.user.unknown_role")}])
     with uow:
         user = _user(uow, username)
-        before, after = user.role_names, frozenset(roles)
-        if before != after:
-            user.roles = [UserRole(role=role) for role in sorted(after)]
-            uow.session.flush()
-            _end_sessions(user)
-            audit.record(uow, actor, "roles_changed", None,
-                         f"{username}: {', '.join(sorted(before))} -> {', '.join(sorted(after))}")
-            if "admin" in after - before:
-                audit.record(uow, actor, "admin_granted", None, username)
-            if "admin" in before - after:
-                audit.record(uow, actor, "admin_removed", None, username)
+        replace_roles(uow, user, roles, actor=actor)
         view = user_view(user)
         uow.commit()
         return view
+
+
+def replace_roles(uow: UnitOfWork, user: User, roles: list[str] | frozenset[str], *, actor: Actor | None) -> bool:
+    """Give a loaded user exactly ``roles``, inside the caller's unit of work; True if they changed.
+
+    A change ends the user's sessions and is logged (granting or taking admin on a row of its own).
+    An administrator's edit and a login through the identity provider both change roles this way.
+    """
+    before, after = user.role_names, frozenset(roles)
+    if before == after:
+        return False
+    user.roles = [UserRole(role=role) for role in sorted(after)]
+    uow.session.flush()
+    _end_sessions(user)
+    audit.record(uow, actor, "roles_changed", None,
+                 f"{user.username}: {', '.join(sorted(before))} -> {', '.join(sorted(after))}")
+    if "admin" in after - before:
+        audit.record(uow, actor, "admin_granted", None, user.username)
+    if "admin" in before - after:
+        audit.record(uow, actor, "admin_removed", None, user.username)
+    return True
 
 
 def set_active(uow: UnitOfWork, username: str, active: bool, *, actor: Actor | None = None) -> dict[str, Any]:

@@ -140,7 +140,14 @@ def login() -> Any:
     if g.get("actor") is not None and request.method == "GET":
         return redirect(next_path or url_for("inbox.index"))
     error, status, username = None, 200, ""
-    if request.method == "POST":
+    if request.method == "POST" and not current_app.config.get("LOCAL_LOGIN", True):
+        # Passwords are switched off: only the identity provider logs people in.
+        with engine().uow() as uow:
+            audit.record(uow, Actor((request.form.get("username") or "").strip()[:80] or "?"), "login_refused", None,
+                         "adgangskode slået fra")
+            uow.commit()
+        error, status = _("auth.local_login_off"), 403
+    elif request.method == "POST":
         username = (request.form.get("username") or "").strip()
         try:
             actor = users.login(engine().uow(), username, request.form.get("password") or "", request.remote_addr)
@@ -154,29 +161,39 @@ def login() -> Any:
             audit.record(uow, actor or Actor(username[:80] or "?"), "login" if actor else "login_failed", None)
             uow.commit()
         if actor is not None:
-            _end_session()  # a fresh session at login: nothing carried over from before
-            session["user"] = actor.username
-            session["gen"] = users.session_generation(engine().reader(), actor.username)
-            session["seen"] = int(time.time())
-            session.permanent = True
+            start_session(actor)
             return redirect(next_path or url_for("inbox.index"))
     return render_template("login.html", error=error, username=username, next=next_path), status
 
 
+def start_session(actor: Actor) -> None:
+    """A fresh session for a user who just logged in (by password or through the identity provider)."""
+    _end_session()  # nothing carried over from before
+    session["user"] = actor.username
+    session["gen"] = users.session_generation(engine().reader(), actor.username)
+    session["seen"] = int(time.time())
+    session.permanent = True
+
+
 @bp.post("/logout")
 def logout() -> Response:
+    from web.pages import oidc_login
+
     if g.get("actor") is not None:
         # Every session of the user ends, not just this cookie: a copy of it is worth nothing now.
         users.logout(engine().uow(), g.actor)
+    at_provider = oidc_login.logout_redirect()  # read before the session (and its ID token) is gone
     _end_session()
     flash(_("auth.logged_out"), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(at_provider or url_for("auth.login"), code=303 if at_provider else 302)
 
 
 @bp.route("/konto/adgangskode", methods=["GET", "POST"])
 @login_required
 def change_password() -> Any:
     """The user changes their own password; this session goes on, every other one ends."""
+    if not current_app.config.get("LOCAL_LOGIN", True):
+        abort(404)  # passwords are switched off: the identity provider keeps them
     errors: dict[str, list[str]] = {}
     status = 200
     if request.method == "POST":
