@@ -46,6 +46,8 @@ ACCESS: dict[str, Access] = {
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
     "auth.set_language": PUBLIC,
+    "oidc_login.start": PUBLIC,     # to the municipality's identity provider
+    "oidc_login.callback": PUBLIC,  # only the browser that started the login (state, nonce, PKCE)
     "auth.change_password": LOGGED_IN,  # one's own
     "static": PUBLIC,
     # pages: inbox, tasks

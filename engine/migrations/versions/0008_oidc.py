@@ -1,7 +1,7 @@
 """staff accounts at an identity provider (OpenID Connect)
 
-Revision ID: 0007_oidc
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-04
 
 ``user_identities`` links a user to their subject at an OpenID Connect issuer; a login through the
@@ -12,8 +12,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_oidc"
-down_revision: Union[str, Sequence[str], None] = "0006"
+revision: str = "0008"
+down_revision: Union[str, Sequence[str], None] = "0007"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
