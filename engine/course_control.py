@@ -20,7 +20,6 @@ further back by the pause). It stays on its guide's caseload.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
@@ -34,7 +33,7 @@ from engine.messages import Message
 from engine.models import CourseHold, CoursePerson, InstanceEvent, ProcessInstance, Task
 from engine.runtime import advance, load_run, save
 from engine.views import iso
-from engine.youths import deny
+from engine.youths import deny, parse_date
 
 if TYPE_CHECKING:
     from engine.bootstrap import Engine
@@ -75,7 +74,7 @@ def pause_course(uow: UnitOfWork, actor: Actor, instance_id: int, reason: Any, r
     with uow:
         today = uow.engine.clock.now().date()
         errors = _reason_errors(reason)
-        resume = _date(resume_on)
+        resume = parse_date(resume_on)
         if resume is None:
             errors.append({"field": "resume_on", "message": Message("engine.course.resume_on_date")})
         elif resume <= today:
@@ -212,12 +211,6 @@ def _reason_errors(reason: Any) -> list[dict[str, Any]]:
         return [{"field": "reason", "message": Message("engine.form.max_length", expected=MAX_REASON)}]
     return []
 
-
-def _date(value: Any) -> date | None:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if not isinstance(value, str):
-        return None
     try:
         return date.fromisoformat(value.strip())
     except ValueError:

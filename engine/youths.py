@@ -47,7 +47,7 @@ def check_youth(uow: UnitOfWork, name: Any, birthdate: Any, cpr: Any) -> tuple[s
         errors.append({"field": "name", "message": Message("engine.youth.name_required")})
     elif len(name.strip()) > 200:
         errors.append({"field": "name", "message": Message("engine.youth.name_too_long")})
-    born = _parse_date(birthdate)
+    born = parse_date(birthdate)
     today = uow.engine.clock.now().date()
     if born is None:
         errors.append({"field": "birthdate", "message": Message("engine.youth.bad_birthdate")})
@@ -78,7 +78,8 @@ def add_youth(uow: UnitOfWork, actor: Actor, name: str, born: date, digits: str 
     return youth
 
 
-def _parse_date(value: Any) -> date | None:
+def parse_date(value: Any) -> date | None:
+    """A date typed as ÅÅÅÅ-MM-DD (or already a date); None when it is not one."""
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
