@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from engine import audit, users
+from engine import audit, roles, users
 from engine.clock import as_utc
 from engine.errors import Conflict, InvalidInput
 from web.pages.filters import LOCAL_TIME
@@ -25,7 +25,8 @@ PAGE_SIZE = 200
 def _render_users(status: int = 200, new_token: dict[str, str] | None = None, form: dict[str, Any] | None = None,
                   errors: dict[str, list[str]] | None = None) -> Any:
     return render_template("admin/users.html", users=users.list_users(engine().reader()),
-                           tokens=users.list_tokens(engine().reader()), roles=users.DEFAULT_ROLES,
+                           tokens=users.list_tokens(engine().reader()),
+                           roles=[r["name"] for r in roles.list_roles(engine().uow(), current_actor())],
                            new_token=new_token, form=form or {}, errors=errors or {}), status
 
 
@@ -89,6 +90,11 @@ def set_active(username: str) -> Response:
     if username == current_actor().username and not active:
         flash(_("admin.not_yourself"), "error")
     else:
+        from web.pages.people import deactivation_warning
+
+        warning = None if active or request.form.get("confirm") == "1" else deactivation_warning(username)
+        if warning is not None:
+            return warning
         users.set_active(engine().uow(), username, active, actor=current_actor())
         flash(_("admin.activated" if active else "admin.deactivated", user=username), "success")
     return redirect(url_for("admin.users_page"), code=303)
