@@ -37,6 +37,18 @@ def actor_with_permissions(session: Session, username: str, roles: frozenset[str
     return Actor(username, roles, permissions_for(session, roles))
 
 
+def seed_defaults(connection: Any, now: Any) -> None:
+    """Write the default roles and permissions into empty tables (a database emptied by a test or a benchmark)."""
+    from sqlalchemy import insert
+
+    from engine.role_defaults import DEFAULT_ROLES
+
+    connection.execute(insert(Role.__table__), [{"name": name, "created_at": now} for name in DEFAULT_ROLES])
+    connection.execute(insert(RolePermission.__table__), [
+        {"role": role, "permission": permission}
+        for permission, holders in policy.PERMISSIONS.items() for role in holders])
+
+
 def ensure_roles(uow: UnitOfWork, names: Iterable[str]) -> None:
     """Give each of these role names a row (without permissions) where it has none; not committed."""
     wanted = set(names)
