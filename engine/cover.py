@@ -10,7 +10,7 @@ A person only ever gets a lane or task whose role they hold (:func:`engine.polic
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy import delete, func, or_, select
 from SpiffWorkflow.util.task import TaskState
@@ -82,11 +82,11 @@ def set_lane_people(uow: UnitOfWork, actor: Actor, instance_id: int, lane: Any, 
         found = find_lane(run, lane)
         if found is None:
             _invalid(uow, actor, run.instance.youth_id,
-                     [{"field": "lane", "message": Message("engine.people.unknown_lane")}])
+                     [{"field": "lane", "message": Message("engine.people.unknown_lane")}], inside=True)
         errors = [_lacks_role(name, found.role) for name in people
                   if (holder := person(uow.session, name)) is None or not policy.holds_task_role(holder, found.role)]
         if errors:
-            _invalid(uow, actor, run.instance.youth_id, errors)
+            _invalid(uow, actor, run.instance.youth_id, errors, inside=True)
         if run.instance.status not in CHANGEABLE:
             raise Conflict(Message("engine.instance.not_running"), status=run.instance.status)
         _change_lane(uow, run, found, lambda _before: people)
@@ -97,12 +97,14 @@ def set_lane_people(uow: UnitOfWork, actor: Actor, instance_id: int, lane: Any, 
         return run_view(run)
 
 
-def _invalid(uow: UnitOfWork, actor: Actor, youth_id: int | None, errors: list[dict[str, Any]]) -> None:
-    """Refuse bad input: logged (in its own transaction), nothing changed."""
-    with uow.engine.uow() as writer:
-        audit.record(writer, actor, "reassign_refused", youth_id,
-                     ", ".join(sorted({str(e["field"]) for e in errors})))
-        writer.commit()
+def _invalid(uow: UnitOfWork, actor: Actor, youth_id: int | None, errors: list[dict[str, Any]],
+             inside: bool = False) -> NoReturn:
+    """Refuse bad input before any change: logged, nothing changed. ``inside``: ``uow`` is open (else one is)."""
+    if not inside:
+        with uow.engine.uow() as writer:
+            _invalid(writer, actor, youth_id, errors, inside=True)
+    audit.record(uow, actor, "reassign_refused", youth_id, ", ".join(sorted({str(e["field"]) for e in errors})))
+    uow.commit()  # the refusal only: nothing else has been changed yet
     raise InvalidInput(Message("engine.people.invalid"), errors=errors)
 
 
@@ -204,13 +206,13 @@ def handover(uow: UnitOfWork, actor: Actor, from_user: Any, to_user: Any, dry_ru
             raise NotFound(Message("engine.user.not_found"))
         receiver = person(uow.session, to_user)
         if receiver is None:
-            _invalid(uow, actor, None, [{"field": "to", "message": Message("engine.handover.unknown_user")}])
+            _invalid(uow, actor, None, [{"field": "to", "message": Message("engine.handover.unknown_user")}], inside=True)
         courses = _courses_of(uow, from_user)
         tasks = _tasks_of(uow, from_user)
         refused = sorted({lane_role_ for lane_role_ in [c["role"] for c in courses] + [t["role"] for t in tasks]
                           if not policy.holds_task_role(receiver, lane_role_)}, key=str)
         if refused:
-            _invalid(uow, actor, None, [_lacks_role(to_user, role) for role in refused])
+            _invalid(uow, actor, None, [_lacks_role(to_user, role) for role in refused], inside=True)
         youth_ids = {c["youth_id"] for c in courses} | {t["youth_id"] for t in tasks}
         audit.record_many(uow, actor, "handover_listed" if dry_run else "handover_made", youth_ids,
                           f"{from_user} -> {to_user}")
