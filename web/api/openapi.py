@@ -10,4 +10,4 @@ from web.api.openapi_spec import document
 
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
-    return jsonify(openapi_people.extend(openapi_workbench.extend(openapi_dashboard.extend(document())))))
+    return jsonify(openapi_people.extend(openapi_workbench.extend(openapi_dashboard.extend(document()))))
