@@ -1,7 +1,8 @@
 """Who may do what: every role rule of Samspil in one place, and the one way to refuse.
 
-A role grants *what* one may do (the permissions below; today's role names are the defaults, a
-later issue keeps them as data an admin edits). Whether one may do it *for this young person* is
+A role grants *what* one may do: a set of the permissions below, kept as data an admin edits
+(:mod:`engine.roles`; the defaults, today's role names, are in :mod:`engine.role_defaults`). An
+actor read from the database carries its roles' permissions; one built in code uses the defaults. Whether one may do it *for this young person* is
 involvement: a task of theirs, a lane they hold, the young person they registered, or the
 ``see_all_youths`` permission. Data alone (form fields, message payloads, a name in a diagram)
 never grants anything: a person a task is narrowed to still needs the task's role.
