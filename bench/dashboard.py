@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
+from engine.roles import seed_defaults
 from engine.runtime import NO_DUE_DATE
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -182,6 +183,7 @@ def prepare(url: str, young_people: int, task_rows: int) -> tuple[Any, str, dict
         if engine.db.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            seed_defaults(connection, NOW)
     root = os.path.join(os.path.dirname(__file__), "..", "processes")
     version = deployment.deploy(engine.uow(), files_from_paths([root]), Actor("bench", frozenset({"procesejer"})))[0]
     with engine.reader() as uow:

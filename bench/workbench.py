@@ -18,6 +18,7 @@ from typing import Callable
 
 from sqlalchemy import text
 
+from engine.roles import seed_defaults
 from engine import deployment, instance_migration
 from engine.access import Actor
 from engine.bootstrap import Engine, bootstrap
@@ -76,6 +77,7 @@ def _empty(url: str) -> None:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with db.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        seed_defaults(connection, START)
     db.dispose()
 
 

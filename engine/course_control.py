@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 
-from engine import audit, policy
+from engine import audit, policy, role_defaults
 from engine.access import SYSTEM, Actor
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.messages import Message
@@ -39,8 +39,7 @@ if TYPE_CHECKING:
     from engine.bootstrap import Engine
     from engine.uow import UnitOfWork
 
-CONTROL_ROLES = policy.roles_with("control_courses")
-DROPOUT_LANES = ("ungeguide", "koordinerende_sagsbehandler")
+DROPOUT_LANES = role_defaults.DROPOUT_LANES
 DROPOUT_MESSAGE = "frafald"
 MAX_REASON = 2000
 PAUSED = "paused"
@@ -222,4 +221,4 @@ def _summary(instance: ProcessInstance) -> dict[str, Any]:
 
 
 __all__ = ["pause_course", "resume_course", "resume_due", "close_course", "report_dropout", "hold_view",
-           "may_control", "may_report_dropout", "CONTROL_ROLES"]
+           "may_control", "may_report_dropout"]

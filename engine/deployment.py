@@ -20,7 +20,6 @@ from engine.process_files import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
-DEPLOYER_ROLES = policy.roles_with("edit_diagrams")
 
 
 @dataclass(frozen=True)

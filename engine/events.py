@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-SENDER_ROLES = policy.roles_with("send_messages")
 
 
 def correlate_message(uow: UnitOfWork, actor: Actor, name: Any, youth_id: Any = None, instance_id: Any = None,
@@ -131,7 +130,6 @@ def fire_due_timers(engine: Engine, limit: int = 10_000) -> int:
     return moved
 
 
-TIMER_ROLES = policy.roles_with("fire_timers")
 
 
 def fire_timer_now(uow: UnitOfWork, actor: Actor, instance_id: int, element_id: Any) -> dict[str, Any]:

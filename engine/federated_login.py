@@ -34,6 +34,8 @@ from engine.errors import Forbidden
 from engine.messages import Message
 from engine.models import User, UserIdentity, UserRole
 from engine.settings import ConfigurationError
+from engine.role_defaults import ADMIN_ROLE
+from engine.roles import ensure_roles
 from engine.users import EMAIL, replace_roles
 
 if TYPE_CHECKING:
@@ -135,13 +137,14 @@ def sign_in_staff(uow: UnitOfWork, identity: ExternalIdentity, rules: StaffLogin
         email = email if len(email) <= 254 and EMAIL.fullmatch(email) else None
         actor = Actor(user.username if user else username, roles)
         if user is None:
+            ensure_roles(uow, sorted(roles))  # a role the provider's groups map to has its row
             user = User(username=username, full_name=full_name, email=email, password_hash=NO_PASSWORD, active=True,
                         created_at=now, roles=[UserRole(role=role) for role in sorted(roles)])
             uow.session.add(user)
             uow.session.flush()
             audit.record(uow, None, "user_created", None,
                          f"{username}: roller {', '.join(sorted(roles))} (identitetsudbyder)")
-            if "admin" in roles:
+            if ADMIN_ROLE in roles:
                 audit.record(uow, None, "admin_granted", None, username)
         else:
             user.full_name, user.email = full_name or user.full_name, email or user.email

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # The events the journal tells in words (the rest, such as a task being created, are bookkeeping).
 TOLD_KINDS = {"instance_started", "task_completed", "timer_fired", "timer_advanced", "message_received",
               "instance_completed", "instance_error", "course_paused", "course_resumed", "course_closed",
-              "dropout_reported"}
+              "dropout_reported", "lane_people_changed"}
 SCREENING_TYPE = "BusinessRuleTask"
 SCREENING_REASON = "begrundelse"
 

@@ -11,7 +11,7 @@ from sqlalchemy import case, func
 
 from engine.access import Actor
 from engine import policy
-from engine.dashboard.scope import METRICS_ROLES, OPEN
+from engine.dashboard.scope import OPEN
 from engine.dashboard.stats import epoch_seconds, grouped_figures, percentile, rounded
 from engine.messages import Message
 from engine.models import Task
@@ -19,7 +19,7 @@ from engine.models import Task
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
-__all__ = ["METRICS_ROLES", "bottlenecks", "percentile"]
+__all__ = ["bottlenecks", "percentile"]
 
 
 def bottlenecks(uow: UnitOfWork, actor: Actor, process_key: str | None) -> list[dict[str, Any]]:

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from SpiffWorkflow.util.task import TaskState
 
-from engine import audit, course_move
+from engine import audit, course_move, policy
 from engine.access import Actor
 from engine.models import ProcessInstance, Youth
 from engine.runtime import waits
-from engine.youths import SEE_ALL_ROLES, involved_filter
+from engine.youths import involved_filter
 
 if TYPE_CHECKING:
     from engine.bootstrap import Engine
@@ -31,7 +31,7 @@ def name_courses(engine: Engine, actor: Actor, reports: list[dict[str, Any]]) ->
     with engine.uow() as uow:
         for start in range(0, len(ordered), NAME_CHUNK):
             query = select(Youth.id, Youth.name).where(Youth.id.in_(ordered[start:start + NAME_CHUNK]))
-            if not actor.has_any(*SEE_ALL_ROLES):
+            if not policy.allows(actor, "see_all_youths"):
                 query = query.where(involved_filter(actor))
             names.update({youth_id: name for youth_id, name in uow.session.execute(query)})
         audit.record_many(uow, actor, "migration_course_shown", names, "flytning af forløb")

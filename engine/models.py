@@ -76,6 +76,29 @@ class UserRole(Base):
     role: Mapped[str] = mapped_column(String(80), primary_key=True)
 
 
+class Role(Base):
+    """A role of this installation: a default, one a lane names, or one an admin created."""
+
+    __tablename__ = "roles"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    created_at: Mapped[datetime]
+    permissions: Mapped[list[RolePermission]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def permission_names(self) -> frozenset[str]:
+        return frozenset(p.permission for p in self.permissions)
+
+
+class RolePermission(Base):
+    """A permission a role holds (:data:`engine.role_defaults.PERMISSIONS` names them)."""
+
+    __tablename__ = "role_permissions"
+
+    role: Mapped[str] = mapped_column(ForeignKey("roles.name", ondelete="CASCADE"), primary_key=True)
+    permission: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
 class ApiToken(Base):
     __tablename__ = "api_tokens"
 

@@ -1,7 +1,8 @@
 """Who may do what: every role rule of Samspil in one place, and the one way to refuse.
 
-A role grants *what* one may do (the permissions below; today's role names are the defaults, a
-later issue keeps them as data an admin edits). Whether one may do it *for this young person* is
+A role grants *what* one may do: a set of the permissions below, kept as data an admin edits
+(:mod:`engine.roles`; the defaults, today's role names, are in :mod:`engine.role_defaults`). An
+actor read from the database carries its roles' permissions; one built in code uses the defaults. Whether one may do it *for this young person* is
 involvement: a task of theirs, a lane they hold, the young person they registered, or the
 ``see_all_youths`` permission. Data alone (form fields, message payloads, a name in a diagram)
 never grants anything: a person a task is narrowed to still needs the task's role.
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy import and_, exists, false, func, or_, true
 
-from engine import audit
+from engine import audit, role_defaults
 from engine.access import SYSTEM, Actor
 from engine.errors import Forbidden
 from engine.messages import Message
@@ -23,41 +24,9 @@ from engine.messages import Message
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
-# permission -> the roles that hold it (defaults).
-PERMISSIONS: dict[str, tuple[str, ...]] = {
-    # register young people and start their courses (and write the referral)
-    "register_youth": ("sagsbehandler", "ungekoordinator", "koordinerende_sagsbehandler", "admin"),
-    # see every young person's case, and the figures that name them
-    "see_all_youths": ("admin", "ungekoordinator"),
-    # send a message (frafald, ...) to a course of a young person one may see
-    "send_messages": ("sagsbehandler", "ungekoordinator", "koordinerende_sagsbehandler", "ungeguide", "admin",
-                      "integration"),
-    # send a message to any course without seeing it (a school system's token); the answer names no data
-    "message_any_course": ("integration",),
-    "fire_timers": ("ungekoordinator", "admin"),
-    # pause, resume and close a course
-    "control_courses": ("ungekoordinator", "admin"),
-    "retry_courses": ("admin",),
-    # release a task someone else has claimed
-    "release_any_task": ("ungekoordinator", "admin"),
-    # draw, validate, test-run, deploy diagrams; read versions; move courses between versions
-    "edit_diagrams": ("procesejer", "admin"),
-    "view_metrics": ("ungekoordinator", "admin", "procesejer"),
-    "read_audit": ("admin",),
-    "manage_users": ("admin",),
-    # name literal users in camunda:assignee / camunda:candidateUsers when deploying
-    "name_people_in_diagrams": ("admin",),
-    # act on a task narrowed to oneself whatever its lane's role
-    "act_in_any_lane": ("admin",),
-}
-
-# A lane role -> roles that may do that lane's tasks when the task is narrowed to them in person.
-# Whoever registers a young person writes the referral (``camunda:assignee="${initiator}"`` in the
-# caseworker's lane); a coordinator or coordinating caseworker may register, so the referral given
-# to them is theirs. Pooled tasks of the lane stay with the lane's role only.
-IN_PERSON_STAND_INS: dict[str, tuple[str, ...]] = {
-    "sagsbehandler": ("ungekoordinator", "koordinerende_sagsbehandler"),
-}
+# The defaults live in engine.role_defaults; the database holds each installation's own.
+PERMISSIONS = role_defaults.PERMISSIONS
+IN_PERSON_STAND_INS = role_defaults.IN_PERSON_STAND_INS
 
 # Variables the engine owns: who the course is for and who narrowed its tasks. Only the engine (at
 # start) and diagram scripts set them; a completion, a message, start data or a retry never does.
@@ -65,12 +34,22 @@ ENGINE_OWNED = frozenset({"lane_owners", "youth_id", "birthdate", "birthdate_25"
 
 
 def roles_with(permission: str) -> tuple[str, ...]:
+    """The roles holding a permission by default (what a new installation starts with)."""
     return PERMISSIONS[permission]
 
 
+def permissions_of(actor: Actor) -> frozenset[str]:
+    """The actor's permissions: as read from the database with the actor, else the defaults."""
+    if actor.permissions is not None:
+        return actor.permissions
+    return role_defaults.default_permissions_of(actor.roles)
+
+
 def allows(actor: Actor, permission: str) -> bool:
-    """True when one of the actor's roles holds the permission."""
-    return actor.has_any(*PERMISSIONS[permission])
+    """True when one of the actor's roles holds the permission (in the database, see :class:`Actor`)."""
+    if permission not in PERMISSIONS:
+        raise KeyError(permission)
+    return permission in permissions_of(actor)
 
 
 def sees_all(actor: Actor) -> bool:

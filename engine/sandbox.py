@@ -14,12 +14,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import deployment, events, instances, limits, tasks, users, youths
+from engine import deployment, events, instances, limits, policy, role_defaults, tasks, users, youths
 from engine.access import Actor
 from engine.bpmn import budget
 from engine.bootstrap import bootstrap
 from engine.clock import FrozenClock, as_utc
-from engine.deployment import DEPLOYER_ROLES
 from engine.errors import EngineError, Forbidden, InvalidInput
 from engine.heavy_work import heavy_slot
 from engine.messages import Message
@@ -27,7 +26,7 @@ from engine.models import TaskCandidate, User
 from engine.schema import upgrade
 from engine.user_fields import user_fields
 
-SETUP = Actor("testkoersel", frozenset({"admin", "procesejer", "sagsbehandler"}))
+SETUP = Actor("testkoersel", frozenset(role_defaults.SANDBOX_ROLES))
 MAX_STEPS = 200
 ACTIONS = ("complete", "advance", "message")
 DEFAULT_START = datetime(2026, 1, 5, 9, 0)
@@ -66,7 +65,7 @@ def test_run(actor: Actor, files: dict[str, str], steps: Any = None, start: Any 
     budget of engine steps and diagram-code time on top of each operation's own: a hostile draft
     stops in ``error`` like a deployed course, without deploying anything.
     """
-    if not actor.has_any(*DEPLOYER_ROLES):
+    if not policy.allows(actor, "edit_diagrams"):
         raise Forbidden(Message("engine.sandbox.forbidden"))
     checked_steps, moment, born = _checked(steps, start, birthdate)
     whole_run = budget.Budget(script_seconds=limits.TEST_RUN_SCRIPT_SECONDS, steps=limits.TEST_RUN_ENGINE_STEPS,
@@ -106,7 +105,7 @@ def _apply(sandbox: Any, clock: FrozenClock, instance_id: int, step: dict[str, A
         events.correlate_message(sandbox.uow(), SETUP,
                                  step.get("name"), instance_id=instance_id, data=step.get("data"))
     else:
-        rows, _ = tasks.list_tasks(sandbox.uow(), Actor("testkoersel", frozenset({"admin"})),
+        rows, _ = tasks.list_tasks(sandbox.uow(), Actor("testkoersel", frozenset({role_defaults.ADMIN_ROLE})),
                                    tasks.TaskFilter(instance_id=instance_id, element_id=step.get("element_id")))
         if not rows:
             raise InvalidInput(Message("engine.sandbox.step_not_waiting", element_id=step.get('element_id')))
@@ -121,7 +120,7 @@ def _apply(sandbox: Any, clock: FrozenClock, instance_id: int, step: dict[str, A
 
 def _make_up_people(sandbox: Any, task_id: str, data: Any) -> None:
     """The people a form names (``x-user-role`` fields) become users of the sandbox, like its young person."""
-    schema = tasks.get_task(sandbox.uow(), Actor("testkoersel", frozenset({"admin"})), task_id).get("form_schema")
+    schema = tasks.get_task(sandbox.uow(), Actor("testkoersel", frozenset({role_defaults.ADMIN_ROLE})), task_id).get("form_schema")
     if not isinstance(data, dict):
         return
     for name, role in user_fields(schema).items():
@@ -144,7 +143,7 @@ def _first_candidate(sandbox: Any, task_id: str) -> str | None:
 
 def _state(sandbox: Any, clock: FrozenClock, instance_id: int, steps_done: int,
            failed: dict[str, Any] | None) -> dict[str, Any]:
-    view = instances.get_instance(sandbox.uow(), Actor("testkoersel", frozenset({"admin"})), instance_id)
+    view = instances.get_instance(sandbox.uow(), Actor("testkoersel", frozenset({role_defaults.ADMIN_ROLE})), instance_id)
     open_tasks = [{"id": t["id"], "element_id": t["element_id"], "name": t["name"], "role": t["role"],
                    "assignee": t["assignee"], "form": t["form"], "due_at": t["due_at"]}
                   for t in view["tasks"] if t["state"] == "ready"]

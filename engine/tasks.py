@@ -237,7 +237,7 @@ def undeclared_errors(schema: dict[str, Any] | None, data: dict[str, Any]) -> li
 def assign_task(uow: UnitOfWork, actor: Actor, task_id: str, username: Any) -> dict[str, Any]:
     """Give an open task to one person: a coordinator moving a task whose person is away or gone.
 
-    Whoever may release others' tasks (and sees the young person) may do it. The person must be an
+    Whoever may reassign (and sees the young person) may do it. The person must be an
     active user who holds the task's role (:func:`engine.policy.holds_task_role`): a name alone
     grants nothing. The task is then theirs; released, it goes back to them.
     """
@@ -245,7 +245,7 @@ def assign_task(uow: UnitOfWork, actor: Actor, task_id: str, username: Any) -> d
 
     from engine.users import actor_for_username
 
-    policy.require(uow, actor, "release_any_task", f"opgave {task_id!s:.40}: giv til")
+    policy.require(uow, actor, "reassign", f"opgave {task_id!s:.40}: giv til")
     person = actor_for_username(uow.engine.reader(), username) if isinstance(username, str) and username else None
     with uow:
         task = _task_for_update(uow, task_id)

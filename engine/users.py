@@ -20,6 +20,8 @@ from sqlalchemy import delete, func, select
 
 from engine import audit
 from engine.access import ROLES, Actor
+from engine.role_defaults import ADMIN_ROLE
+from engine.roles import actor_with_permissions, ensure_roles, role_name_errors
 from engine.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from engine.messages import Message
 from engine.models import ApiToken, LoginFailure, User, UserRole
@@ -27,7 +29,7 @@ from engine.models import ApiToken, LoginFailure, User, UserRole
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
-DEFAULT_ROLES = ROLES
+DEFAULT_ROLES = ROLES  # what the admin page offers first; any plain role name is accepted
 # Enough to catch a typo; whether the address exists only the mail server can tell.
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD_LENGTH = 10
@@ -58,22 +60,20 @@ def add_user(uow: UnitOfWork, username: str, password: str, roles: list[str], fu
     if len(password or "") < MIN_PASSWORD_LENGTH:
         errors.append({"field": "password",
                        "message": Message("engine.user.password_too_short", min=MIN_PASSWORD_LENGTH)})
-    unknown = [r for r in roles if r not in DEFAULT_ROLES]
-    if unknown or not roles:
-        errors.append({"field": "roles",
-                       "message": Message("engine.user.unknown_role_of", roles=", ".join(DEFAULT_ROLES))})
+    errors += role_name_errors(roles)
     errors += _details_errors(full_name, email)
     if errors:
         raise InvalidInput(Message("engine.user.invalid"), errors=errors)
     with uow:
         if uow.session.scalar(select(User.id).where(User.username == username)) is not None:
             raise Conflict(Message("engine.user.username_taken"))
+        ensure_roles(uow, roles)
         user = User(username=username, full_name=full_name, email=email, password_hash=_hasher.hash(password),
                     active=True, created_at=uow.engine.clock.now(),
                     roles=[UserRole(role=role) for role in sorted(set(roles))])
         uow.session.add(user)
         audit.record(uow, actor, "user_created", None, f"{username}: roller {', '.join(sorted(set(roles)))}")
-        if "admin" in roles:
+        if ADMIN_ROLE in roles:
             audit.record(uow, actor, "admin_granted", None, username)
         uow.commit()
         return {"username": user.username, "roles": sorted(user.role_names)}
@@ -126,7 +126,7 @@ def authenticate(uow: UnitOfWork, username: str, password: str) -> Actor | None:
             return None
         if user is None or not user.active:
             return None
-        return Actor(user.username, user.role_names)
+        return actor_with_permissions(uow.session, user.username, user.role_names)
 
 
 def create_token(uow: UnitOfWork, username: str, name: str = "", *, actor: Actor | None = None) -> str:
@@ -153,7 +153,8 @@ def actor_for_token(uow: UnitOfWork, token: str) -> Actor | None:
             .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None), User.active)).all()
         if not rows:
             return None
-        return Actor(rows[0].username, frozenset(row.role for row in rows if row.role is not None))
+        return actor_with_permissions(uow.session, rows[0].username,
+                                      frozenset(row.role for row in rows if row.role is not None))
 
 
 def refuse_token(uow: UnitOfWork, where: str) -> None:
@@ -249,7 +250,7 @@ def actor_for_session(uow: UnitOfWork, username: str, generation: Any) -> Actor 
         user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
         if user is None or not user.active or generation != user.session_generation:
             return None
-        return Actor(user.username, user.role_names)
+        return actor_with_permissions(uow.session, user.username, user.role_names)
 
 
 def _end_sessions(user: User) -> None:
@@ -262,7 +263,7 @@ def actor_for_username(uow: UnitOfWork, username: str) -> Actor | None:
         user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
         if user is None or not user.active:
             return None
-        return Actor(user.username, user.role_names)
+        return actor_with_permissions(uow.session, user.username, user.role_names)
 
 
 def user_view(user: User) -> dict[str, Any]:
@@ -290,11 +291,11 @@ def users_with_role(uow: UnitOfWork, role: str) -> list[dict[str, Any]]:
 def set_roles(uow: UnitOfWork, username: str, roles: list[str], *, actor: Actor | None = None) -> dict[str, Any]:
     """Replace a user's roles. A change is logged (granting or taking admin on a row of its own) and
     ends the user's sessions, so the next login holds exactly the new roles."""
-    unknown = [r for r in roles if r not in DEFAULT_ROLES]
-    if unknown or not roles:
-        raise InvalidInput(Message("engine.user.invalid_roles"),
-                           errors=[{"field": "roles", "message": Message("engine.user.unknown_role")}])
+    errors = role_name_errors(roles)
+    if errors:
+        raise InvalidInput(Message("engine.user.invalid_roles"), errors=errors)
     with uow:
+        ensure_roles(uow, roles)
         user = _user(uow, username)
         replace_roles(uow, user, roles, actor=actor)
         view = user_view(user)
@@ -311,14 +312,15 @@ def replace_roles(uow: UnitOfWork, user: User, roles: list[str] | frozenset[str]
     before, after = user.role_names, frozenset(roles)
     if before == after:
         return False
+    ensure_roles(uow, sorted(after))  # a role named by the identity provider exists as a row too
     user.roles = [UserRole(role=role) for role in sorted(after)]
     uow.session.flush()
     _end_sessions(user)
     audit.record(uow, actor, "roles_changed", None,
                  f"{user.username}: {', '.join(sorted(before))} -> {', '.join(sorted(after))}")
-    if "admin" in after - before:
+    if ADMIN_ROLE in after - before:
         audit.record(uow, actor, "admin_granted", None, user.username)
-    if "admin" in before - after:
+    if ADMIN_ROLE in before - after:
         audit.record(uow, actor, "admin_removed", None, user.username)
     return True
 

@@ -109,6 +109,9 @@ def _compiles(element_id: str | None, source: str | None, compile_: Callable[[st
 
 
 def rule_forms(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    # A person picker may ask for a default role or a role a lane of this diagram names (Ballerup's
+    # Tovholder); anything else is most likely a typo.
+    roles = set(ROLES) | {normalize_role(lane.get("name")) for lane in _xpath(tree, "//bpmn:lane")}
     for task in _xpath(tree, "//bpmn:userTask"):
         key = form_key_of(task)
         schema = bundle.forms.get(key) if key else None
@@ -122,7 +125,7 @@ def rule_forms(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
             yield Problem(task.get("id"), Message("engine.diagram.form_invalid", form=key, reason=error.message))
             continue
         for field, role in user_fields(schema).items():
-            if role not in ROLES:
+            if role not in roles:
                 yield Problem(task.get("id"), Message("engine.diagram.form_user_role_unknown", form=key, field=field,
                                                       role=role, roles=", ".join(ROLES)))
 

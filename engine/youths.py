@@ -17,8 +17,6 @@ from engine.views import youth_view
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
-REGISTRAR_ROLES = policy.roles_with("register_youth")
-SEE_ALL_ROLES = policy.roles_with("see_all_youths")
 
 
 def create_youth(uow: UnitOfWork, actor: Actor, name: Any, birthdate: Any, cpr: Any = None) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from engine.clock import FrozenClock
 from engine.db import make_engine
 from engine.models import Base
 from engine.process_files import files_from_paths
+from engine.roles import seed_defaults
 from engine.schema import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +71,7 @@ def _empty_postgres(url: str) -> None:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with db.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        seed_defaults(connection, START)  # what migration 0008 seeds: the default roles and permissions
     db.dispose()
 
 

@@ -57,6 +57,7 @@ ACCESS: dict[str, Access] = {
     "inbox.unclaim": Access(permission="release_any_task", youth=True),  # or the one who claimed it
     "tasks.show": CASE,
     "tasks.complete": TASK,
+    "tasks.assign": Access(permission="reassign", youth=True),
     "tasks.comment": CASE,
     # pages: young people and their cases
     "cases.search": LOGGED_IN,
@@ -92,6 +93,9 @@ ACCESS: dict[str, Access] = {
     "admin.set_active": ADMINS,
     "admin.create_token": ADMINS,
     "admin.revoke_token": ADMINS,
+    "people.roles_page": ADMINS,
+    "people.save_role": ADMINS,
+    "people.handover_page": Access(permission="reassign"),
     "admin.audit_page": Access(permission="read_audit"),
     "admin.audit_csv": Access(permission="read_audit"),
     # API
@@ -114,7 +118,12 @@ ACCESS: dict[str, Access] = {
     "api.claim_task": TASK,
     "api.complete_task": TASK,
     "api.unclaim_task": Access(permission="release_any_task", youth=True),  # or the one who claimed it
-    "api.assign_task": Access(permission="release_any_task", youth=True),
+    "api.assign_task": Access(permission="reassign", youth=True),
+    # roles and rights (issue 11), cover and handover
+    "api.list_roles": ADMINS,
+    "api.set_role_permissions": ADMINS,
+    "api.set_lane_people": Access(permission="reassign", youth=True),
+    "api.handover": Access(permission="reassign"),
     "api.bottlenecks": FIGURES,
     "api.metrics_heatmap": FIGURES,
     "api.metrics_steps": FIGURES,

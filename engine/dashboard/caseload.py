@@ -7,7 +7,7 @@ from sqlalchemy import func, literal_column, select
 
 from engine.access import Actor
 from engine.dashboard.scope import envelope, resolve
-from engine.models import CoursePerson, ProcessInstance
+from engine.models import CoursePerson, ProcessInstance, User
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -24,8 +24,15 @@ def caseload(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) ->
     with uow:
         scope = resolve(uow, actor, process_key, **filters)
         labels = dict(scope.config.caseload_lanes)
+        lanes = list(uow.session.scalars(select(CoursePerson.lane).where(
+            CoursePerson.process_key == scope.process_key, ACTIVE_ROW).distinct().order_by(CoursePerson.lane)))
+        if not set(labels) & set(lanes):
+            # A course of the municipality's own (Ballerup's Tovholder lane): every lane it names people for.
+            labels = {lane: lane for lane in lanes}
+        # Inactive people hold no caseload: their courses wait for a handover.
         where = [CoursePerson.process_key == scope.process_key, ACTIVE_ROW,
-                 CoursePerson.lane.in_(list(labels))]
+                 CoursePerson.lane.in_(list(labels)),
+                 CoursePerson.username.in_(select(User.username).where(User.active.is_(True)))]
         if scope.version_id is not None or scope.team is not None or scope.age_band is not None:
             where.append(CoursePerson.instance_id.in_(select(ProcessInstance.id)
                                                       .where(*scope.instance_conditions())))

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from engine.uow import UnitOfWork
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
-METRICS_ROLES = policy.roles_with("view_metrics")
 DEFAULT_WEEKS = 13
 MAX_DAYS = 3660
 AGE_BAND = re.compile(r"^\s*(\d{1,3})\s*-\s*(\d{1,3})\s*$")

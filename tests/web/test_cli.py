@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from engine import users
 from engine.models import ProcessInstance, Task, User
 from tests.conftest import PROCESSES
 from tests.diagrams import simple
@@ -44,9 +45,17 @@ def test_user_add_reads_the_password_from_stdin_and_token_create_prints_a_token(
     token = runner.invoke(args=["token", "create", "sara"]).output.strip()
     response = app.test_client().get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
-    assert runner.invoke(args=["user", "add", "bo", "--role", "hacker"], input="et-langt-kodeord\n").exit_code == 1
+    # any plain role name is a role (issue 11); one that is not a plain identifier is refused
+    assert runner.invoke(args=["user", "add", "bo", "--role", "Hacker; drop"], input="et-langt-kodeord\n").exit_code == 1
     assert runner.invoke(args=["token", "create", "nobody"]).exit_code == 1
     assert count(engine, User) == 1
+
+
+def test_user_add_takes_a_role_a_municipality_names(app, engine):
+    added = app.test_cli_runner().invoke(args=["user", "add", "tove", "--role", "tovholder"],
+                                         input="et-langt-kodeord\n")
+    assert added.exit_code == 0, added.output
+    assert users.get_user(engine.reader(), "tove")["roles"] == ["tovholder"]
 
 
 def test_worker_once_with_now_fires_the_timers_due_then(app, engine, people):

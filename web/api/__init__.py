@@ -14,6 +14,7 @@ from web.api import (  # noqa: E402,F401  (the modules register their routes on 
     metrics,
     openapi,
     process_models,
+    roles,
     tasks,
     workbench,
     youths,

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import Response, jsonify
 
 from web.api import bp
-from web.api import openapi_dashboard, openapi_workbench
+from web.api import openapi_dashboard, openapi_people, openapi_workbench
 from web.api.openapi_spec import document
 
 
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
-    return jsonify(openapi_workbench.extend(openapi_dashboard.extend(document())))
+    return jsonify(openapi_people.extend(openapi_workbench.extend(openapi_dashboard.extend(document()))))

@@ -12,12 +12,13 @@ from web.pages import auth
 
 def init_app(app: Flask) -> None:
     from web import i18n
-    from web.pages import admin, cases, dashboard, filters, inbox, oidc_login, tasks, workbench
+    from web.pages import admin, cases, dashboard, filters, inbox, oidc_login, people, tasks, workbench
 
     i18n.init_app(app)
     filters.init_app(app)
     auth.init_app(app)
     oidc_login.init_app(app)
     # One line per page area; each module owns one blueprint.
-    for blueprint in (auth.bp, oidc_login.bp, inbox.bp, tasks.bp, cases.bp, admin.bp, dashboard.bp, workbench.bp):
+    for blueprint in (auth.bp, oidc_login.bp, inbox.bp, tasks.bp, cases.bp, admin.bp, people.bp, dashboard.bp,
+                      workbench.bp):
         app.register_blueprint(blueprint)

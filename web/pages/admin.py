@@ -8,35 +8,36 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from engine import audit, users
+from engine import audit, roles, users
 from engine.clock import as_utc
 from engine.errors import Conflict, InvalidInput
 from web.pages.filters import LOCAL_TIME
 from web.i18n import _, localize
-from web.pages.auth import current_actor, engine, role_required
+from web.pages.auth import current_actor, engine, permission_required
 from web.pages.nav import add_nav_item
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-add_nav_item("admin.users_page", "admin.nav_users", roles=("admin",), order=80)
-add_nav_item("admin.audit_page", "admin.nav_audit", roles=("admin",), order=90)
+add_nav_item("admin.users_page", "admin.nav_users", permission="manage_users", order=80)
+add_nav_item("admin.audit_page", "admin.nav_audit", permission="read_audit", order=90)
 PAGE_SIZE = 200
 
 
 def _render_users(status: int = 200, new_token: dict[str, str] | None = None, form: dict[str, Any] | None = None,
                   errors: dict[str, list[str]] | None = None) -> Any:
     return render_template("admin/users.html", users=users.list_users(engine().reader()),
-                           tokens=users.list_tokens(engine().reader()), roles=users.DEFAULT_ROLES,
+                           tokens=users.list_tokens(engine().reader()),
+                           roles=[r["name"] for r in roles.list_roles(engine().uow(), current_actor())],
                            new_token=new_token, form=form or {}, errors=errors or {}), status
 
 
 @bp.get("/brugere")
-@role_required("admin")
+@permission_required("manage_users")
 def users_page() -> Any:
     return _render_users()
 
 
 @bp.post("/brugere")
-@role_required("admin")
+@permission_required("manage_users")
 def add_user() -> Any:
     form = {"username": request.form.get("username", "").strip(), "full_name": request.form.get("full_name", "").strip(),
             "email": request.form.get("email", "").strip() or None, "roles": request.form.getlist("roles")}
@@ -55,7 +56,7 @@ def add_user() -> Any:
 
 
 @bp.route("/brugere/<username>", methods=["GET", "POST"])
-@role_required("admin")
+@permission_required("manage_users")
 def edit_user(username: str) -> Any:
     """Correct a user's name and e-mail, and set a new password when one is typed."""
     user = users.get_user(engine().reader(), username)
@@ -75,7 +76,7 @@ def edit_user(username: str) -> Any:
 
 
 @bp.post("/brugere/<username>/roller")
-@role_required("admin")
+@permission_required("manage_users")
 def set_roles(username: str) -> Response:
     users.set_roles(engine().uow(), username, request.form.getlist("roles"), actor=current_actor())
     flash(_("admin.roles_saved", user=username), "success")
@@ -83,19 +84,24 @@ def set_roles(username: str) -> Response:
 
 
 @bp.post("/brugere/<username>/aktiv")
-@role_required("admin")
+@permission_required("manage_users")
 def set_active(username: str) -> Response:
     active = request.form.get("active") == "1"
     if username == current_actor().username and not active:
         flash(_("admin.not_yourself"), "error")
     else:
+        from web.pages.people import deactivation_warning
+
+        warning = None if active or request.form.get("confirm") == "1" else deactivation_warning(username)
+        if warning is not None:
+            return warning
         users.set_active(engine().uow(), username, active, actor=current_actor())
         flash(_("admin.activated" if active else "admin.deactivated", user=username), "success")
     return redirect(url_for("admin.users_page"), code=303)
 
 
 @bp.post("/tokens")
-@role_required("admin")
+@permission_required("manage_users")
 def create_token() -> Any:
     username = request.form.get("username", "")
     name = request.form.get("name", "").strip()[:200]
@@ -104,7 +110,7 @@ def create_token() -> Any:
 
 
 @bp.post("/tokens/<int:token_id>/tilbagekald")
-@role_required("admin")
+@permission_required("manage_users")
 def revoke_token(token_id: int) -> Response:
     users.revoke_token(engine().uow(), token_id, actor=current_actor())
     flash(_("admin.token_revoked"), "success")
@@ -129,7 +135,7 @@ def _day(value: str | None, next_day: bool = False) -> datetime | None:
 
 
 @bp.get("/adgangslog")
-@role_required("admin")
+@permission_required("read_audit")
 def audit_page() -> str:
     page = request.args.get("page", "1")
     page_number = int(page) if page.isdigit() and int(page) > 0 else 1
@@ -140,7 +146,7 @@ def audit_page() -> str:
 
 
 @bp.get("/adgangslog.csv")
-@role_required("admin")
+@permission_required("read_audit")
 def audit_csv() -> Response:
     entries = audit.list_entries(engine().uow(), current_actor(), limit=audit.MAX_ENTRIES, **_log_filters())
     out = io.StringIO()

@@ -25,7 +25,7 @@ from flask import (Blueprint, Flask, Response, abort, current_app, flash, g, red
                    session, url_for)
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from engine import audit, users
+from engine import audit, policy, users
 from engine.access import Actor
 from engine.bootstrap import Engine
 from engine.errors import InvalidInput, TooManyAttempts
@@ -53,6 +53,25 @@ def login_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
+
+
+def permission_required(permission: str) -> Callable[[F], F]:
+    """Like :func:`role_required`, by a permission the actor's roles hold (as kept in the database)."""
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if g.get("actor") is None:
+                return redirect(url_for("auth.login", next=_local_path(request.full_path)))
+            if not policy.allows(g.actor, permission):
+                with engine().uow() as uow:
+                    audit.record(uow, g.actor, "access_denied", None, f"side {request.path}")
+                    uow.commit()
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
 
 
 def role_required(*roles: str) -> Callable[[F], F]:

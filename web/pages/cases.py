@@ -12,14 +12,13 @@ from engine.errors import Conflict, InvalidInput, TooManyAttempts
 from engine.submissions import AlreadySubmitted
 from engine import policy
 from web.i18n import _, localize
-from web.pages.auth import current_actor, engine, login_required, role_required
+from web.pages.auth import current_actor, engine, login_required, permission_required
 from web.pages.forms import apply_row_action, build_fields, errors_by_field, parse_form
 from web.pages.nav import add_nav_item
 
 bp = Blueprint("cases", __name__)
 add_nav_item("cases.search", "cases.nav", order=20)
-REGISTRAR_ROLES = policy.roles_with("register_youth")
-add_nav_item("cases.new", "cases.nav_new", roles=REGISTRAR_ROLES, order=30)
+add_nav_item("cases.new", "cases.nav_new", permission="register_youth", order=30)
 YOUTH_FIELDS = ("name", "birthdate", "cpr")
 
 
@@ -81,7 +80,7 @@ def dropout(youth_id: int, instance_id: int) -> Any:
 
 
 @bp.post("/unge/<int:youth_id>/forloeb/<int:instance_id>/pause")
-@role_required(*course_control.CONTROL_ROLES)
+@permission_required("control_courses")
 def pause(youth_id: int, instance_id: int) -> Any:
     return _course_action(youth_id, "pause", lambda: course_control.pause_course(
         engine().uow(), current_actor(), instance_id, request.form.get("reason"), request.form.get("resume_on")),
@@ -89,21 +88,21 @@ def pause(youth_id: int, instance_id: int) -> Any:
 
 
 @bp.post("/unge/<int:youth_id>/forloeb/<int:instance_id>/genoptag")
-@role_required(*course_control.CONTROL_ROLES)
+@permission_required("control_courses")
 def resume(youth_id: int, instance_id: int) -> Any:
     return _course_action(youth_id, "resume", lambda: course_control.resume_course(
         engine().uow(), current_actor(), instance_id), "course.resumed")
 
 
 @bp.post("/unge/<int:youth_id>/forloeb/<int:instance_id>/luk")
-@role_required(*course_control.CONTROL_ROLES)
+@permission_required("control_courses")
 def close(youth_id: int, instance_id: int) -> Any:
     return _course_action(youth_id, "close", lambda: course_control.close_course(
         engine().uow(), current_actor(), instance_id, request.form.get("reason")), "course.closed")
 
 
 @bp.post("/unge/<int:youth_id>/forloeb/<int:instance_id>/tidsfrist")
-@role_required(*events.TIMER_ROLES)
+@permission_required("fire_timers")
 def fire_timer(youth_id: int, instance_id: int) -> Any:
     """Fire a waiting timer now (a follow-up held early); back to the case page either way."""
     element_id = request.form.get("element_id", "")
@@ -127,13 +126,13 @@ def _render_new(values: dict[str, Any] | None = None, referral: dict[str, Any] |
 
 
 @bp.get("/unge/ny")
-@role_required(*REGISTRAR_ROLES)
+@permission_required("register_youth")
 def new() -> Any:
     return _render_new()
 
 
 @bp.post("/unge/ny")
-@role_required(*REGISTRAR_ROLES)
+@permission_required("register_youth")
 def create() -> Any:
     schema = referrals.referral_schema(engine().reader()) or {"type": "object", "properties": {}}
     youth = {key: request.form.get(f"youth.{key}", "").strip() for key in YOUTH_FIELDS}

@@ -19,13 +19,11 @@ from engine.errors import InvalidInput, NotFound
 from web.csv_export import csv_response
 from web.figures import FIGURES, WAITING_COLUMNS, filters_from
 from web.i18n import localize
-from web.pages.auth import current_actor, engine, role_required
+from web.pages.auth import current_actor, engine, permission_required
 from web.pages.nav import add_nav_item
 
 bp = Blueprint("dashboard", __name__, url_prefix="/overblik")
-VIEWERS = policy.roles_with("view_metrics")
-WHO_WAITS = policy.roles_with("see_all_youths")   # the list names young people
-add_nav_item("dashboard.index", "dashboard.nav", roles=VIEWERS, order=40)
+add_nav_item("dashboard.index", "dashboard.nav", permission="view_metrics", order=40)
 DEFAULT_PROCESS = "samarbejdsmodel"
 CASELOAD_SHOWN = 100
 PARALLEL_FIGURES = 4
@@ -56,7 +54,7 @@ def _all_figures(process_key: str, filters: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/")
-@role_required(*VIEWERS)
+@permission_required("view_metrics")
 def index() -> str:
     versions = deployment.list_versions(engine().reader())
     keys = sorted({v["key"] for v in versions})
@@ -78,7 +76,7 @@ def index() -> str:
 
 
 @bp.get("/venter")
-@role_required(*WHO_WAITS)
+@permission_required("see_all_youths")
 def waiting_list() -> str:
     process_key = request.args.get("process_key") or DEFAULT_PROCESS
     filters = filters_from(request.args)
@@ -94,7 +92,7 @@ def waiting_list() -> str:
 
 
 @bp.get("/<name>.csv")
-@role_required(*VIEWERS)
+@permission_required("view_metrics")
 def export(name: str) -> Response:
     """Every table of the page as CSV, with the page's filters."""
     process_key = request.args.get("process_key") or DEFAULT_PROCESS

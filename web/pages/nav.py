@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask import request
 
+from engine import policy
 from engine.access import Actor
 
 
@@ -21,6 +22,7 @@ class NavItem:
     label_key: str
     roles: tuple[str, ...] = ()
     order: int = 50
+    permission: str | None = None
     # The entry is current on any endpoint of its blueprint (the part before the dot).
     prefix: str = ""
 
@@ -28,8 +30,11 @@ class NavItem:
 _ITEMS: dict[str, NavItem] = {}
 
 
-def add_nav_item(endpoint: str, label_key: str, roles: tuple[str, ...] = (), order: int = 50) -> None:
-    _ITEMS[endpoint] = NavItem(endpoint, label_key, tuple(roles), order, endpoint.split(".", 1)[0])
+def add_nav_item(endpoint: str, label_key: str, roles: tuple[str, ...] = (), order: int = 50,
+                 permission: str | None = None) -> None:
+    """``permission``: the entry shows for holders of that permission (as kept in the database)."""
+    _ITEMS[endpoint] = NavItem(endpoint, label_key, tuple(roles), order, permission=permission,
+                               prefix=endpoint.split(".", 1)[0])
 
 
 def nav_items(actor: Actor | None) -> list[dict[str, object]]:
@@ -39,7 +44,8 @@ def nav_items(actor: Actor | None) -> list[dict[str, object]]:
         return []
     endpoint = request.endpoint or ""
     visible = [item for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.endpoint))
-               if not item.roles or actor.has_any(*item.roles)]
+               if (not item.roles or actor.has_any(*item.roles))
+               and (item.permission is None or policy.allows(actor, item.permission))]
     current = next((item for item in visible if item.endpoint == endpoint), None) or next(
         (item for item in visible if item.prefix == endpoint.split(".", 1)[0]), None)
     return [{"endpoint": item.endpoint, "label_key": item.label_key, "current": item is current}

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug import Response
 
-from engine import cases, tasks, user_fields
+from engine import cases, policy, tasks, user_fields, users
 from engine.errors import Conflict, EngineError, InvalidInput
 from engine.submissions import AlreadySubmitted
 from web.i18n import _
@@ -33,14 +33,30 @@ def _render(task: dict[str, Any], values: dict[str, Any] | None = None,
     schema = task.get("form_schema") or {"type": "object", "properties": {}}
     fields = build_fields(schema, values, errors, people=user_fields.choices(engine().reader(), schema),
                           choices=context["choices"])
+    actor = current_actor()
+    assignable = (users.users_with_role(engine().reader(), task["role"])
+                  if task["state"] == "ready" and task.get("role") and policy.allows(actor, "reassign") else [])
     return render_template("task.html", task=task, schema=schema, fields=fields, general=general or [],
-                           context=context, comment_key=uuid.uuid4().hex), status
+                           context=context, comment_key=uuid.uuid4().hex, assignable=assignable), status
 
 
 @bp.get("/opgaver/<task_id>")
 @login_required
 def show(task_id: str) -> Any:
     return _render(tasks.get_task(engine().uow(), current_actor(), task_id))
+
+
+@bp.post("/opgaver/<task_id>/giv")
+@login_required
+def assign(task_id: str) -> Any:
+    """A coordinator gives an open task to a person holding its role (cover for someone away)."""
+    try:
+        tasks.assign_task(engine().uow(), current_actor(), task_id, request.form.get("user", ""))
+    except InvalidInput:
+        flash(_("engine.task.assignee_invalid"), "error")
+    else:
+        flash(_("task.assigned_to", user=request.form.get("user", "")), "success")
+    return redirect(url_for("tasks.show", task_id=task_id), code=303)
 
 
 @bp.post("/opgaver/<task_id>")

@@ -17,12 +17,11 @@ from engine import deployment, drafts, policy, instance_migration, sandbox, vers
 from engine.errors import Conflict, InvalidInput
 from web.errors import BadRequestError
 from web.i18n import _, catalog, current_language, localize
-from web.pages.auth import current_actor, engine, role_required
+from web.pages.auth import current_actor, engine, permission_required
 from web.pages.nav import add_nav_item
 
 bp = Blueprint("workbench", __name__, url_prefix="/procesmodeller")
-OWNERS = policy.roles_with("edit_diagrams")
-add_nav_item("workbench.library", "workbench.nav", roles=OWNERS, order=60)
+add_nav_item("workbench.library", "workbench.nav", permission="edit_diagrams", order=60)
 
 
 def _json_body() -> dict[str, Any]:
@@ -38,7 +37,7 @@ def _messages() -> dict[str, str]:
 
 
 @bp.get("/")
-@role_required(*OWNERS)
+@permission_required("edit_diagrams")
 def library() -> str:
     processes: dict[str, list[dict[str, Any]]] = {}
     for row in deployment.list_versions(engine().reader()):
@@ -50,7 +49,7 @@ def library() -> str:
 
 
 @bp.post("/importer")
-@role_required(*OWNERS)
+@permission_required("edit_diagrams")
 def import_diagram() -> Response:
     """A diagram from another tool (Camunda Modeler, spiff-arena, ...) becomes a draft to open and check."""
     upload = request.files.get("diagram")
@@ -77,14 +76,14 @@ def import_diagram() -> Response:
 
 
 @bp.get("/<key>/v<int:version>.bpmn")
-@role_required(*OWNERS)
+@permission_required("edit_diagrams")
 def download(key: str, version: int) -> Response:
     name, xml = versions.version_bpmn(engine().reader(), current_actor(), key, version)
     return Response(xml, mimetype="application/xml", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/<key>/modeller")
-@role_required(*OWNERS)
+@permission_required("edit_diagrams")
 def modeler(key: str) -> str:
     actor = current_actor()
     if request.args.get("kladde") == "1":
@@ -109,7 +108,7 @@ def modeler(key: str) -> str:
 
 
 @bp.post("/valider")
-@role_required(*OWNERS)
+@permission_required("edit_diagrams")
 def validate() -> Response:
     return jsonify(localize(deployment.validate(engine().reader(), current_actor(), _files(_json_body()))))
 
@@ -122,7 +121,7 @@ def _files(body: dict[str, Any]) -> dict[str, str]:
 
 
 @bp.put("/<key>/kladde")
-@role_required(*OWNERS)
+@permission_required("edit_diagrams")
 def save_draft(key: str) -> Response:
     body = _json_body()
     return jsonify(drafts.save_draft(engine().uow(), current_actor(), key, body.get("files"), body.get("revision"),
@@ -130,7 +129,7 @@ def save_draft(key: str) -> Response:
 
 
 @bp.post("/<key>/kladde/udrul")
-@role_required(*OWNERS)
+@permission_required("edit_diagrams")
 def deploy_draft(key: str) -> Response:
     deployed = drafts.deploy_draft(engine().uow(), current_actor(), key, _json_body().get("revision"))
     return jsonify({**deployed, "migrate_url": url_for("workbench.migration_page", key=key,
@@ -138,7 +137,7 @@ def deploy_draft(key: str) -> Response:
 
 
 @bp.post("/<key>/testkoersel")
-@role_required(*OWNERS)
+@permission_required("edit_diagrams")
 def test_run(key: str) -> Response:
     body = _json_body()
     return jsonify(localize(sandbox.test_run(current_actor(), _files(body), body.get("steps"), body.get("start"),
@@ -157,7 +156,7 @@ def _version_args(key: str) -> tuple[list[int], int | None, int | None]:
 
 
 @bp.get("/<key>/forskel")
-@role_required(*OWNERS)
+@permission_required("edit_diagrams")
 def diff_page(key: str) -> str:
     numbers, from_version, to_version = _version_args(key)
     diff, diagrams = None, {}
@@ -172,7 +171,7 @@ def diff_page(key: str) -> str:
 
 
 @bp.get("/<key>/migrering")
-@role_required(*OWNERS)
+@permission_required("edit_diagrams")
 def migration_page(key: str) -> str:
     numbers, from_version, to_version = _version_args(key)
     steps = instance_migration.steps(engine().reader(), current_actor(), key, to_version) if to_version else []
@@ -183,7 +182,7 @@ def migration_page(key: str) -> str:
 
 
 @bp.post("/<key>/migrering")
-@role_required(*OWNERS)
+@permission_required("edit_diagrams")
 def migrate(key: str) -> Response:
     body = _json_body()
     return jsonify(localize(instance_migration.migrate_instances(
