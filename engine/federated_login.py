@@ -60,7 +60,7 @@ class ExternalIdentity:
 
 @dataclass(frozen=True)
 class RoleMapping:
-    """Which Samspil roles a claim's values give, e.g. ``groups``: ``{"ballerup-ungeguides": ["ungeguide"]}``."""
+    """Which Samspil roles a claim's values give, e.g. ``groups``: ``{"ballerup-tovholdere": ["tovholder"]}``."""
 
     claim: str
     roles_by_value: Mapping[str, tuple[str, ...]]
