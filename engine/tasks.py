@@ -23,6 +23,7 @@ from engine.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, TaskCandidat
 from engine.runtime import Run, advance, load_open_rows_and_candidates, load_run, save
 from engine.views import task_view
 from engine.youths import deny, ensure_may_view, involved_filter
+from engine.uow import while_code_runs
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -281,10 +282,13 @@ def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dic
     if not isinstance(data, dict):
         raise InvalidInput(Message("engine.data.must_be_object"),
                            errors=[{"path": "", "message": Message("engine.field.must_be_object")}])
-    with uow:
-        run = complete_in(uow, actor, task_id, data)
-        uow.commit()
-        return run_view(run)
+    def attempt() -> dict[str, Any]:
+        with uow:
+            run = complete_in(uow, actor, task_id, data)
+            uow.commit()
+            return run_view(run)
+
+    return while_code_runs(uow, attempt)
 
 
 def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any]) -> Run:
@@ -321,14 +325,15 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
         raise InvalidInput(Message("engine.form.invalid_submission"), errors=errors)
     spiff_task.data.update(data)
     spiff_task.run()
+    run.finished_task_ids.add(task.id)
+    run.record("task_completed", spiff_task, {"fields": sorted(data)})
+    advance(run)
+    # Only now, with the diagram's code run, is anything written (:func:`engine.uow.while_code_runs`).
     task.state = "completed"
     task.completed_at = run.now
     task.completed_by = actor.username
     task.assignee = task.assignee or actor.username
-    run.finished_task_ids.add(task.id)
-    run.record("task_completed", spiff_task, {"fields": sorted(data)})
     record_submission(uow, task, actor.username, data, run.now)
-    advance(run)
     save(uow, run)
     audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")
     return run
