@@ -25,7 +25,7 @@ from tests.security.test_diagram_code import (  # noqa: F401 - other_caseworker 
 
 # Busy for a good part of a second in the sandbox (under its one-second kill on most machines;
 # killed, the course stops in error, which is as good a hostile finish for these tests).
-SLOW_HOSTILE = "i = 0\nwhile i < 400000:\n    i = i + 1\nresultat = i"
+SLOW_HOSTILE = "i = 0\nwhile i < 2500000:\n    i = i + 1\nresultat = i"
 ORDINARY = "resultat = 1 + 1"
 LOCK_FREE_WAIT = 60  # seconds a blocked step may wait before the test gives up (a failure, never a pass)
 
