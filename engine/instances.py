@@ -52,25 +52,37 @@ def start_in(uow: UnitOfWork, actor: Actor, version: ProcessVersion, youth: Yout
     The course's row is inserted only after its first steps have run: diagram code runs before
     anything is written (:func:`engine.uow.while_code_runs`). Its events get its id then.
     """
+    run = started_run(uow, actor, version, youth, data)
+    uow.session.add(run.instance)
+    uow.session.flush()
+    for event in run.events:
+        event["instance_id"] = run.instance.id
+    save_started(uow, actor, run)
+    return run.instance
+
+
+def started_run(uow: UnitOfWork, actor: Actor, version: ProcessVersion, youth: Youth,
+                data: dict[str, Any] | None, instance_id: int | None = None) -> Run:
+    """A new course (with ``instance_id``, if reserved) run to its first wait; nothing written or added yet."""
     now = uow.engine.clock.now()
     _, process = process_for(uow, version.id)
     start_data = {"youth_id": youth.id, "initiator": actor.username, "birthdate": youth.birthdate.isoformat(),
                   "birthdate_25": add_years(youth.birthdate, 25), **(data or {})}
     workflow = new_workflow(uow, process, start_data)
-    instance = ProcessInstance(process_version_id=version.id, process_key=version.key, youth_id=youth.id,
-                               status="running", state=b"{}", data={}, created_at=now, updated_at=now,
-                               waiting_messages=[])
+    instance = ProcessInstance(id=instance_id, process_version_id=version.id, process_key=version.key,
+                               youth_id=youth.id, status="running", state=b"{}", data={}, created_at=now,
+                               updated_at=now, waiting_messages=[])
     run = Run(instance, workflow, process, actor.username, now)
     run.record("instance_started", detail={"version": version.version})
     advance(run)
-    uow.session.add(instance)
-    uow.session.flush()
-    for event in run.events:
-        event["instance_id"] = instance.id
+    return run
+
+
+def save_started(uow: UnitOfWork, actor: Actor, run: Run) -> None:
+    """Save a started course whose row is in the session (not committed)."""
     save(uow, run)
-    audit.record(uow, actor, "instance_started", youth.id, f"forløb {instance.id}")
+    audit.record(uow, actor, "instance_started", run.instance.youth_id, f"forløb {run.instance.id}")
     uow.session.flush()
-    return instance
 
 
 def _check_data(data: Any) -> None:

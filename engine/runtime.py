@@ -164,7 +164,7 @@ def save(uow: UnitOfWork, run: Run) -> None:
     instance.waiting_elements = _waiting_elements(workflow)
     if instance.status != "running":
         instance.next_timer_at = None
-    _sync_tasks(uow, run)
+    sync_tasks(uow, run, run.open_rows if run.open_rows is not None else load_open_rows(uow, run.instance.id))
     instance.state = uow.engine.serializer.dumps(workflow)
     instance.updated_at = run.now
     # Plain Core inserts in one statement: history rows need no ORM identity, and there are several per step.
@@ -212,10 +212,9 @@ def _waiting_elements(workflow: BpmnWorkflow) -> list[str]:
     return sorted(waiting)
 
 
-def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
-    """Make the task rows match the workflow's ready human tasks."""
+def sync_tasks(uow: UnitOfWork, run: Run, open_rows: list[Task]) -> None:
+    """Make the task rows match the workflow's ready human tasks, given the rows open so far."""
     ready = {str(t.id): t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = run.open_rows if run.open_rows is not None else load_open_rows(uow, run.instance.id)
     for row in open_rows:
         if row.state != "ready":
             continue
@@ -230,6 +229,11 @@ def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
     for task_id, task in ready.items():
         if task_id not in known:
             run.open_tasks.append(_insert_task_row(uow, run, task))
+
+
+def pending_candidates(uow: UnitOfWork, task: Task) -> set[str]:
+    """The people a task row not yet written is narrowed to (from the session's pending rows)."""
+    return {row.username for row in uow.session.new if isinstance(row, TaskCandidate) and row.task_id == task.id}
 
 
 def load_open_rows(uow: UnitOfWork, instance_id: int) -> list[Task]:

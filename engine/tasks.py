@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 from uuid import UUID
 
 from sqlalchemy import case, func, or_, select, text
@@ -306,7 +306,19 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     task = next((row for row in run.open_rows if row.id == task_id), None)
     if task is None:
         raise Conflict(Message("engine.task.not_ready"))
-    _ensure_may_act(uow, actor, task, candidates[task.id])
+    complete_loaded(uow, actor, run, task, candidates[task.id], data)
+    return run
+
+
+def complete_loaded(uow: UnitOfWork, actor: Actor, run: Run, task: Task, candidates: set[str],
+                    data: dict[str, Any], write: Callable[[], None] | None = None) -> None:
+    """Complete ``task`` of a loaded ``run`` and run the course on; ``write`` is called once the code has run.
+
+    Nothing is written before the diagram's code has run (:func:`engine.uow.while_code_runs`);
+    ``write`` lets a caller whose rows are still pending (a referral) flush them only then.
+    """
+    task_id = task.id
+    _ensure_may_act(uow, actor, task, candidates)
     if run.instance.status != "running":
         raise Conflict(Message("engine.instance.not_running"), status=run.instance.status)
     spiff_task = run.workflow.get_task_from_id(UUID(task_id))
@@ -329,6 +341,8 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     run.record("task_completed", spiff_task, {"fields": sorted(data)})
     advance(run)
     # Only now, with the diagram's code run, is anything written (:func:`engine.uow.while_code_runs`).
+    if write is not None:
+        write()
     task.state = "completed"
     task.completed_at = run.now
     task.completed_by = actor.username
@@ -336,4 +350,3 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     record_submission(uow, task, actor.username, data, run.now)
     save(uow, run)
     audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")
-    return run

@@ -18,6 +18,7 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Callable, TypeVar
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -114,6 +115,20 @@ def while_code_runs(uow: UnitOfWork, operation: Callable[[], T]) -> T:
         raise Conflict(Message("engine.instance.changed_meanwhile"))
     finally:
         uow.deferred = False
+
+
+def reserve_id(uow: UnitOfWork, model: type) -> int:
+    """The id the next row of ``model``'s table gets, known before anything is written.
+
+    For an operation that must run diagram code before its first write yet needs a new row's id
+    (a referral's young person and course). On SQLite it is the next rowid as of this unit of
+    work's snapshot: had anyone inserted meanwhile, the snapshot is stale and the first write fails,
+    so the id is never taken twice. On PostgreSQL it is drawn from the table's sequence.
+    """
+    table = model.__table__  # type: ignore[attr-defined]
+    if _is_sqlite(uow):
+        return int(uow.session.scalar(select(func.coalesce(func.max(table.c.id), 0) + 1)))
+    return int(uow.session.scalar(select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))))
 
 
 def _is_sqlite(uow: UnitOfWork) -> bool:
