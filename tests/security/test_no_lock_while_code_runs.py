@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from engine import tasks, youths
+from engine import instances, referrals, tasks, youths
 from engine.bpmn.sandbox_process import pool
 from engine.models import InstanceEvent
-from tests.conftest import CASEWORKER, on_postgres
+from tests.conftest import CASEWORKER, COORDINATOR, on_postgres
+from tests.course import REFERRAL
 from tests.security.test_diagram_code import (  # noqa: F401 - other_caseworker is a fixture
     complete_first, deploy, in_threads, other_caseworker, start, wait_until, with_script)
 
@@ -111,3 +112,53 @@ def test_a_burst_of_completions_on_different_courses_all_succeed_and_none_is_los
         assert moved["id"] == course["id"] and moved["status"] == "running"
         assert [t["element_id"] for t in moved["tasks"] if t["state"] == "ready"] == ["efter"]
         assert completions_of(engine, course["id"]) == 1
+
+
+@pytest.mark.skipif(on_postgres(), reason="SQLite's single write lock; PostgreSQL locks the one course row")
+@pytest.mark.usefixtures("deployed")
+def test_a_referral_writes_nothing_while_its_code_runs_and_takes_no_id_twice(engine, other_caseworker, monkeypatch):
+    """A referral creates a young person and a course and completes the referral task, running diagram
+    code twice in one transaction; another user creating a young person meanwhile gets through, and
+    the referral, run again on fresh data, takes the next free ids."""
+    other_course = start(engine, deploy(engine, with_script("almindelig", ORDINARY)), other_caseworker)
+    order: list[str] = []
+    others_done = threading.Event()
+    registering: list[threading.Thread] = []
+    real_advance = tasks.advance
+
+    def advance_then_hold(run: Any) -> None:   # the referral task's completion: the second code run
+        real_advance(run)
+        if registering and threading.current_thread() is registering[0] and not others_done.is_set():
+            order.append("referral code ran")
+            assert others_done.wait(LOCK_FREE_WAIT), "the other user's writes never got through"
+
+    monkeypatch.setattr(tasks, "advance", advance_then_hold)
+
+    def register() -> dict[str, Any]:
+        registering.append(threading.current_thread())
+        result = referrals.register_referral(engine.uow(), CASEWORKER, {"name": "Henvist Ung",
+                                                                        "birthdate": "2009-03-01"}, REFERRAL, "form-1")
+        order.append("referral finished")
+        return result
+
+    def other_writes() -> list[Any]:
+        wait_until(lambda: "referral code ran" in order)
+        youth = youths.create_youth(engine.uow(), other_caseworker, "Anden Ung", "2010-05-05")
+        order.append("other created a young person")
+        moved = complete_first(engine, other_caseworker, other_course)
+        order.append("other completed")
+        others_done.set()
+        return [youth, moved]
+
+    referred, written = in_threads(register, other_writes)
+    assert not isinstance(written, BaseException), written
+    assert not isinstance(referred, BaseException), referred
+    other_youth, _ = written
+    assert order.index("referral code ran") < order.index("other created a young person") \
+        < order.index("other completed") < order.index("referral finished")
+    assert referred["youth_id"] != other_youth["id"]
+    course = instances.get_instance(engine.uow(), COORDINATOR, referred["instance_id"])
+    assert course["youth_id"] == referred["youth_id"]
+    assert [t["element_id"] for t in course["tasks"] if t["state"] == "ready"] == ["k_moede"]
+    assert completions_of(engine, referred["instance_id"]) == 1
+    assert youths.get_youth(engine.uow(), COORDINATOR, referred["youth_id"])["name"] == "Henvist Ung"
