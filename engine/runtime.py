@@ -2,7 +2,9 @@
 
 Every operation that moves an instance goes: load the row (locked), restore the workflow with the
 version's parsed spec, let SpiffWorkflow run to its next wait, then save the state together with
-the task rows, the event rows and the instance's plain columns, in the same transaction.
+the task rows, the event rows and the instance's plain columns, in the same transaction. Nothing
+is written before the run (:func:`engine.uow.while_code_runs`): diagram code runs with no write
+lock held on SQLite.
 """
 from __future__ import annotations
 
@@ -93,6 +95,15 @@ def load_run(uow: UnitOfWork, instance_id: int | ScalarSelect[int], username: st
 
     ``instance_id`` may be a scalar subquery (the instance of a task): finding and locking the
     instance is then one round trip, and still only the instance row is locked.
+
+    On PostgreSQL the lock is kept, on purpose, while the course's diagram code runs: it is one
+    row lock on this one course, so it serialises only operations on the same course, which must
+    be serialised anyway (two completions of one task: one wins, one event), and no other
+    writer waits for it; the per-operation budget (:mod:`engine.bpmn.budget`) bounds how long.
+    Optimistic-only would run the loser's diagram code in full only to throw it away with a 409.
+    On SQLite ``FOR UPDATE`` is not emitted: there the unit of work begins DEFERRED and SQLite's
+    snapshot check plays this part (:func:`engine.uow.while_code_runs`); ``lock_version`` stays
+    the last guard on both.
     """
     instance = uow.session.scalars(
         select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()).one_or_none()
