@@ -32,6 +32,7 @@ from engine.errors import Conflict, InvalidInput, NotFound
 from engine.messages import Message
 from engine.models import CourseHold, CoursePerson, InstanceEvent, ProcessInstance, Task
 from engine.runtime import advance, load_run, save
+from engine.uow import while_code_runs
 from engine.views import iso
 from engine.youths import deny, parse_date
 
@@ -154,6 +155,11 @@ def close_course(uow: UnitOfWork, actor: Actor, instance_id: int, reason: Any) -
 def report_dropout(uow: UnitOfWork, actor: Actor, instance_id: int, reason: Any) -> dict[str, Any]:
     """The young person dropped out: the course's ``frafald`` message, credited to the reporter."""
     errors = _reason_errors(reason)
+    return while_code_runs(uow, lambda: _dropout(uow, actor, instance_id, reason, errors))
+
+
+def _dropout(uow: UnitOfWork, actor: Actor, instance_id: int, reason: Any,
+             errors: list[dict[str, Any]]) -> dict[str, Any]:
     with uow:
         row = _locked(uow, actor, instance_id, None, "frafald")
         if not may_report_dropout(actor, row.data):

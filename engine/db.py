@@ -47,6 +47,9 @@ def _configure_sqlite(engine: SqlEngine) -> None:
 
     A writer that starts with a plain BEGIN may fail to upgrade its lock when another process has
     written meanwhile; starting writes with BEGIN IMMEDIATE makes them wait their turn instead.
+    The exception is an operation that runs diagram code: it begins DEFERRED, so that no write lock
+    is held while the code runs, and is run again when its upgrade fails
+    (:func:`engine.uow.while_code_runs`).
     """
 
     @event.listens_for(engine, "connect")

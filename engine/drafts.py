@@ -175,4 +175,4 @@ def test_run_draft(uow: UnitOfWork, actor: Actor, key: str, steps: Any = None, s
                    birthdate: Any = None, data: Any = None) -> dict[str, Any]:
     """Step through the draft in a sandbox (see :mod:`engine.sandbox`); the real database is only read."""
     draft = get_draft(uow, actor, key)
-    return {"revision": draft["revision"], **sandbox.test_run(actor, draft["files"], steps, start, birthdate, data)}
+    return {"revision": draft["revision"], **sandbox.test_run(uow, actor, draft["files"], steps, start, birthdate, data)}

@@ -19,6 +19,7 @@ from engine.instances import run_view
 from engine.models import ProcessInstance
 from engine.runtime import Run, advance, load_run, save
 from engine.tasks import undeclared_errors
+from engine.uow import while_code_runs
 from engine.youths import ensure_may_view
 
 if TYPE_CHECKING:
@@ -51,6 +52,11 @@ def correlate_message(uow: UnitOfWork, actor: Actor, name: Any, youth_id: Any = 
         errors.append({"field": "data", "message": Message("engine.field.must_be_object")})
     if errors:
         raise InvalidInput(Message("engine.message.invalid"), errors=errors)
+    return while_code_runs(uow, lambda: _deliver(uow, actor, name, youth_id, instance_id, data))
+
+
+def _deliver(uow: UnitOfWork, actor: Actor, name: str, youth_id: int | None, instance_id: int | None,
+             data: dict[str, Any] | None) -> dict[str, Any]:
     with uow:
         _ensure_may_message(uow, actor, name, youth_id, instance_id)
         query = select(ProcessInstance.id, ProcessInstance.waiting_messages).where(
@@ -113,22 +119,30 @@ def fire_due_timers(engine: Engine, limit: int = 10_000) -> int:
             .order_by(ProcessInstance.next_timer_at).limit(limit)))
     moved = 0
     for instance_id in due:
-        with engine.uow() as uow:
-            locked = uow.session.scalar(select(ProcessInstance.id).where(
-                ProcessInstance.id == instance_id, ProcessInstance.status == "running",
-                ProcessInstance.next_timer_at <= now).with_for_update(skip_locked=True))
-            if locked is None:
-                continue  # another worker has it, or it moved on meanwhile
-            run = load_run(uow, instance_id, None)
-            run.workflow.refresh_timers()
-            advance(run)
-            save(uow, run)
-            audit.record(uow, SYSTEM, "timers_fired", run.instance.youth_id, f"forløb {instance_id}")
-            uow.commit()
-            moved += 1
+        uow = engine.uow()
+        try:
+            moved += while_code_runs(uow, lambda: _fire_due(uow, instance_id, now))
+        except Conflict:  # lost every race to other writers: the next pass fires it
+            log.warning("timers of instance %s not fired this pass: the course kept changing", instance_id)
     log.info("worker pass moved %d instance(s)", moved)
     return moved
 
+
+def _fire_due(uow: UnitOfWork, instance_id: int, now: datetime) -> int:
+    """Fire one instance's due timers; 0 when another worker has it or it moved on meanwhile."""
+    with uow:
+        locked = uow.session.scalar(select(ProcessInstance.id).where(
+            ProcessInstance.id == instance_id, ProcessInstance.status == "running",
+            ProcessInstance.next_timer_at <= now).with_for_update(skip_locked=True))
+        if locked is None:
+            return 0
+        run = load_run(uow, instance_id, None)
+        run.workflow.refresh_timers()
+        advance(run)
+        save(uow, run)
+        audit.record(uow, SYSTEM, "timers_fired", run.instance.youth_id, f"forløb {instance_id}")
+        uow.commit()
+        return 1
 
 
 
@@ -141,6 +155,10 @@ def fire_timer_now(uow: UnitOfWork, actor: Actor, instance_id: int, element_id: 
     if not isinstance(element_id, str) or not element_id:
         raise InvalidInput(Message("engine.timer.element_required"),
                            errors=[{"field": "element_id", "message": Message("engine.form.required")}])
+    return while_code_runs(uow, lambda: _fire_now(uow, actor, instance_id, element_id))
+
+
+def _fire_now(uow: UnitOfWork, actor: Actor, instance_id: int, element_id: str) -> dict[str, Any]:
     with uow:
         if not policy.allows(actor, "fire_timers"):
             youth_id = uow.session.scalar(select(ProcessInstance.youth_id).where(ProcessInstance.id == instance_id))

@@ -38,7 +38,7 @@ from engine.library import ParsedProcess
 from engine.models import ProcessInstance, Task
 from engine.db import make_session_factory
 from engine.runtime import Run, advance, process_for, save
-from engine.uow import UnitOfWork
+from engine.uow import UnitOfWork, while_code_runs
 from engine.versions import find_version
 
 if TYPE_CHECKING:
@@ -295,8 +295,19 @@ def _migration_sessions(engine: Engine) -> Iterator[Callable[[], UnitOfWork]]:
 def _move_one(new_uow: Callable[[], UnitOfWork], actor: Actor, the_plan: Plan, instance_id: int,
               timer_rule: str = course_move.KEEP, expected_revision: int | None = None,
               named: bool = False) -> dict[str, Any]:
-    """Move one course in its own transaction; one the caller named that is busy or gone is a conflict."""
-    with new_uow() as uow:
+    """Move one course in its own transaction; one the caller named that is busy or gone is a conflict.
+
+    A running course's next steps run on the new version: that is diagram code, so on SQLite the
+    transaction takes the write lock only once it has run (:func:`engine.uow.while_code_runs`).
+    """
+    uow = new_uow()
+    return while_code_runs(uow, lambda: _move_in(uow, actor, the_plan, instance_id, timer_rule,
+                                                 expected_revision, named))
+
+
+def _move_in(uow: UnitOfWork, actor: Actor, the_plan: Plan, instance_id: int, timer_rule: str,
+             expected_revision: int | None, named: bool) -> dict[str, Any]:
+    with uow:
         # The course and its open task rows in one round trip (thousands of courses pay for each).
         # NOWAIT-like: a course someone is completing a task on right now is not waited for but
         # reported as a conflict, and stays as that completion leaves it.

@@ -13,6 +13,7 @@ from engine.errors import Conflict, InvalidInput, NotFound
 from engine.messages import Message
 from engine.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, Youth
 from engine.runtime import Run, advance, clear_errors, load_run, new_workflow, process_for, save
+from engine.uow import while_code_runs
 from engine.views import instance_view
 from engine.youths import ensure_may_view
 
@@ -29,6 +30,10 @@ def start_instance(uow: UnitOfWork, actor: Actor, process_key: Any, youth_id: An
         raise InvalidInput(Message("engine.instance.start_fields_required"),
                            errors=[{"field": "process_key", "message": Message("engine.field.required")},
                                    {"field": "youth_id", "message": Message("engine.field.required_integer")}])
+    return while_code_runs(uow, lambda: _start(uow, actor, process_key, youth_id, data))
+
+
+def _start(uow: UnitOfWork, actor: Actor, process_key: str, youth_id: int, data: dict[str, Any] | None) -> dict[str, Any]:
     with uow:
         version = latest_version(uow, process_key)
         if version is None:
@@ -42,24 +47,42 @@ def start_instance(uow: UnitOfWork, actor: Actor, process_key: Any, youth_id: An
 
 def start_in(uow: UnitOfWork, actor: Actor, version: ProcessVersion, youth: Youth,
              data: dict[str, Any] | None) -> ProcessInstance:
-    """Start a course inside the open unit of work and run it to its first wait (not committed)."""
+    """Start a course inside the open unit of work and run it to its first wait (not committed).
+
+    The course's row is inserted only after its first steps have run: diagram code runs before
+    anything is written (:func:`engine.uow.while_code_runs`). Its events get its id then.
+    """
+    run = started_run(uow, actor, version, youth, data)
+    uow.session.add(run.instance)
+    uow.session.flush()
+    for event in run.events:
+        event["instance_id"] = run.instance.id
+    save_started(uow, actor, run)
+    return run.instance
+
+
+def started_run(uow: UnitOfWork, actor: Actor, version: ProcessVersion, youth: Youth,
+                data: dict[str, Any] | None, instance_id: int | None = None) -> Run:
+    """A new course (with ``instance_id``, if reserved) run to its first wait; nothing written or added yet."""
     now = uow.engine.clock.now()
     _, process = process_for(uow, version.id)
     start_data = {"youth_id": youth.id, "initiator": actor.username, "birthdate": youth.birthdate.isoformat(),
                   "birthdate_25": add_years(youth.birthdate, 25), **(data or {})}
     workflow = new_workflow(uow, process, start_data)
-    instance = ProcessInstance(process_version_id=version.id, process_key=version.key, youth_id=youth.id,
-                               status="running", state=b"{}", data={}, created_at=now, updated_at=now,
-                               waiting_messages=[])
-    uow.session.add(instance)
-    uow.session.flush()
+    instance = ProcessInstance(id=instance_id, process_version_id=version.id, process_key=version.key,
+                               youth_id=youth.id, status="running", state=b"{}", data={}, created_at=now,
+                               updated_at=now, waiting_messages=[])
     run = Run(instance, workflow, process, actor.username, now)
     run.record("instance_started", detail={"version": version.version})
     advance(run)
+    return run
+
+
+def save_started(uow: UnitOfWork, actor: Actor, run: Run) -> None:
+    """Save a started course whose row is in the session (not committed)."""
     save(uow, run)
-    audit.record(uow, actor, "instance_started", youth.id, f"forløb {instance.id}")
+    audit.record(uow, actor, "instance_started", run.instance.youth_id, f"forløb {run.instance.id}")
     uow.session.flush()
-    return instance
 
 
 def _check_data(data: Any) -> None:
@@ -114,6 +137,10 @@ def retry_instance(uow: UnitOfWork, actor: Actor, instance_id: int, data: Any = 
     policy.require(uow, actor, "retry_courses", f"forløb {instance_id}: genstart",
                    Message("engine.instance.only_admins_retry"))
     _check_data(data)
+    return while_code_runs(uow, lambda: _retry(uow, actor, instance_id, data))
+
+
+def _retry(uow: UnitOfWork, actor: Actor, instance_id: int, data: dict[str, Any] | None) -> dict[str, Any]:
     with uow:
         run = load_run(uow, instance_id, actor.username)
         ensure_may_view(uow, actor, run.instance.youth_id, f"forløb {instance_id}: genstart")

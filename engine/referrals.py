@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from datetime import date
 
-from engine import policy
+from engine import audit, policy
 from engine.access import Actor
 from engine.deployment import latest_version
 from engine.errors import InvalidInput, NotFound
 from engine.messages import Message
 from engine.forms import form_errors
-from engine.instances import start_in
-from engine.models import ProcessVersion, Task
-from engine.runtime import process_for
-from engine.submissions import once, set_result
-from engine.tasks import complete_in
-from engine.youths import add_youth, check_youth, youth_errors
+from engine.instances import started_run
+from engine.models import ProcessInstance, ProcessVersion, Youth
+from engine.runtime import pending_candidates, process_for, save, sync_tasks
+from engine.submissions import not_yet, once, set_result
+from engine.tasks import complete_loaded
+from engine.uow import reserve_id, while_code_runs
+from engine.youths import check_youth, new_youth, youth_errors
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -65,16 +66,51 @@ def register_referral(uow: UnitOfWork, actor: Actor, youth: dict[str, Any], refe
     if errors:
         raise InvalidInput(Message("engine.referral.invalid"), errors=errors)
     name, born, digits = check_youth(uow, youth.get("name"), youth.get("birthdate"), youth.get("cpr"))
+    return while_code_runs(uow, lambda: _register(uow, actor, version_id, (name, born, digits), referral,
+                                                  submission_key))
+
+
+def _register(uow: UnitOfWork, actor: Actor, version_id: int, youth: tuple[str, date, str | None],
+              referral: dict[str, Any], submission_key: str | None) -> dict[str, Any]:
+    """The referral's one transaction; both its diagram-code runs come before its first write.
+
+    The young person's and the course's ids are reserved (:func:`engine.uow.reserve_id`), the
+    course is started and its referral task completed in memory; only then are the rows written.
+    """
     with uow:
-        once(uow, actor, submission_key)
+        not_yet(uow, submission_key)
         version = uow.session.get(ProcessVersion, version_id)
-        row = add_youth(uow, actor, name, born, digits)
-        instance = start_in(uow, actor, version, row, None)
-        task_id = uow.session.scalar(select(Task.id).where(
-            Task.instance_id == instance.id, Task.state == "ready", Task.form_key == REFERRAL_FORM))
-        if task_id is not None:
-            complete_in(uow, actor, task_id, referral)
-        result = {"youth_id": row.id, "instance_id": instance.id}
+        with uow.session.no_autoflush:
+            row = new_youth(uow, actor, *youth, youth_id=reserve_id(uow, Youth))
+            run = started_run(uow, actor, version, row, None, reserve_id(uow, ProcessInstance))
+            sync_tasks(uow, run, [])       # the first task rows, pending in the session
+            run.open_rows = list(run.open_tasks)
+
+            def write() -> None:
+                # The young person, then the course, then the task rows: they refer to each other
+                # by plain columns, so the flushes give the order.
+                rows_of_the_course = list(uow.session.new)
+                for pending in rows_of_the_course:
+                    uow.session.expunge(pending)
+                for rows in ([row], [run.instance], rows_of_the_course):
+                    uow.session.add_all(rows)
+                    uow.session.flush()
+                audit.record(uow, actor, "youth_created", row.id)
+                audit.record(uow, actor, "instance_started", row.id, f"forløb {run.instance.id}")
+
+            task = next((t for t in run.open_tasks if t.form_key == REFERRAL_FORM), None)
+            candidates = pending_candidates(uow, task) if task is not None else set()
+            if task is not None and not policy.may_act(actor, task.role, task.assignee, task.personal, candidates):
+                for pending in list(uow.session.new):   # refused: only the refusal is written, no half a case
+                    uow.session.expunge(pending)
+                policy.refuse(uow, actor, f"henvisning: opgave {task.element_id}")
+            if task is not None:
+                complete_loaded(uow, actor, run, task, candidates, referral, write)
+            else:
+                write()
+                save(uow, run)
+        result = {"youth_id": row.id, "instance_id": run.instance.id}
+        once(uow, actor, submission_key)
         set_result(uow, submission_key, result)
         uow.commit()
         return result

@@ -2,7 +2,9 @@
 
 Every operation that moves an instance goes: load the row (locked), restore the workflow with the
 version's parsed spec, let SpiffWorkflow run to its next wait, then save the state together with
-the task rows, the event rows and the instance's plain columns, in the same transaction.
+the task rows, the event rows and the instance's plain columns, in the same transaction. Nothing
+is written before the run (:func:`engine.uow.while_code_runs`): diagram code runs with no write
+lock held on SQLite.
 """
 from __future__ import annotations
 
@@ -93,6 +95,15 @@ def load_run(uow: UnitOfWork, instance_id: int | ScalarSelect[int], username: st
 
     ``instance_id`` may be a scalar subquery (the instance of a task): finding and locking the
     instance is then one round trip, and still only the instance row is locked.
+
+    On PostgreSQL the lock is kept, on purpose, while the course's diagram code runs: it is one
+    row lock on this one course, so it serialises only operations on the same course, which must
+    be serialised anyway (two completions of one task: one wins, one event), and no other
+    writer waits for it; the per-operation budget (:mod:`engine.bpmn.budget`) bounds how long.
+    Optimistic-only would run the loser's diagram code in full only to throw it away with a 409.
+    On SQLite ``FOR UPDATE`` is not emitted: there the unit of work begins DEFERRED and SQLite's
+    snapshot check plays this part (:func:`engine.uow.while_code_runs`); ``lock_version`` stays
+    the last guard on both.
     """
     instance = uow.session.scalars(
         select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()).one_or_none()
@@ -164,7 +175,7 @@ def save(uow: UnitOfWork, run: Run) -> None:
     instance.waiting_elements = _waiting_elements(workflow)
     if instance.status != "running":
         instance.next_timer_at = None
-    _sync_tasks(uow, run)
+    sync_tasks(uow, run, run.open_rows if run.open_rows is not None else load_open_rows(uow, run.instance.id))
     instance.state = uow.engine.serializer.dumps(workflow)
     instance.updated_at = run.now
     # Plain Core inserts in one statement: history rows need no ORM identity, and there are several per step.
@@ -212,10 +223,9 @@ def _waiting_elements(workflow: BpmnWorkflow) -> list[str]:
     return sorted(waiting)
 
 
-def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
-    """Make the task rows match the workflow's ready human tasks."""
+def sync_tasks(uow: UnitOfWork, run: Run, open_rows: list[Task]) -> None:
+    """Make the task rows match the workflow's ready human tasks, given the rows open so far."""
     ready = {str(t.id): t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = run.open_rows if run.open_rows is not None else load_open_rows(uow, run.instance.id)
     for row in open_rows:
         if row.state != "ready":
             continue
@@ -230,6 +240,11 @@ def _sync_tasks(uow: UnitOfWork, run: Run) -> None:
     for task_id, task in ready.items():
         if task_id not in known:
             run.open_tasks.append(_insert_task_row(uow, run, task))
+
+
+def pending_candidates(uow: UnitOfWork, task: Task) -> set[str]:
+    """The people a task row not yet written is narrowed to (from the session's pending rows)."""
+    return {row.username for row in uow.session.new if isinstance(row, TaskCandidate) and row.task_id == task.id}
 
 
 def load_open_rows(uow: UnitOfWork, instance_id: int) -> list[Task]:

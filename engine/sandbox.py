@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -19,12 +19,15 @@ from engine.access import Actor
 from engine.bpmn import budget
 from engine.bootstrap import bootstrap
 from engine.clock import FrozenClock, as_utc
-from engine.errors import EngineError, Forbidden, InvalidInput
+from engine.errors import EngineError, InvalidInput
 from engine.heavy_work import heavy_slot
 from engine.messages import Message
 from engine.models import TaskCandidate, User
 from engine.schema import upgrade
 from engine.user_fields import user_fields
+
+if TYPE_CHECKING:
+    from engine.uow import UnitOfWork
 
 SETUP = Actor("testkoersel", frozenset(role_defaults.SANDBOX_ROLES))
 MAX_STEPS = 200
@@ -57,7 +60,7 @@ def _checked(steps: Any, start: Any, birthdate: Any) -> tuple[list[dict[str, Any
     return steps, moment, born
 
 
-def test_run(actor: Actor, files: dict[str, str], steps: Any = None, start: Any = None,
+def test_run(uow: UnitOfWork, actor: Actor, files: dict[str, str], steps: Any = None, start: Any = None,
              birthdate: Any = None, data: Any = None) -> dict[str, Any]:
     """Replay ``steps`` on the draft in a sandbox and report where the course stands.
 
@@ -65,8 +68,8 @@ def test_run(actor: Actor, files: dict[str, str], steps: Any = None, start: Any 
     budget of engine steps and diagram-code time on top of each operation's own: a hostile draft
     stops in ``error`` like a deployed course, without deploying anything.
     """
-    if not policy.allows(actor, "edit_diagrams"):
-        raise Forbidden(Message("engine.sandbox.forbidden"))
+    # ``uow`` is the real engine's: a refusal is logged there, like every refusal (policy.refuse).
+    policy.require(uow, actor, "edit_diagrams", "testkørsel af kladde", Message("engine.sandbox.forbidden"))
     checked_steps, moment, born = _checked(steps, start, birthdate)
     whole_run = budget.Budget(script_seconds=limits.TEST_RUN_SCRIPT_SECONDS, steps=limits.TEST_RUN_ENGINE_STEPS,
                               engine_seconds=limits.TEST_RUN_ENGINE_SECONDS)

@@ -26,14 +26,21 @@ class AlreadySubmitted(Conflict):
     """The form with this key has been handled before."""
 
 
+def not_yet(uow: UnitOfWork, key: str | None) -> None:
+    """Refuse a key seen before, writing nothing: checked before diagram code runs, recorded by :func:`once` after."""
+    if not key:
+        return
+    earlier = uow.session.get(FormSubmission, str(key)[:MAX_KEY_LENGTH])
+    if earlier is not None:
+        raise AlreadySubmitted(Message("engine.form.already_submitted"), result=earlier.result)
+
+
 def once(uow: UnitOfWork, actor: Actor, key: str | None, result: dict[str, Any] | None = None) -> None:
     """Record the form key in the open unit of work; refuse a key seen before. No key: no check."""
     if not key:
         return
+    not_yet(uow, key)
     key = str(key)[:MAX_KEY_LENGTH]
-    earlier = uow.session.get(FormSubmission, key)
-    if earlier is not None:
-        raise AlreadySubmitted(Message("engine.form.already_submitted"), result=earlier.result)
     uow.session.add(FormSubmission(key=key, username=actor.username, at=uow.engine.clock.now(), result=result))
     try:
         uow.session.flush()

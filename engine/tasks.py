@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 from uuid import UUID
 
 from sqlalchemy import case, func, or_, select, text
@@ -23,6 +23,7 @@ from engine.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, TaskCandidat
 from engine.runtime import Run, advance, load_open_rows_and_candidates, load_run, save
 from engine.views import task_view
 from engine.youths import deny, ensure_may_view, involved_filter
+from engine.uow import while_code_runs
 
 if TYPE_CHECKING:
     from engine.uow import UnitOfWork
@@ -281,10 +282,13 @@ def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dic
     if not isinstance(data, dict):
         raise InvalidInput(Message("engine.data.must_be_object"),
                            errors=[{"path": "", "message": Message("engine.field.must_be_object")}])
-    with uow:
-        run = complete_in(uow, actor, task_id, data)
-        uow.commit()
-        return run_view(run)
+    def attempt() -> dict[str, Any]:
+        with uow:
+            run = complete_in(uow, actor, task_id, data)
+            uow.commit()
+            return run_view(run)
+
+    return while_code_runs(uow, attempt)
 
 
 def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any]) -> Run:
@@ -302,7 +306,19 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     task = next((row for row in run.open_rows if row.id == task_id), None)
     if task is None:
         raise Conflict(Message("engine.task.not_ready"))
-    _ensure_may_act(uow, actor, task, candidates[task.id])
+    complete_loaded(uow, actor, run, task, candidates[task.id], data)
+    return run
+
+
+def complete_loaded(uow: UnitOfWork, actor: Actor, run: Run, task: Task, candidates: set[str],
+                    data: dict[str, Any], write: Callable[[], None] | None = None) -> None:
+    """Complete ``task`` of a loaded ``run`` and run the course on; ``write`` is called once the code has run.
+
+    Nothing is written before the diagram's code has run (:func:`engine.uow.while_code_runs`);
+    ``write`` lets a caller whose rows are still pending (a referral) flush them only then.
+    """
+    task_id = task.id
+    _ensure_may_act(uow, actor, task, candidates)
     if run.instance.status != "running":
         raise Conflict(Message("engine.instance.not_running"), status=run.instance.status)
     spiff_task = run.workflow.get_task_from_id(UUID(task_id))
@@ -321,14 +337,16 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
         raise InvalidInput(Message("engine.form.invalid_submission"), errors=errors)
     spiff_task.data.update(data)
     spiff_task.run()
+    run.finished_task_ids.add(task.id)
+    run.record("task_completed", spiff_task, {"fields": sorted(data)})
+    advance(run)
+    # Only now, with the diagram's code run, is anything written (:func:`engine.uow.while_code_runs`).
+    if write is not None:
+        write()
     task.state = "completed"
     task.completed_at = run.now
     task.completed_by = actor.username
     task.assignee = task.assignee or actor.username
-    run.finished_task_ids.add(task.id)
-    run.record("task_completed", spiff_task, {"fields": sorted(data)})
     record_submission(uow, task, actor.username, data, run.now)
-    advance(run)
     save(uow, run)
     audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")
-    return run

@@ -64,12 +64,18 @@ def check_youth(uow: UnitOfWork, name: Any, birthdate: Any, cpr: Any) -> tuple[s
     return name.strip(), born, digits
 
 
+def new_youth(uow: UnitOfWork, actor: Actor, name: str, born: date, digits: str | None,
+              youth_id: int | None = None) -> Youth:
+    """A checked young person, not yet in the session (a referral adds it only once its code has run)."""
+    return Youth(id=youth_id, name=name, birthdate=born, created_at=uow.engine.clock.now(), created_by=actor.username,
+                 cpr_encrypted=uow.engine.vault.encrypt(digits) if digits else None,
+                 cpr_hash=uow.engine.vault.search_hash(digits) if digits else None,
+                 cpr_masked=mask_cpr(digits) if digits else None)
+
+
 def add_youth(uow: UnitOfWork, actor: Actor, name: str, born: date, digits: str | None) -> Youth:
     """Insert a checked young person in the open unit of work (not committed)."""
-    youth = Youth(name=name, birthdate=born, created_at=uow.engine.clock.now(), created_by=actor.username,
-                  cpr_encrypted=uow.engine.vault.encrypt(digits) if digits else None,
-                  cpr_hash=uow.engine.vault.search_hash(digits) if digits else None,
-                  cpr_masked=mask_cpr(digits) if digits else None)
+    youth = new_youth(uow, actor, name, born, digits)
     uow.session.add(youth)
     uow.session.flush()
     audit.record(uow, actor, "youth_created", youth.id)

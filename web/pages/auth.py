@@ -28,7 +28,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from engine import audit, policy, users
 from engine.access import Actor
 from engine.bootstrap import Engine
-from engine.errors import InvalidInput, TooManyAttempts
+from engine.errors import Forbidden, InvalidInput, TooManyAttempts
 from web.i18n import LANGUAGES, _, localize
 
 bp = Blueprint("auth", __name__)
@@ -81,10 +81,10 @@ def role_required(*roles: str) -> Callable[[F], F]:
             if g.get("actor") is None:
                 return redirect(url_for("auth.login", next=_local_path(request.full_path)))
             if not g.actor.has_any(*roles):
-                with engine().uow() as uow:
-                    audit.record(uow, g.actor, "access_denied", None, f"side {request.path}")
-                    uow.commit()
-                abort(403)
+                try:  # the policy's one way to refuse: logged, then Forbidden
+                    policy.refuse_outside(engine().uow(), g.actor, f"side {request.path}")
+                except Forbidden:
+                    abort(403)
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]

@@ -140,7 +140,7 @@ def deploy_draft(key: str) -> Response:
 @permission_required("edit_diagrams")
 def test_run(key: str) -> Response:
     body = _json_body()
-    return jsonify(localize(sandbox.test_run(current_actor(), _files(body), body.get("steps"), body.get("start"),
+    return jsonify(localize(sandbox.test_run(engine().uow(), current_actor(), _files(body), body.get("steps"), body.get("start"),
                                              body.get("birthdate"))))
 
 
