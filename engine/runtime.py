@@ -10,7 +10,7 @@ import copy
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import ScalarSelect, insert, select
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
@@ -106,14 +106,25 @@ def load_run(uow: UnitOfWork, instance_id: int | ScalarSelect[int], username: st
     return Run(instance, workflow, process, username, uow.engine.clock.now())
 
 
-def advance(run: Run) -> None:
-    """Let the engine run to its next wait; a failing script or expression puts the instance in error.
+def advance(run: Run, first: Callable[[], Any] | None = None, at: Any = None) -> None:
+    """Let the engine run to its next wait; anything a diagram makes go wrong puts the instance in error.
+
+    ``first`` (completing a person's task, catching a message) runs under the same guard, ``at``
+    being the task it concerns: SpiffWorkflow raises while completing it too (a data object no task
+    has written, a correlation expression naming something the message lacks). Whatever is raised,
+    the course stops in ``error`` at the element concerned with a catalog message, and the workflow
+    keeps every step done before it: the failing task is put in ERROR (its unfinished children if it
+    had itself completed), so a retry runs it again; a waiting catch event stays waiting. Never a 500.
 
     The run is bounded (:mod:`engine.bpmn.budget`): past the operation's engine steps or time, or its
     diagram code's total time, the instance stops in error after the last step, so the lock this
     operation holds is released in time. A retry continues from there with a fresh budget.
     """
+    current = [at]
     with budget.operation() as spending:
+        def starting(task: Any) -> None:
+            current[0] = task
+
         def completed(task: Any) -> None:
             spending.step(task)
             spec = task.task_spec
@@ -127,11 +138,36 @@ def advance(run: Run) -> None:
             run.record(kind, task, username=run.username if kind == "message_received" else None)
 
         try:
-            run.workflow.do_engine_steps(did_complete_task=completed)
-        except WorkflowException as error:
-            _stop(run, getattr(error, "task", None), _error_text(error))
+            if first is not None:
+                first()
+            run.workflow.do_engine_steps(will_complete_task=starting, did_complete_task=completed)
         except budget.BudgetExceeded as stopped:
             _stop(run, stopped.task, str(stopped.message))
+        except WorkflowException as error:
+            task = getattr(error, "task", None) or current[0]
+            _hold(task)
+            _stop(run, task, _error_text(error))
+        except Exception as error:  # any diagram can make SpiffWorkflow or an expression raise anything
+            _hold(current[0])
+            _stop(run, current[0], Message("engine.run.failed", kind=type(error).__name__,
+                                           reason=_first_line(error)))
+
+
+def _hold(task: Any) -> None:
+    """Keep the failed step for a retry: the task itself in ERROR, or what it had not yet reached."""
+    if task is None or task.has_state(TaskState.WAITING | TaskState.ERROR | TaskState.CANCELLED):
+        return
+    if not task.has_state(TaskState.COMPLETED):
+        task._set_state(TaskState.ERROR)
+        return
+    for child in task.children:  # a branch not taken (MAYBE, LIKELY) stays as it is
+        if child.has_state(TaskState.FUTURE):
+            child._set_state(TaskState.ERROR)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return (text[0] if text else "")[:300]
 
 
 def _stop(run: Run, task: Any, message: str) -> None:

@@ -320,7 +320,6 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     if errors:
         raise InvalidInput(Message("engine.form.invalid_submission"), errors=errors)
     spiff_task.data.update(data)
-    spiff_task.run()
     task.state = "completed"
     task.completed_at = run.now
     task.completed_by = actor.username
@@ -328,7 +327,7 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     run.finished_task_ids.add(task.id)
     run.record("task_completed", spiff_task, {"fields": sorted(data)})
     record_submission(uow, task, actor.username, data, run.now)
-    advance(run)
+    advance(run, first=spiff_task.run, at=spiff_task)  # what completing it raises stops the course, not the request
     save(uow, run)
     audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")
     return run

@@ -299,6 +299,47 @@ def rule_diagram_drawn(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
             yield Problem(node.get("id"), Message("engine.diagram.element_not_drawn"), "warning")
 
 
+def rule_no_call_cycles(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """A call activity that leads back to its own process (itself, or through others) starts sub-courses for ever.
+
+    SpiffWorkflow would instantiate the called process again and again while the request holds the
+    course's lock, so the cycle is refused here, on each call activity that lies on one.
+    """
+    calls: dict[str, list[str]] = {}
+    for other in bundle.bpmn.values():
+        for process in _xpath(other, "/bpmn:definitions/bpmn:process"):
+            calls[process.get("id")] = [c.get("calledElement") for c in _calls_in(process)]
+    for process in _xpath(tree, "/bpmn:definitions/bpmn:process"):
+        for activity in _calls_in(process):
+            path = _path_to(calls, activity.get("calledElement"), process.get("id"))
+            if path is not None:
+                yield Problem(activity.get("id"), Message(
+                    "engine.diagram.call_cycle", called=activity.get("calledElement"), process=process.get("id"),
+                    path=" \u2192 ".join([process.get("id"), *path])))
+
+
+def _calls_in(process: Any) -> list[Any]:
+    return [c for c in _xpath(process, ".//bpmn:callActivity[@calledElement]") if c.get("calledElement")]
+
+
+def _path_to(calls: dict[str, list[str]], start: str, goal: str) -> list[str] | None:
+    """The chain of calls from ``start`` to ``goal`` (both included), if there is one."""
+    came_from: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        current = queue.pop(0)
+        if current == goal:
+            path = [current]
+            while came_from[path[-1]] is not None:
+                path.append(came_from[path[-1]])  # type: ignore[arg-type]
+            return path[::-1]
+        for called in calls.get(current, []):
+            if called not in came_from:
+                came_from[called] = current
+                queue.append(called)
+    return None
+
+
 def lane_role_problems(tree: Any, held_roles: Iterable[str]) -> Iterator[Problem]:
     """Warn about each lane whose role no user holds: its tasks would wait for no one."""
     held = {normalize_role(r) for r in held_roles}
@@ -312,7 +353,8 @@ def lane_role_problems(tree: Any, held_roles: Iterable[str]) -> Iterator[Problem
 
 
 RULES: list[Rule] = [rule_executable, rule_unique_ids, rule_references, rule_named_lanes, rule_code_compiles,
-                     rule_timers, rule_gateways, rule_forms, rule_reachable, rule_tasks_in_lanes, rule_diagram_drawn]
+                     rule_timers, rule_gateways, rule_forms, rule_reachable, rule_tasks_in_lanes, rule_diagram_drawn,
+                     rule_no_call_cycles]
 
 
 def element_count(bundle: FileBundle) -> int:
