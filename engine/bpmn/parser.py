@@ -6,6 +6,9 @@ Extends SpiffWorkflow through its parser classes (DESIGN: diagram conventions):
 - business rule tasks read ``camunda:decisionRef`` or spiff-arena's ``calledDecisionId``;
 - timers take a plain ISO 8601 literal (as Camunda Modeler writes it) or a Python expression,
   and run by the engine clock;
+- multi-instance in standard BPMN (``loopDataInputRef``/``inputDataItem``, ``loopDataOutputRef``/
+  ``outputDataItem``, ``completionCondition``), as spiff-arena and most modelers write it, through
+  SpiffWorkflow's own BPMN task parser; Camunda's ``camunda:collection``/``elementVariable`` as before;
 - any element id a modeler may write works: ids that SpiffWorkflow uses for its own task specs
   (``Start``, ``End``, ``Root``, ``*.EndJoin``...) get an internal spec name; ``bpmn_id`` keeps the original.
 """
@@ -24,6 +27,7 @@ from SpiffWorkflow.bpmn.parser.event_parsers import (
     IntermediateThrowEventParser,
     StartEventParser,
 )
+from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import (
@@ -115,7 +119,36 @@ def _csv(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
-class UserTaskParser(CamundaTaskParser):
+STANDARD_MI_TAGS = ("loopDataInputRef", "inputDataItem", "loopDataOutputRef", "outputDataItem")
+
+
+class StandardMultiInstance:
+    """Multi-instance written in standard BPMN goes to SpiffWorkflow's BPMN parser, Camunda's to Camunda's.
+
+    The Camunda parser alone knows only ``camunda:collection`` and a cardinality, and refuses the
+    standard form ("must specify a cardinality or a collection"), which plain SpiffWorkflow runs.
+    """
+
+    def _add_multiinstance_task(self, loop_characteristics: Any) -> None:
+        camunda = "{" + CAMUNDA_MODEL_NS + "}"
+        camunda_style = any(loop_characteristics.get(camunda + name) is not None
+                            for name in ("collection", "elementVariable"))
+        standard = any(self.xpath(f"./bpmn:multiInstanceLoopCharacteristics/bpmn:{tag}")  # type: ignore[attr-defined]
+                       for tag in STANDARD_MI_TAGS)
+        if standard and not camunda_style:
+            TaskParser._add_multiinstance_task(self, loop_characteristics)  # type: ignore[arg-type]
+        else:
+            super()._add_multiinstance_task(loop_characteristics)  # type: ignore[misc]
+
+
+def with_standard_multi_instance(parser_class: type) -> type:
+    """``parser_class`` reading both multi-instance spellings (Camunda task parsers only; others as they are)."""
+    if issubclass(parser_class, CamundaTaskParser) and not issubclass(parser_class, StandardMultiInstance):
+        return type(parser_class.__name__, (StandardMultiInstance, parser_class), {})
+    return parser_class
+
+
+class UserTaskParser(StandardMultiInstance, CamundaTaskParser):
     """Reads the form key and the people of a user task, in Camunda's or spiff-arena's spelling."""
 
     def parse_extensions(self, node: Any = None) -> dict[str, str]:
@@ -142,7 +175,7 @@ class UserTaskParser(CamundaTaskParser):
         )
 
 
-class BusinessRuleTaskParser(CamundaBusinessRuleTaskParser):
+class BusinessRuleTaskParser(StandardMultiInstance, CamundaBusinessRuleTaskParser):
     """``camunda:decisionRef`` or spiff-arena's ``spiffworkflow:calledDecisionId``."""
 
     @staticmethod
@@ -160,7 +193,8 @@ class SamspilParser(CamundaParser):
     """The parser every deployment goes through."""
 
     OVERRIDE_PARSER_CLASSES = {
-        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        **{tag: (with_standard_multi_instance(parser), spec)
+           for tag, (parser, spec) in CamundaParser.OVERRIDE_PARSER_CLASSES.items()},
         full_tag("userTask"): (UserTaskParser, UserTask),
         full_tag("businessRuleTask"): (BusinessRuleTaskParser, BusinessRuleTask),
         full_tag("startEvent"): (SamspilStartEventParser, StartEvent),
