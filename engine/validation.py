@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from engine import limits
 from engine.access import ROLES, normalize_role
 from engine.bpmn.parser import ISO_CYCLE, ISO_DATETIME, ISO_DURATION, timer_expression
+from engine.bpmn.restricted import unavailable_names
 from engine.bpmn.scripting import ScriptRejected, compile_expression, compile_script
 from engine.errors import Problem
 from engine.messages import Message
@@ -53,10 +54,35 @@ def rule_executable(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
 
 
 def rule_unique_ids(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
-    ids = Counter(el.get("id") for el in tree.getroot().iter() if isinstance(el.tag, str) and el.get("id"))
+    """Ids are unique among BPMN's own elements (model and drawing); an extension's ids are its own.
+
+    ``camunda:formField`` and ``camunda:value`` ids, say, name a form field and an enum value, and
+    the same field in ten forms is no clash.
+    """
+    ids = Counter(el.get("id") for el in bpmn_elements(tree) if el.get("id"))
     for element_id, count in ids.items():
         if count > 1:
             yield Problem(element_id, Message("engine.diagram.duplicate_id", element_id=element_id, count=count))
+
+
+OMG_NAMESPACES = "http://www.omg.org/spec/"
+
+
+def bpmn_elements(tree: Any) -> Iterator[Any]:
+    """Every element of BPMN's own namespaces (model, DI, DC), outside extension elements."""
+    extension = "{%s}extensionElements" % BPMN_NS
+
+    def walk(element: Any) -> Iterator[Any]:
+        for child in element:
+            if not isinstance(child.tag, str) or not child.tag.startswith("{" + OMG_NAMESPACES):
+                continue
+            yield child
+            if child.tag != extension:
+                yield from walk(child)
+
+    root = tree.getroot()
+    yield root
+    yield from walk(root)
 
 
 def rule_references(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
@@ -94,6 +120,9 @@ def rule_code_compiles(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
         yield from _compiles(condition.getparent().get("id"), condition.text, compile_expression, "condition")
     for script in _xpath(tree, "//bpmn:scriptTask/bpmn:script"):
         yield from _compiles(script.getparent().get("id"), script.text, compile_script, "script")
+    for loop in _xpath(tree, "//bpmn:multiInstanceLoopCharacteristics/bpmn:completionCondition"
+                             " | //bpmn:multiInstanceLoopCharacteristics/bpmn:loopCardinality"):
+        yield from _compiles(loop.getparent().getparent().get("id"), loop.text, compile_expression, "condition")
 
 
 def _compiles(element_id: str | None, source: str | None, compile_: Callable[[str], Any], what: str) -> Iterator[Problem]:
@@ -106,6 +135,12 @@ def _compiles(element_id: str | None, source: str | None, compile_: Callable[[st
         compile_(source or "")
     except ScriptRejected as rejected:
         yield Problem(element_id, Message(f"engine.diagram.{what}_rejected", reason=rejected.reason))
+        return
+    for name in unavailable_names(source or "", "exec" if what == "script" else "eval"):
+        # print has nowhere to go: a script's output is the data it leaves (chosen over a log, issue 18).
+        reason = Message("engine.script.no_print") if name == "print" else Message("engine.script.name_unavailable",
+                                                                                 name=name)
+        yield Problem(element_id, Message(f"engine.diagram.{what}_rejected", reason=reason))
 
 
 def rule_forms(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
