@@ -177,7 +177,7 @@ MESSAGE_CATCHERS = ("startEvent", "intermediateCatchEvent", "boundaryEvent", "re
 
 
 def message_catch_forms(process: Any) -> dict[str, str]:
-    """Catching message event id -> the key of the form declaring its message's data.
+    """Catching message (or signal) event id -> the key of the form declaring its message's data.
 
     The same convention as a user task's form: ``camunda:formKey``, spiff-arena's
     ``formJsonSchemaFilename``, else the event's id. A message whose form does not exist carries
@@ -185,7 +185,7 @@ def message_catch_forms(process: Any) -> dict[str, str]:
     """
     found = {}
     for tag in MESSAGE_CATCHERS:
-        condition = "" if tag == "receiveTask" else "[bpmn:messageEventDefinition]"
+        condition = "" if tag == "receiveTask" else "[bpmn:messageEventDefinition or bpmn:signalEventDefinition]"
         for event in _xpath(process, f".//bpmn:{tag}{condition}"):
             key = form_key_of(event)
             if key:
