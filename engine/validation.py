@@ -334,6 +334,15 @@ def rule_diagram_drawn(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
             yield Problem(node.get("id"), Message("engine.diagram.element_not_drawn"), "warning")
 
 
+def rule_no_service_tasks(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """A service task has nothing behind it yet: SpiffWorkflow would leave the course started there for ever.
+
+    Refused at deploy with the reason, rather than a course that says "running" and waits for no one.
+    """
+    for task in _xpath(tree, "//bpmn:serviceTask"):
+        yield Problem(task.get("id"), Message("engine.diagram.service_task_unsupported"))
+
+
 def rule_no_call_cycles(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
     """A call activity that leads back to its own process (itself, or through others) starts sub-courses for ever.
 
@@ -389,7 +398,7 @@ def lane_role_problems(tree: Any, held_roles: Iterable[str]) -> Iterator[Problem
 
 RULES: list[Rule] = [rule_executable, rule_unique_ids, rule_references, rule_named_lanes, rule_code_compiles,
                      rule_timers, rule_gateways, rule_forms, rule_reachable, rule_tasks_in_lanes, rule_diagram_drawn,
-                     rule_no_call_cycles]
+                     rule_no_call_cycles, rule_no_service_tasks]
 
 
 def element_count(bundle: FileBundle) -> int:

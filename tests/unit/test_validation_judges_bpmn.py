@@ -70,3 +70,11 @@ def test_a_multi_instance_completion_condition_is_checked_like_any_condition() -
         '</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask><bpmn:endEvent id="slut"/>'
         + flow("f1", "start", "t") + flow("f2", "t", "slut")), {LANE: ["start", "t", "slut"]})
     assert "print" in errors_of(xml)["t"]
+
+
+def test_a_service_task_is_refused_at_deploy_with_the_reason_rather_than_stalling_a_course() -> None:
+    xml = process("p", (
+        '<bpmn:startEvent id="start"/><bpmn:serviceTask id="send" name="Send" camunda:type="external" '
+        'camunda:topic="mail"/><bpmn:endEvent id="slut"/>' + flow("f1", "start", "send") + flow("f2", "send", "slut")),
+        {LANE: ["start", "send", "slut"]})
+    assert "service-opgaver" in errors_of(xml)["send"]
