@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from engine.forms import form_errors
 from engine.messages import Message
 from engine.instances import run_view
 from engine.models import ProcessInstance
-from engine.runtime import Run, advance, load_run, save
+from engine.runtime import Run, advance, event_definitions, event_subprocess_messages, load_run, save
 from engine.tasks import undeclared_errors
 from engine.youths import ensure_may_view
 
@@ -62,16 +63,30 @@ def correlate_message(uow: UnitOfWork, actor: Actor, name: Any, youth_id: Any = 
         if target is None:
             raise NotFound(Message("engine.message.nobody_waits"))
         run = load_run(uow, target, actor.username)
-        catcher = next(task for task in run.workflow.event_manager.tasks.values()
-                       if isinstance(task.task_spec.event_definition, MessageEventDefinition)
-                       and task.task_spec.event_definition.name == name)
+        catcher, definition = _message_catcher(run, name)
         _check_payload(run, catcher, data or {})
-        event = BpmnEvent(catcher.task_spec.event_definition, payload=dict(data or {}))
-        advance(run, first=lambda: run.workflow.catch(event), at=catcher)
+        event = BpmnEvent(definition, payload=dict(data or {}))
+        advance(run, first=lambda: run.workflow.catch(event), at=catcher if hasattr(catcher, "has_state") else None)
         save(uow, run)
         audit.record(uow, actor, "message_delivered", run.instance.youth_id, f"besked {name} til forløb {target}")
         uow.commit()
         return {"instance_id": run.instance.id, "status": run.instance.status}
+
+
+def _message_catcher(run: Run, name: str) -> tuple[Any, MessageEventDefinition]:
+    """What catches the message: a waiting task (an event-based gateway's branch too), else an event subprocess's start.
+
+    The first is a task, the second a start event's spec; either has the ``task_spec``-like element
+    id the payload is checked against.
+    """
+    for task in run.workflow.event_manager.tasks.values():
+        for definition in event_definitions(task.task_spec.event_definition):
+            if isinstance(definition, MessageEventDefinition) and definition.name == name:
+                return task, definition
+    start = event_subprocess_messages(run.workflow).get(name)
+    if start is None:
+        raise NotFound(Message("engine.message.nobody_waits"))
+    return SimpleNamespace(task_spec=start), start.event_definition
 
 
 def _ensure_may_message(uow: UnitOfWork, actor: Actor, name: str, youth_id: int | None,

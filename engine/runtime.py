@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import ScalarSelect, insert, select
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -224,16 +225,36 @@ def _data_snapshot(workflow: BpmnWorkflow) -> dict[str, Any]:
 def waits(workflow: BpmnWorkflow) -> tuple[datetime | None, list[str]]:
     """The earliest waiting timer's due date and the messages the course waits for."""
     timers: list[datetime] = []
-    messages: set[str] = set()
+    messages: set[str] = set(event_subprocess_messages(workflow))
     for task in list(workflow.event_manager.tasks.values()):
-        definition = task.task_spec.event_definition
-        if isinstance(definition, TimerEventDefinition):
-            value = definition.details(task).value
-            if value:
-                timers.append(TimerEventDefinition.get_datetime(value) if isinstance(value, str) else value)
-        elif isinstance(definition, MessageEventDefinition):
-            messages.add(definition.name)
+        for definition in event_definitions(task.task_spec.event_definition):
+            if isinstance(definition, TimerEventDefinition):
+                value = definition.details(task).value
+                if isinstance(value, (str, datetime)) and value:
+                    timers.append(TimerEventDefinition.get_datetime(value) if isinstance(value, str) else value)
+            elif isinstance(definition, MessageEventDefinition):
+                messages.add(definition.name)
     return (min(timers) if timers else None), sorted(messages)
+
+
+def event_definitions(definition: Any) -> list[Any]:
+    """The definitions a waiting task catches: an event-based gateway's are those of its branches."""
+    if isinstance(definition, MultipleEventDefinition):
+        return list(definition.event_definitions)
+    return [definition] if definition is not None else []
+
+
+def event_subprocess_messages(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """Message name -> start event spec of the event subprocesses a running course can still start."""
+    found: dict[str, Any] = {}
+    if workflow.is_completed():
+        return found
+    for name in getattr(workflow.spec.start, "trigger_specs", []):
+        spec = workflow.subprocess_specs.get(name)
+        for start in getattr(spec, "bpmn_start_events", []):
+            if isinstance(start.event_definition, MessageEventDefinition):
+                found.setdefault(start.event_definition.name, start)
+    return found
 
 
 def _waiting_elements(workflow: BpmnWorkflow) -> list[str]:

@@ -41,6 +41,9 @@ from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP as CAMUNDA_NSMAP
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser
 from SpiffWorkflow.camunda.parser.task_spec import BusinessRuleTaskParser as CamundaBusinessRuleTaskParser
+from SpiffWorkflow.camunda.parser.task_spec import SubWorkflowParser as CamundaSubWorkflowParser
+from SpiffWorkflow.bpmn.parser.task_parsers import SubprocessParser
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity
 from SpiffWorkflow.camunda.specs.business_rule_task import BusinessRuleTask
 
 from engine.bpmn.specs import TIMER_CLASSES, UserTask
@@ -189,6 +192,18 @@ class BusinessRuleTaskParser(StandardMultiInstance, CamundaBusinessRuleTaskParse
         raise ValidationException("Forretningsregel-opgaven mangler en reference til en beslutningstabel", node=node)
 
 
+class SubWorkflowParser(StandardMultiInstance, CamundaSubWorkflowParser):
+    """An embedded subprocess; with ``triggeredByEvent`` an event subprocess, as SpiffWorkflow's BPMN parser makes it.
+
+    Camunda's parser makes every subprocess a plain one, so an event subprocess never started.
+    """
+
+    def create_task(self) -> Any:
+        spec_id = SubprocessParser.get_subprocess_spec(self)
+        spec_class = self.EVENT_SUBPROCESS_CLASS if self.attribute("triggeredByEvent") else self.spec_class
+        return spec_class(self.spec, self.bpmn_id, subworkflow_spec=spec_id, **self.bpmn_attributes)
+
+
 class SamspilParser(CamundaParser):
     """The parser every deployment goes through."""
 
@@ -196,6 +211,7 @@ class SamspilParser(CamundaParser):
         **{tag: (with_standard_multi_instance(parser), spec)
            for tag, (parser, spec) in CamundaParser.OVERRIDE_PARSER_CLASSES.items()},
         full_tag("userTask"): (UserTaskParser, UserTask),
+        full_tag("subProcess"): (SubWorkflowParser, CallActivity),
         full_tag("businessRuleTask"): (BusinessRuleTaskParser, BusinessRuleTask),
         full_tag("startEvent"): (SamspilStartEventParser, StartEvent),
         full_tag("endEvent"): (SamspilEndEventParser, EndEvent),
