@@ -149,9 +149,24 @@ def advance(run: Run, first: Callable[[], Any] | None = None, at: Any = None) ->
             _hold(task)
             _stop(run, task, _error_text(error))
         except Exception as error:  # any diagram can make SpiffWorkflow or an expression raise anything
-            _hold(current[0])
-            _stop(run, current[0], Message("engine.run.failed", kind=type(error).__name__,
-                                           reason=_first_line(error)))
+            task = _task_raising(error) or current[0]
+            _hold(task)
+            _stop(run, task, Message("engine.run.failed", kind=type(error).__name__, reason=_first_line(error)))
+
+
+def _task_raising(error: BaseException) -> Any:
+    """The innermost SpiffWorkflow task the failing code was working on (its specs call it ``my_task``).
+
+    A task's completion updates its children, so the one that raised is often not the one that ran.
+    """
+    found = None
+    trace = error.__traceback__
+    while trace is not None:
+        candidate = trace.tb_frame.f_locals.get("my_task")
+        if candidate is not None and hasattr(candidate, "task_spec") and hasattr(candidate, "has_state"):
+            found = candidate
+        trace = trace.tb_next
+    return found
 
 
 def _hold(task: Any) -> None:

@@ -66,3 +66,15 @@ def test_a_cycle_of_call_activities_across_files_is_refused_on_each_call_in_it(a
     assert response.status_code == 422, response.get_json()
     assert sorted(e["element_id"] for e in response.get_json()["errors"]) == ["kald_a", "kald_b", "kald_c"]
     assert api.as_("per").get("/process-models").get_json() == []
+
+
+def test_a_timer_expression_of_the_wrong_type_stops_the_course_at_the_timer_not_the_request(api):
+    from tests.conformance.elements import START, chain, proc, timer
+    deploy(api, {"t.bpmn": proc(START + timer("vent", "timeDuration", "frist") + '<bpmn:endEvent id="slut"/>'
+                                + chain("start", "vent", "slut"), ["start", "vent", "slut"], key="t").encode()})
+    sara = api.as_("sara")
+    youth = sara.post("/youths", json={"name": "Ung", "birthdate": "2009-03-01"}).get_json()
+    response = sara.post("/instances", json={"process_key": "t", "youth_id": youth["id"], "data": {"frist": [5]}})
+    assert response.status_code == 201, response.get_json()
+    view = api.as_("admin").get(f"/instances/{response.get_json()['id']}").get_json()
+    assert view["status"] == "error" and view["error"]["element_id"] == "vent", view
