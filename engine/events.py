@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 
@@ -166,9 +167,7 @@ def fire_timer_now(uow: UnitOfWork, actor: Actor, instance_id: int, element_id: 
         ensure_may_view(uow, actor, run.instance.youth_id, f"tidsfrist {element_id}")
         if run.instance.status != "running":
             raise Conflict(Message("engine.instance.not_running"), status=run.instance.status)
-        waiting = [task for task in run.workflow.event_manager.tasks.values()
-                   if getattr(task.task_spec, "bpmn_id", None) == element_id
-                   and isinstance(task.task_spec.event_definition, TimerEventDefinition)]
+        waiting = _timers_at(run, element_id)
         if not waiting:
             raise Conflict(Message("engine.timer.not_waiting"))
         for task in waiting:
@@ -180,6 +179,22 @@ def fire_timer_now(uow: UnitOfWork, actor: Actor, instance_id: int, element_id: 
         audit.record(uow, actor, "timer_advanced", run.instance.youth_id, f"forløb {instance_id}, {element_id}")
         uow.commit()
         return run_view(run)
+
+
+def _timers_at(run: Run, element_id: str) -> list[Any]:
+    """The waiting timers of ``element_id``: its own task, or the event-based gateway whose branch it is."""
+    found = []
+    for task in run.workflow.event_manager.tasks.values():
+        definition = task.task_spec.event_definition
+        own_id = getattr(task.task_spec, "bpmn_id", None)
+        if isinstance(definition, TimerEventDefinition) and own_id == element_id:
+            found.append(task)
+        elif isinstance(definition, MultipleEventDefinition) and any(
+                isinstance(each, TimerEventDefinition) for each in definition.event_definitions):
+            branches = {getattr(child.task_spec, "bpmn_id", None) for child in task.children}
+            if element_id == own_id or element_id in branches:
+                found.append(task)
+    return found
 
 
 def _due_now(task: Any, now: datetime) -> None:

@@ -97,7 +97,7 @@ def cases() -> list[Case]:
             + flow("f4", "a", "join") + flow("f5", "b", "join") + flow("f6", "cc", "join") + flow("f7", "join", "slut"),
             ["start", "split", "a", "b", "cc", "join", "slut"]),
             [("complete", "a", {}), ("complete", "b", {})], start_data={"x": 5}),
-        Case("event-based gateway", proc(
+        Case("event-based gateway, message branch", proc(
             START + '<bpmn:eventBasedGateway id="g"/>'
             + '<bpmn:intermediateCatchEvent id="svar"><bpmn:messageEventDefinition messageRef="msg_svar"/>'
               '</bpmn:intermediateCatchEvent>' + timer("frist", "timeDuration", "P14D") + user("efter_svar")
@@ -106,6 +106,15 @@ def cases() -> list[Case]:
             + chain("svar", "efter_svar", "e1") + chain("frist", "efter_frist", "e2"),
             ["start", "g", "svar", "frist", "efter_svar", "efter_frist", "e1", "e2"], extra=MESSAGE),
             [("message", "svar", {}), ("complete", "efter_svar", {})], ran=["svar"]),
+        Case("event-based gateway, timer branch", proc(
+            START + '<bpmn:eventBasedGateway id="g"/>'
+            + '<bpmn:intermediateCatchEvent id="svar"><bpmn:messageEventDefinition messageRef="msg_svar"/>'
+              '</bpmn:intermediateCatchEvent>' + timer("frist", "timeDuration", "P14D") + user("efter_svar")
+            + user("efter_frist") + '<bpmn:endEvent id="e1"/><bpmn:endEvent id="e2"/>'
+            + chain("start", "g") + flow("f1", "g", "svar") + flow("f2", "g", "frist")
+            + chain("svar", "efter_svar", "e1") + chain("frist", "efter_frist", "e2"),
+            ["start", "g", "svar", "frist", "efter_svar", "efter_frist", "e1", "e2"], extra=MESSAGE),
+            [("timer", "frist"), ("complete", "efter_frist", {})], ran=["frist"]),
         Case("timer: duration", proc(START + timer("vent", "timeDuration", "P3D") + END + chain("start", "vent", "slut"),
                                      ["start", "vent", "slut"]), [("timer", "vent")]),
         Case("timer: date", proc(START + timer("vent", "timeDate", "2030-01-01T09:00:00Z") + END
@@ -174,6 +183,14 @@ def cases() -> list[Case]:
             + chain("es_start", "es_noter", "es_slut") + "</bpmn:subProcess>",
             ["start", "a", "slut", "ved_frafald"], extra=MESSAGE), [("message", "svar", {}), ("complete", "a", {})],
             ran=["es_start", "es_noter"]),
+        Case("event subprocess (error start)", proc(
+            START + user("a") + '<bpmn:endEvent id="fejl"><bpmn:errorEventDefinition errorRef="err"/></bpmn:endEvent>'
+            + chain("start", "a", "fejl")
+            + '<bpmn:subProcess id="ved_fejl" triggeredByEvent="true">'
+              '<bpmn:startEvent id="es_start"><bpmn:errorEventDefinition errorRef="err"/></bpmn:startEvent>'
+            + user("ryd_op") + '<bpmn:endEvent id="es_slut"/>' + chain("es_start", "ryd_op", "es_slut")
+            + "</bpmn:subProcess>", ["start", "a", "fejl", "ved_fejl"], extra='<bpmn:error id="err" errorCode="x"/>'),
+            [("complete", "a", {}), ("complete", "ryd_op", {})], ran=["es_start"]),
         Case("call activity", definitions(
             f'<bpmn:process id="c" isExecutable="true"><bpmn:laneSet id="ls"><bpmn:lane id="l" name="{LANE}">'
             '<bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>kald</bpmn:flowNodeRef>'
