@@ -60,7 +60,8 @@ def with_called_processes(uow: UnitOfWork, files: dict[str, str | bytes]) -> dic
                     if base not in uploaded:    # the caller's own form of that name wins
                         extra.setdefault(base, text)
                 elif is_called_copy(base):      # what the called version itself calls, already resolved
-                    extra.setdefault(base, text)
+                    if not _defines(text, defined):   # unless the upload brings that process itself
+                        extra.setdefault(base, text)
                 else:
                     extra[f"{CALLED_PREFIX}{key}__v{version.version}__{base}"] = text
     return {**files, **extra}
@@ -71,3 +72,10 @@ def _pinned(call: object) -> int | None:
         return None
     text = (call.get(CAMUNDA + "calledElementVersion") or "").strip()  # type: ignore[attr-defined]
     return int(text) if text.isdigit() else None
+
+
+def _defines(text: str, process_ids: set[str]) -> bool:
+    """Whether a stored BPMN file defines one of ``process_ids`` (the upload's own version wins)."""
+    tree = read_bundle({"copy.bpmn": text}).bpmn.get("copy.bpmn")
+    return tree is not None and any(p.get("id") in process_ids
+                                    for p in tree.xpath("//bpmn:process", namespaces=NS))

@@ -352,7 +352,7 @@ def rule_no_call_cycles(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
     calls: dict[str, list[str]] = {}
     for other in bundle.bpmn.values():
         for process in _xpath(other, "/bpmn:definitions/bpmn:process"):
-            calls[process.get("id")] = [c.get("calledElement") for c in _calls_in(process)]
+            calls.setdefault(process.get("id"), []).extend(c.get("calledElement") for c in _calls_in(process))
     for process in _xpath(tree, "/bpmn:definitions/bpmn:process"):
         for activity in _calls_in(process):
             path = _path_to(calls, activity.get("calledElement"), process.get("id"))

@@ -57,3 +57,15 @@ def test_a_call_to_a_process_that_is_not_deployed_is_refused_at_deploy(api):
                                    content_type="multipart/form-data")
     assert response.status_code == 422
     assert models(api) == []
+
+
+def test_a_cycle_through_a_deployed_sub_course_is_refused_at_deploy(api):
+    deploy(api, {"a.bpmn": sub_course("u_opgave").replace('id="under"', 'id="a"')})   # a, version 1: no calls
+    b = caller("b").replace('calledElement="under"', 'calledElement="a"')
+    deploy(api, {"b.bpmn": b})                                                      # b calls a (version 1)
+    a_calls_b = caller("a").replace('calledElement="under"', 'calledElement="b"')
+    response = api.as_("per").post("/process-models", data={"f": (io.BytesIO(a_calls_b.encode()), "a.bpmn")},
+                                   content_type="multipart/form-data")
+    assert response.status_code == 422, response.get_json()
+    assert any("\u2192" in e["message"] for e in response.get_json()["errors"])
+    assert ("a", 2) not in models(api)
