@@ -16,7 +16,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from engine import limits
 from engine.access import ROLES, normalize_role
-from engine.bpmn.parser import ISO_CYCLE, ISO_DATETIME, ISO_DURATION, timer_expression
+from engine.bpmn.connectors import problems as connector_problems
+from engine.bpmn.parser import ISO_CYCLE, ISO_DATETIME, ISO_DURATION, connector_of, timer_expression
 from engine.bpmn.restricted import unavailable_names
 from engine.bpmn.scripting import ScriptRejected, compile_expression, compile_script
 from engine.errors import Problem
@@ -334,13 +335,16 @@ def rule_diagram_drawn(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
             yield Problem(node.get("id"), Message("engine.diagram.element_not_drawn"), "warning")
 
 
-def rule_no_service_tasks(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
-    """A service task has nothing behind it yet: SpiffWorkflow would leave the course started there for ever.
+def rule_service_tasks(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """A service task must name a connector Samspil has, with what it needs (:mod:`engine.bpmn.connectors`).
 
-    Refused at deploy with the reason, rather than a course that says "running" and waits for no one.
+    Without one, SpiffWorkflow would leave the course started at the task for ever; so it is
+    refused here with the reason, rather than a course that says "running" and waits for no one.
     """
     for task in _xpath(tree, "//bpmn:serviceTask"):
-        yield Problem(task.get("id"), Message("engine.diagram.service_task_unsupported"))
+        connector, parameters = connector_of(task)
+        for reason in connector_problems(connector, task.get("id"), parameters):
+            yield Problem(task.get("id"), Message("engine.diagram.service_task_refused", reason=reason))
 
 
 def rule_no_call_cycles(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
@@ -398,7 +402,7 @@ def lane_role_problems(tree: Any, held_roles: Iterable[str]) -> Iterator[Problem
 
 RULES: list[Rule] = [rule_executable, rule_unique_ids, rule_references, rule_named_lanes, rule_code_compiles,
                      rule_timers, rule_gateways, rule_forms, rule_reachable, rule_tasks_in_lanes, rule_diagram_drawn,
-                     rule_no_call_cycles, rule_no_service_tasks]
+                     rule_no_call_cycles, rule_service_tasks]
 
 
 def element_count(bundle: FileBundle) -> int:

@@ -46,8 +46,9 @@ from SpiffWorkflow.bpmn.parser.task_parsers import SubprocessParser
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity
 from SpiffWorkflow.camunda.specs.business_rule_task import BusinessRuleTask
 
-from engine.bpmn.specs import TIMER_CLASSES, UserTask
+from engine.bpmn.specs import TIMER_CLASSES, ServiceTask, UserTask
 
+BPMN_MODEL_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NSMAP = {**CAMUNDA_NSMAP, "spiffworkflow": SPIFF_NS}
 
@@ -178,6 +179,28 @@ class UserTaskParser(StandardMultiInstance, CamundaTaskParser):
         )
 
 
+def connector_of(node: Any) -> tuple[str | None, dict[str, str]]:
+    """A service task's ``camunda:connectorId`` and its literal ``camunda:inputParameter`` values."""
+    camunda = {"camunda": CAMUNDA_MODEL_NS}
+    connector = node.find("./{%s}extensionElements/{%s}connector" % (BPMN_MODEL_NS, CAMUNDA_MODEL_NS))
+    if connector is None:
+        return None, {}
+    ids = connector.xpath("./camunda:connectorId/text()", namespaces=camunda)
+    parameters = {p.get("name"): (p.text or "").strip()
+                  for p in connector.xpath("./camunda:inputOutput/camunda:inputParameter", namespaces=camunda)
+                  if p.get("name")}
+    return (ids[0].strip() if ids else None), parameters
+
+
+class ServiceTaskParser(StandardMultiInstance, CamundaTaskParser):
+    """A service task with the connector it names (checked at deploy, :mod:`engine.bpmn.connectors`)."""
+
+    def create_task(self) -> ServiceTask:
+        connector, parameters = connector_of(self.node)
+        return self.spec_class(self.spec, self.bpmn_id, connector=connector, parameters=parameters,
+                               **self.bpmn_attributes)
+
+
 class BusinessRuleTaskParser(StandardMultiInstance, CamundaBusinessRuleTaskParser):
     """``camunda:decisionRef`` or spiff-arena's ``spiffworkflow:calledDecisionId``."""
 
@@ -212,6 +235,7 @@ class SamspilParser(CamundaParser):
            for tag, (parser, spec) in CamundaParser.OVERRIDE_PARSER_CLASSES.items()},
         full_tag("userTask"): (UserTaskParser, UserTask),
         full_tag("subProcess"): (SubWorkflowParser, CallActivity),
+        full_tag("serviceTask"): (ServiceTaskParser, ServiceTask),
         full_tag("businessRuleTask"): (BusinessRuleTaskParser, BusinessRuleTask),
         full_tag("startEvent"): (SamspilStartEventParser, StartEvent),
         full_tag("endEvent"): (SamspilEndEventParser, EndEvent),

@@ -72,9 +72,29 @@ def test_a_multi_instance_completion_condition_is_checked_like_any_condition() -
     assert "print" in errors_of(xml)["t"]
 
 
-def test_a_service_task_is_refused_at_deploy_with_the_reason_rather_than_stalling_a_course() -> None:
-    xml = process("p", (
-        '<bpmn:startEvent id="start"/><bpmn:serviceTask id="send" name="Send" camunda:type="external" '
-        'camunda:topic="mail"/><bpmn:endEvent id="slut"/>' + flow("f1", "start", "send") + flow("f2", "send", "slut")),
+def service_process(extension: str) -> str:
+    return process("p", (
+        f'<bpmn:startEvent id="start"/><bpmn:serviceTask id="send" name="Send">{extension}</bpmn:serviceTask>'
+        '<bpmn:endEvent id="slut"/>' + flow("f1", "start", "send") + flow("f2", "send", "slut")),
         {LANE: ["start", "send", "slut"]})
-    assert "service-opgaver" in errors_of(xml)["send"]
+
+
+def connector(connector_id: str, **parameters: str) -> str:
+    inputs = "".join(f'<camunda:inputParameter name="{k}">{v}</camunda:inputParameter>' for k, v in parameters.items())
+    return (f"<bpmn:extensionElements><camunda:connector><camunda:connectorId>{connector_id}</camunda:connectorId>"
+            f"<camunda:inputOutput>{inputs}</camunda:inputOutput></camunda:connector></bpmn:extensionElements>")
+
+
+def test_a_service_task_without_a_connector_is_refused_at_deploy_naming_the_ones_there_are() -> None:
+    message = errors_of(service_process(""))["send"]
+    assert "forbindelse" in message and "http" in message
+
+
+def test_a_connector_samspil_does_not_have_is_refused_at_deploy() -> None:
+    assert "mail-send" in errors_of(service_process(connector("mail-send")))["send"]
+
+
+def test_an_http_endpoint_no_administrator_configured_is_refused_at_deploy(monkeypatch) -> None:
+    monkeypatch.setenv("SAMSPIL_HTTP_ENDPOINTS", '{"skolesystem": "http://127.0.0.1:9/"}')
+    assert "https://evil" in errors_of(service_process(connector("http", endpoint="https://evil")))["send"]
+    assert errors_of(service_process(connector("http", endpoint="skolesystem"))) == {}
