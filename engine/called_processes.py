@@ -12,9 +12,10 @@ parsed for the call only; they are not deployed again as versions of their own k
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.models import ProcessVersion
 from engine.process_files import read_bundle
@@ -34,9 +35,21 @@ def is_called_copy(file_name: str) -> bool:
 
 def with_called_processes(uow: UnitOfWork, files: dict[str, str | bytes]) -> dict[str, str | bytes]:
     """``files`` plus the stored files of every deployed process their call activities call from outside."""
+    with uow:
+        return with_called_processes_in(uow.session, files)
+
+
+def with_called_processes_in(session: Session, files: dict[str, str | bytes]) -> dict[str, str | bytes]:
+    """:func:`with_called_processes` inside a unit of work that is already open (deploying a draft)."""
     bundle = read_bundle(files)
     if bundle.problems:
         return files   # the checks report what is wrong with the upload; nothing is looked up for it
+    defined, wanted = _calls(bundle)
+    return {**files, **_copies(session, files, wanted, defined)} if wanted else files
+
+
+def _calls(bundle: Any) -> tuple[set[str], dict[str, int | None]]:
+    """The upload's process ids, and the keys its call activities call from outside (with a pinned version)."""
     defined = {p.get("id") for tree in bundle.bpmn.values() for p in tree.xpath("//bpmn:process", namespaces=NS)}
     wanted: dict[str, int | None] = {}
     for tree in bundle.bpmn.values():
@@ -44,27 +57,32 @@ def with_called_processes(uow: UnitOfWork, files: dict[str, str | bytes]) -> dic
             key = call.get("calledElement")
             if key and key not in defined:
                 wanted[key] = _pinned(call)
+    return defined, wanted
+
+
+def _copies(session: Session, files: dict[str, str | bytes], wanted: dict[str, int | None],
+            defined: set[str]) -> dict[str, str | bytes]:
+    """The called versions' stored files, renamed so the library parses them for the call only."""
     uploaded = {PurePosixPath(name.replace("\\", "/")).name for name in files}
     extra: dict[str, str | bytes] = {}
-    with uow:
-        for key, pinned in sorted(wanted.items()):
-            query = select(ProcessVersion).where(ProcessVersion.key == key)
-            if pinned is not None:
-                query = query.where(ProcessVersion.version == pinned)
-            version = uow.session.scalars(query.order_by(ProcessVersion.version.desc()).limit(1)).first()
-            if version is None:
-                continue   # the parser reports the call activity's missing process
-            for name, text in version.files.items():
-                base = PurePosixPath(name).name
-                if base.endswith(".json"):
-                    if base not in uploaded:    # the caller's own form of that name wins
-                        extra.setdefault(base, text)
-                elif is_called_copy(base):      # what the called version itself calls, already resolved
-                    if not _defines(text, defined):   # unless the upload brings that process itself
-                        extra.setdefault(base, text)
-                else:
-                    extra[f"{CALLED_PREFIX}{key}__v{version.version}__{base}"] = text
-    return {**files, **extra}
+    for key, pinned in sorted(wanted.items()):
+        query = select(ProcessVersion).where(ProcessVersion.key == key)
+        if pinned is not None:
+            query = query.where(ProcessVersion.version == pinned)
+        version = session.scalars(query.order_by(ProcessVersion.version.desc()).limit(1)).first()
+        if version is None:
+            continue   # the parser reports the call activity's missing process
+        for name, text in version.files.items():
+            base = PurePosixPath(name).name
+            if base.endswith(".json"):
+                if base not in uploaded:    # the caller's own form of that name wins
+                    extra.setdefault(base, text)
+            elif is_called_copy(base):      # what the called version itself calls, already resolved
+                if not _defines(text, defined):   # unless the upload brings that process itself
+                    extra.setdefault(base, text)
+            else:
+                extra[f"{CALLED_PREFIX}{key}__v{version.version}__{base}"] = text
+    return extra
 
 
 def _pinned(call: object) -> int | None:

@@ -69,3 +69,14 @@ def test_a_cycle_through_a_deployed_sub_course_is_refused_at_deploy(api):
     assert response.status_code == 422, response.get_json()
     assert any("\u2192" in e["message"] for e in response.get_json()["errors"])
     assert ("a", 2) not in models(api)
+
+
+def test_a_draft_calling_a_deployed_sub_course_validates_and_deploys_from_the_workbench(api, engine):
+    from engine import drafts
+    from tests.conftest import OWNER
+    deploy(api, {"under.bpmn": sub_course("u_opgave")})
+    saved = drafts.save_draft(engine.uow(), OWNER, "a", {"a.bpmn": caller("a")})
+    assert drafts.validate_draft(engine.uow(), OWNER, "a")["errors"] == []
+    drafts.deploy_draft(engine.uow(), OWNER, "a", saved["revision"])
+    assert sorted(models(api)) == [("a", 1), ("under", 1)]
+    assert drive(api, start(api, "a")["id"]) == ["u_opgave"]
