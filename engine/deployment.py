@@ -9,6 +9,7 @@ from sqlalchemy.orm import load_only
 
 from engine import audit, policy, users
 from engine.access import Actor
+from engine.called_processes import with_called_processes
 from engine.errors import InvalidDiagram, InvalidInput, TooLarge, Unreadable
 from engine.messages import Message
 from engine.diagram_grants import grant_problems
@@ -56,7 +57,7 @@ def validate(uow: UnitOfWork, actor: Actor, files: dict[str, str | bytes]) -> di
     """
     policy.require(uow, actor, "edit_diagrams", "validering af procesmodel",
                    Message("engine.deploy.validate_forbidden"))
-    return validate_files(files, users.held_roles(uow), actor)
+    return validate_files(with_called_processes(uow, files), users.held_roles(uow), actor)
 
 
 def _refuse_unreadable(result: ParseResult) -> None:
@@ -76,7 +77,7 @@ def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list
     All or nothing: an error anywhere deploys no process.
     """
     policy.require(uow, actor, "edit_diagrams", "procesmodel: udrul", Message("engine.deploy.forbidden"))
-    result = checked(files, actor)
+    result = checked(with_called_processes(uow, files), actor)
     with uow:
         deployed = store_versions(uow, result, actor)
         uow.commit()

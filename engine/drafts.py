@@ -14,6 +14,7 @@ from sqlalchemy import select
 from engine import sandbox
 from engine.access import Actor
 from engine import policy
+from engine.called_processes import with_called_processes, with_called_processes_in
 from engine.deployment import checked, store_versions, validate_files
 from engine.heavy_work import heavy_slot
 from engine.errors import Conflict, InvalidInput, NotFound
@@ -153,7 +154,7 @@ def validate_draft(uow: UnitOfWork, actor: Actor, key: str) -> dict[str, Any]:
     """The draft's errors and warnings, with lanes checked against the roles users hold."""
     _ensure_owner(uow, actor, key)
     draft = get_draft(uow, actor, key)
-    report = validate_files(draft["files"], held_roles(uow), actor)
+    report = validate_files(with_called_processes(uow, draft["files"]), held_roles(uow), actor)
     return {**report, "revision": draft["revision"]}
 
 
@@ -163,7 +164,7 @@ def deploy_draft(uow: UnitOfWork, actor: Actor, key: str, revision: Any) -> dict
     with heavy_slot(), uow:   # the slot first: waiting for one must not hold the write lock
         draft = _load(uow, key)
         _ensure_revision(draft, revision)
-        result = checked(draft.files, actor)
+        result = checked(with_called_processes_in(uow.session, draft.files), actor)
         deployed = store_versions(uow, result, actor)
         uow.session.delete(draft)
         uow.commit()

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 
@@ -17,12 +19,13 @@ from engine.forms import form_errors
 from engine.messages import Message
 from engine.instances import run_view
 from engine.models import ProcessInstance
-from engine.runtime import Run, advance, load_run, save
+from engine.runtime import Run, advance, event_definitions, event_subprocess_messages, load_run, save
 from engine.tasks import undeclared_errors
 from engine.uow import while_code_runs
 from engine.youths import ensure_may_view
 
 if TYPE_CHECKING:
+    from engine.library import ParsedProcess
     from engine.bootstrap import Engine
     from engine.uow import UnitOfWork
 
@@ -67,16 +70,30 @@ def _deliver(uow: UnitOfWork, actor: Actor, name: str, youth_id: int | None, ins
         if target is None:
             raise NotFound(Message("engine.message.nobody_waits"))
         run = load_run(uow, target, actor.username)
-        catcher = next(task for task in run.workflow.event_manager.tasks.values()
-                       if isinstance(task.task_spec.event_definition, MessageEventDefinition)
-                       and task.task_spec.event_definition.name == name)
+        catcher, definition = _message_catcher(run, name)
         _check_payload(run, catcher, data or {})
-        run.workflow.catch(BpmnEvent(catcher.task_spec.event_definition, payload=dict(data or {})))
-        advance(run)
+        event = BpmnEvent(definition, payload=dict(data or {}))
+        advance(run, first=lambda: run.workflow.catch(event), at=catcher if hasattr(catcher, "has_state") else None)
         save(uow, run)
         audit.record(uow, actor, "message_delivered", run.instance.youth_id, f"besked {name} til forløb {target}")
         uow.commit()
         return {"instance_id": run.instance.id, "status": run.instance.status}
+
+
+def _message_catcher(run: Run, name: str) -> tuple[Any, MessageEventDefinition]:
+    """What catches the message: a waiting task (an event-based gateway's branch too), else an event subprocess's start.
+
+    The first is a task, the second a start event's spec; either has the ``task_spec``-like element
+    id the payload is checked against.
+    """
+    for task in run.workflow.event_manager.tasks.values():
+        for definition in event_definitions(task.task_spec.event_definition):
+            if isinstance(definition, MessageEventDefinition) and definition.name == name:
+                return task, definition
+    start = event_subprocess_messages(run.workflow).get(name)
+    if start is None:
+        raise NotFound(Message("engine.message.nobody_waits"))
+    return SimpleNamespace(task_spec=start), start.event_definition
 
 
 def _ensure_may_message(uow: UnitOfWork, actor: Actor, name: str, youth_id: int | None,
@@ -94,10 +111,14 @@ def _ensure_may_message(uow: UnitOfWork, actor: Actor, name: str, youth_id: int 
 
 def _check_payload(run: Run, catcher: Any, data: dict[str, Any]) -> None:
     """The message's data against the form its catching event declares (closed; none: only ``{}``)."""
-    element_id = getattr(catcher.task_spec, "bpmn_id", None)
-    key = run.process.message_forms.get(element_id, element_id)
-    validator = run.process.validator(key)
-    errors = undeclared_errors(run.process.forms.get(key) if validator is not None else None, data)
+    check_declared(run.process, getattr(catcher.task_spec, "bpmn_id", None), data)
+
+
+def check_declared(process: ParsedProcess, element_id: str | None, data: dict[str, Any]) -> None:
+    """Data sent to the catch event ``element_id`` against the form it declares; :class:`InvalidInput` if not."""
+    key = process.message_forms.get(element_id, element_id)
+    validator = process.validator(key)
+    errors = undeclared_errors(process.forms.get(key) if validator is not None else None, data)
     if validator is not None:
         errors += form_errors(validator, data)
     if errors:
@@ -167,9 +188,7 @@ def _fire_now(uow: UnitOfWork, actor: Actor, instance_id: int, element_id: str) 
         ensure_may_view(uow, actor, run.instance.youth_id, f"tidsfrist {element_id}")
         if run.instance.status != "running":
             raise Conflict(Message("engine.instance.not_running"), status=run.instance.status)
-        waiting = [task for task in run.workflow.event_manager.tasks.values()
-                   if getattr(task.task_spec, "bpmn_id", None) == element_id
-                   and isinstance(task.task_spec.event_definition, TimerEventDefinition)]
+        waiting = _timers_at(run, element_id)
         if not waiting:
             raise Conflict(Message("engine.timer.not_waiting"))
         for task in waiting:
@@ -181,6 +200,22 @@ def _fire_now(uow: UnitOfWork, actor: Actor, instance_id: int, element_id: str) 
         audit.record(uow, actor, "timer_advanced", run.instance.youth_id, f"forløb {instance_id}, {element_id}")
         uow.commit()
         return run_view(run)
+
+
+def _timers_at(run: Run, element_id: str) -> list[Any]:
+    """The waiting timers of ``element_id``: its own task, or the event-based gateway whose branch it is."""
+    found = []
+    for task in run.workflow.event_manager.tasks.values():
+        definition = task.task_spec.event_definition
+        own_id = getattr(task.task_spec, "bpmn_id", None)
+        if isinstance(definition, TimerEventDefinition) and own_id == element_id:
+            found.append(task)
+        elif isinstance(definition, MultipleEventDefinition) and any(
+                isinstance(each, TimerEventDefinition) for each in definition.event_definitions):
+            branches = {getattr(child.task_spec, "bpmn_id", None) for child in task.children}
+            if element_id == own_id or element_id in branches:
+                found.append(task)
+    return found
 
 
 def _due_now(task: Any, now: datetime) -> None:

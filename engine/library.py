@@ -13,6 +13,7 @@ from typing import Any, Iterable
 from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.called_processes import CALLED_PREFIX
 from engine.bpmn.parser import SamspilParser, element_id, restore_element_ids
 from engine.errors import Problem
 from engine.messages import Message
@@ -73,7 +74,9 @@ def parse_files(files: dict[str, str | bytes], held_roles: Iterable[str] | None 
             parser.add_dmn_xml(tree.getroot(), filename=name)
         for name, tree in bundle.bpmn.items():
             parser.add_bpmn_xml(tree, filename=name)
-        for tree in bundle.bpmn.values():
+        for file_name, tree in bundle.bpmn.items():
+            if file_name.startswith(CALLED_PREFIX):
+                continue   # a called process's copy (engine.called_processes): parsed for the call only
             lane_ids = {lane.get("name").strip(): lane.get("id") for lane in tree.xpath("//bpmn:lane", namespaces=NS)}
             for process in executable_processes(tree):
                 key = process.get("id")

@@ -12,10 +12,11 @@ import copy
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import ScalarSelect, insert, select
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -117,14 +118,25 @@ def load_run(uow: UnitOfWork, instance_id: int | ScalarSelect[int], username: st
     return Run(instance, workflow, process, username, uow.engine.clock.now())
 
 
-def advance(run: Run) -> None:
-    """Let the engine run to its next wait; a failing script or expression puts the instance in error.
+def advance(run: Run, first: Callable[[], Any] | None = None, at: Any = None) -> None:
+    """Let the engine run to its next wait; anything a diagram makes go wrong puts the instance in error.
+
+    ``first`` (completing a person's task, catching a message) runs under the same guard, ``at``
+    being the task it concerns: SpiffWorkflow raises while completing it too (a data object no task
+    has written, a correlation expression naming something the message lacks). Whatever is raised,
+    the course stops in ``error`` at the element concerned with a catalog message, and the workflow
+    keeps every step done before it: the failing task is put in ERROR (its unfinished children if it
+    had itself completed), so a retry runs it again; a waiting catch event stays waiting. Never a 500.
 
     The run is bounded (:mod:`engine.bpmn.budget`): past the operation's engine steps or time, or its
     diagram code's total time, the instance stops in error after the last step, so the lock this
     operation holds is released in time. A retry continues from there with a fresh budget.
     """
+    current = [at]
     with budget.operation() as spending:
+        def starting(task: Any) -> None:
+            current[0] = task
+
         def completed(task: Any) -> None:
             spending.step(task)
             spec = task.task_spec
@@ -138,11 +150,51 @@ def advance(run: Run) -> None:
             run.record(kind, task, username=run.username if kind == "message_received" else None)
 
         try:
-            run.workflow.do_engine_steps(did_complete_task=completed)
-        except WorkflowException as error:
-            _stop(run, getattr(error, "task", None), _error_text(error))
+            if first is not None:
+                first()
+            run.workflow.do_engine_steps(will_complete_task=starting, did_complete_task=completed)
         except budget.BudgetExceeded as stopped:
             _stop(run, stopped.task, str(stopped.message))
+        except WorkflowException as error:
+            task = getattr(error, "task", None) or current[0]
+            _hold(task)
+            _stop(run, task, _error_text(error))
+        except Exception as error:  # any diagram can make SpiffWorkflow or an expression raise anything
+            task = _task_raising(error) or current[0]
+            _hold(task)
+            _stop(run, task, Message("engine.run.failed", kind=type(error).__name__, reason=_first_line(error)))
+
+
+def _task_raising(error: BaseException) -> Any:
+    """The innermost SpiffWorkflow task the failing code was working on (its specs call it ``my_task``).
+
+    A task's completion updates its children, so the one that raised is often not the one that ran.
+    """
+    found = None
+    trace = error.__traceback__
+    while trace is not None:
+        candidate = trace.tb_frame.f_locals.get("my_task")
+        if candidate is not None and hasattr(candidate, "task_spec") and hasattr(candidate, "has_state"):
+            found = candidate
+        trace = trace.tb_next
+    return found
+
+
+def _hold(task: Any) -> None:
+    """Keep the failed step for a retry: the task itself in ERROR, or what it had not yet reached."""
+    if task is None or task.has_state(TaskState.WAITING | TaskState.ERROR | TaskState.CANCELLED):
+        return
+    if not task.has_state(TaskState.COMPLETED):
+        task._set_state(TaskState.ERROR)
+        return
+    for child in task.children:  # a branch not taken (MAYBE, LIKELY) stays as it is
+        if child.has_state(TaskState.FUTURE):
+            child._set_state(TaskState.ERROR)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return (text[0] if text else "")[:300]
 
 
 def _stop(run: Run, task: Any, message: str) -> None:
@@ -199,16 +251,36 @@ def _data_snapshot(workflow: BpmnWorkflow) -> dict[str, Any]:
 def waits(workflow: BpmnWorkflow) -> tuple[datetime | None, list[str]]:
     """The earliest waiting timer's due date and the messages the course waits for."""
     timers: list[datetime] = []
-    messages: set[str] = set()
+    messages: set[str] = set(event_subprocess_messages(workflow))
     for task in list(workflow.event_manager.tasks.values()):
-        definition = task.task_spec.event_definition
-        if isinstance(definition, TimerEventDefinition):
-            value = definition.details(task).value
-            if value:
-                timers.append(TimerEventDefinition.get_datetime(value) if isinstance(value, str) else value)
-        elif isinstance(definition, MessageEventDefinition):
-            messages.add(definition.name)
+        for definition in event_definitions(task.task_spec.event_definition):
+            if isinstance(definition, TimerEventDefinition):
+                value = definition.details(task).value
+                if isinstance(value, (str, datetime)) and value:
+                    timers.append(TimerEventDefinition.get_datetime(value) if isinstance(value, str) else value)
+            elif isinstance(definition, MessageEventDefinition):
+                messages.add(definition.name)
     return (min(timers) if timers else None), sorted(messages)
+
+
+def event_definitions(definition: Any) -> list[Any]:
+    """The definitions a waiting task catches: an event-based gateway's are those of its branches."""
+    if isinstance(definition, MultipleEventDefinition):
+        return list(definition.event_definitions)
+    return [definition] if definition is not None else []
+
+
+def event_subprocess_messages(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """Message name -> start event spec of the event subprocesses a running course can still start."""
+    found: dict[str, Any] = {}
+    if workflow.is_completed():
+        return found
+    for name in getattr(workflow.spec.start, "trigger_specs", []):
+        spec = workflow.subprocess_specs.get(name)
+        for start in getattr(spec, "bpmn_start_events", []):
+            if isinstance(start.event_definition, MessageEventDefinition):
+                found.setdefault(start.event_definition.name, start)
+    return found
 
 
 def _waiting_elements(workflow: BpmnWorkflow) -> list[str]:

@@ -336,10 +336,9 @@ def complete_loaded(uow: UnitOfWork, actor: Actor, run: Run, task: Task, candida
     if errors:
         raise InvalidInput(Message("engine.form.invalid_submission"), errors=errors)
     spiff_task.data.update(data)
-    spiff_task.run()
     run.finished_task_ids.add(task.id)
     run.record("task_completed", spiff_task, {"fields": sorted(data)})
-    advance(run)
+    advance(run, first=spiff_task.run, at=spiff_task)  # what completing it raises stops the course, not the request
     # Only now, with the diagram's code run, is anything written (:func:`engine.uow.while_code_runs`).
     if write is not None:
         write()

@@ -16,7 +16,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from engine import limits
 from engine.access import ROLES, normalize_role
-from engine.bpmn.parser import ISO_CYCLE, ISO_DATETIME, ISO_DURATION, timer_expression
+from engine.bpmn.connectors import problems as connector_problems
+from engine.bpmn.parser import ISO_CYCLE, ISO_DATETIME, ISO_DURATION, connector_of, timer_expression
+from engine.bpmn.restricted import unavailable_names
 from engine.bpmn.scripting import ScriptRejected, compile_expression, compile_script
 from engine.errors import Problem
 from engine.messages import Message
@@ -53,10 +55,35 @@ def rule_executable(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
 
 
 def rule_unique_ids(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
-    ids = Counter(el.get("id") for el in tree.getroot().iter() if isinstance(el.tag, str) and el.get("id"))
+    """Ids are unique among BPMN's own elements (model and drawing); an extension's ids are its own.
+
+    ``camunda:formField`` and ``camunda:value`` ids, say, name a form field and an enum value, and
+    the same field in ten forms is no clash.
+    """
+    ids = Counter(el.get("id") for el in bpmn_elements(tree) if el.get("id"))
     for element_id, count in ids.items():
         if count > 1:
             yield Problem(element_id, Message("engine.diagram.duplicate_id", element_id=element_id, count=count))
+
+
+OMG_NAMESPACES = "http://www.omg.org/spec/"
+
+
+def bpmn_elements(tree: Any) -> Iterator[Any]:
+    """Every element of BPMN's own namespaces (model, DI, DC), outside extension elements."""
+    extension = "{%s}extensionElements" % BPMN_NS
+
+    def walk(element: Any) -> Iterator[Any]:
+        for child in element:
+            if not isinstance(child.tag, str) or not child.tag.startswith("{" + OMG_NAMESPACES):
+                continue
+            yield child
+            if child.tag != extension:
+                yield from walk(child)
+
+    root = tree.getroot()
+    yield root
+    yield from walk(root)
 
 
 def rule_references(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
@@ -94,6 +121,9 @@ def rule_code_compiles(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
         yield from _compiles(condition.getparent().get("id"), condition.text, compile_expression, "condition")
     for script in _xpath(tree, "//bpmn:scriptTask/bpmn:script"):
         yield from _compiles(script.getparent().get("id"), script.text, compile_script, "script")
+    for loop in _xpath(tree, "//bpmn:multiInstanceLoopCharacteristics/bpmn:completionCondition"
+                             " | //bpmn:multiInstanceLoopCharacteristics/bpmn:loopCardinality"):
+        yield from _compiles(loop.getparent().getparent().get("id"), loop.text, compile_expression, "condition")
 
 
 def _compiles(element_id: str | None, source: str | None, compile_: Callable[[str], Any], what: str) -> Iterator[Problem]:
@@ -106,6 +136,12 @@ def _compiles(element_id: str | None, source: str | None, compile_: Callable[[st
         compile_(source or "")
     except ScriptRejected as rejected:
         yield Problem(element_id, Message(f"engine.diagram.{what}_rejected", reason=rejected.reason))
+        return
+    for name in unavailable_names(source or "", "exec" if what == "script" else "eval"):
+        # print has nowhere to go: a script's output is the data it leaves (chosen over a log, issue 18).
+        reason = Message("engine.script.no_print") if name == "print" else Message("engine.script.name_unavailable",
+                                                                                 name=name)
+        yield Problem(element_id, Message(f"engine.diagram.{what}_rejected", reason=reason))
 
 
 def rule_forms(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
@@ -145,7 +181,7 @@ MESSAGE_CATCHERS = ("startEvent", "intermediateCatchEvent", "boundaryEvent", "re
 
 
 def message_catch_forms(process: Any) -> dict[str, str]:
-    """Catching message event id -> the key of the form declaring its message's data.
+    """Catching message (or signal) event id -> the key of the form declaring its message's data.
 
     The same convention as a user task's form: ``camunda:formKey``, spiff-arena's
     ``formJsonSchemaFilename``, else the event's id. A message whose form does not exist carries
@@ -153,7 +189,7 @@ def message_catch_forms(process: Any) -> dict[str, str]:
     """
     found = {}
     for tag in MESSAGE_CATCHERS:
-        condition = "" if tag == "receiveTask" else "[bpmn:messageEventDefinition]"
+        condition = "" if tag == "receiveTask" else "[bpmn:messageEventDefinition or bpmn:signalEventDefinition]"
         for event in _xpath(process, f".//bpmn:{tag}{condition}"):
             key = form_key_of(event)
             if key:
@@ -302,6 +338,59 @@ def rule_diagram_drawn(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
             yield Problem(node.get("id"), Message("engine.diagram.element_not_drawn"), "warning")
 
 
+def rule_service_tasks(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """A service task must name a connector Samspil has, with what it needs (:mod:`engine.bpmn.connectors`).
+
+    Without one, SpiffWorkflow would leave the course started at the task for ever; so it is
+    refused here with the reason, rather than a course that says "running" and waits for no one.
+    """
+    for task in _xpath(tree, "//bpmn:serviceTask"):
+        connector, parameters = connector_of(task)
+        for reason in connector_problems(connector, task.get("id"), parameters):
+            yield Problem(task.get("id"), Message("engine.diagram.service_task_refused", reason=reason))
+
+
+def rule_no_call_cycles(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """A call activity that leads back to its own process (itself, or through others) starts sub-courses for ever.
+
+    SpiffWorkflow would instantiate the called process again and again while the request holds the
+    course's lock, so the cycle is refused here, on each call activity that lies on one.
+    """
+    calls: dict[str, list[str]] = {}
+    for other in bundle.bpmn.values():
+        for process in _xpath(other, "/bpmn:definitions/bpmn:process"):
+            calls.setdefault(process.get("id"), []).extend(c.get("calledElement") for c in _calls_in(process))
+    for process in _xpath(tree, "/bpmn:definitions/bpmn:process"):
+        for activity in _calls_in(process):
+            path = _path_to(calls, activity.get("calledElement"), process.get("id"))
+            if path is not None:
+                yield Problem(activity.get("id"), Message(
+                    "engine.diagram.call_cycle", called=activity.get("calledElement"), process=process.get("id"),
+                    path=" \u2192 ".join([process.get("id"), *path])))
+
+
+def _calls_in(process: Any) -> list[Any]:
+    return [c for c in _xpath(process, ".//bpmn:callActivity[@calledElement]") if c.get("calledElement")]
+
+
+def _path_to(calls: dict[str, list[str]], start: str, goal: str) -> list[str] | None:
+    """The chain of calls from ``start`` to ``goal`` (both included), if there is one."""
+    came_from: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        current = queue.pop(0)
+        if current == goal:
+            path = [current]
+            while came_from[path[-1]] is not None:
+                path.append(came_from[path[-1]])  # type: ignore[arg-type]
+            return path[::-1]
+        for called in calls.get(current, []):
+            if called not in came_from:
+                came_from[called] = current
+                queue.append(called)
+    return None
+
+
 def lane_role_problems(tree: Any, held_roles: Iterable[str]) -> Iterator[Problem]:
     """Warn about each lane whose role no user holds: its tasks would wait for no one."""
     held = {normalize_role(r) for r in held_roles}
@@ -315,7 +404,8 @@ def lane_role_problems(tree: Any, held_roles: Iterable[str]) -> Iterator[Problem
 
 
 RULES: list[Rule] = [rule_executable, rule_unique_ids, rule_references, rule_named_lanes, rule_code_compiles,
-                     rule_timers, rule_gateways, rule_forms, rule_reachable, rule_tasks_in_lanes, rule_diagram_drawn]
+                     rule_timers, rule_gateways, rule_forms, rule_reachable, rule_tasks_in_lanes, rule_diagram_drawn,
+                     rule_no_call_cycles, rule_service_tasks]
 
 
 def element_count(bundle: FileBundle) -> int:

@@ -113,6 +113,8 @@ ACCESS: dict[str, Access] = {
     "api.resume_instance": COURSE_CONTROL,
     "api.close_instance": COURSE_CONTROL,
     "api.send_message": Access(permission="send_messages", youth=True, any_course_permission="message_any_course"),
+    # a signal reaches only the courses the sender may see (all with message_any_course); the rest are passed over
+    "api.send_signal": Access(permission="send_messages"),
     "api.list_tasks": LOGGED_IN,
     "api.get_task": CASE,
     "api.claim_task": TASK,

@@ -6,6 +6,9 @@ Extends SpiffWorkflow through its parser classes (DESIGN: diagram conventions):
 - business rule tasks read ``camunda:decisionRef`` or spiff-arena's ``calledDecisionId``;
 - timers take a plain ISO 8601 literal (as Camunda Modeler writes it) or a Python expression,
   and run by the engine clock;
+- multi-instance in standard BPMN (``loopDataInputRef``/``inputDataItem``, ``loopDataOutputRef``/
+  ``outputDataItem``, ``completionCondition``), as spiff-arena and most modelers write it, through
+  SpiffWorkflow's own BPMN task parser; Camunda's ``camunda:collection``/``elementVariable`` as before;
 - any element id a modeler may write works: ids that SpiffWorkflow uses for its own task specs
   (``Start``, ``End``, ``Root``, ``*.EndJoin``...) get an internal spec name; ``bpmn_id`` keeps the original.
 """
@@ -24,6 +27,7 @@ from SpiffWorkflow.bpmn.parser.event_parsers import (
     IntermediateThrowEventParser,
     StartEventParser,
 )
+from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import (
@@ -37,10 +41,14 @@ from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP as CAMUNDA_NSMAP
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser
 from SpiffWorkflow.camunda.parser.task_spec import BusinessRuleTaskParser as CamundaBusinessRuleTaskParser
+from SpiffWorkflow.camunda.parser.task_spec import SubWorkflowParser as CamundaSubWorkflowParser
+from SpiffWorkflow.bpmn.parser.task_parsers import SubprocessParser
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity
 from SpiffWorkflow.camunda.specs.business_rule_task import BusinessRuleTask
 
-from engine.bpmn.specs import TIMER_CLASSES, UserTask
+from engine.bpmn.specs import TIMER_CLASSES, ServiceTask, UserTask
 
+BPMN_MODEL_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NSMAP = {**CAMUNDA_NSMAP, "spiffworkflow": SPIFF_NS}
 
@@ -115,7 +123,36 @@ def _csv(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
-class UserTaskParser(CamundaTaskParser):
+STANDARD_MI_TAGS = ("loopDataInputRef", "inputDataItem", "loopDataOutputRef", "outputDataItem")
+
+
+class StandardMultiInstance:
+    """Multi-instance written in standard BPMN goes to SpiffWorkflow's BPMN parser, Camunda's to Camunda's.
+
+    The Camunda parser alone knows only ``camunda:collection`` and a cardinality, and refuses the
+    standard form ("must specify a cardinality or a collection"), which plain SpiffWorkflow runs.
+    """
+
+    def _add_multiinstance_task(self, loop_characteristics: Any) -> None:
+        camunda = "{" + CAMUNDA_MODEL_NS + "}"
+        camunda_style = any(loop_characteristics.get(camunda + name) is not None
+                            for name in ("collection", "elementVariable"))
+        standard = any(self.xpath(f"./bpmn:multiInstanceLoopCharacteristics/bpmn:{tag}")  # type: ignore[attr-defined]
+                       for tag in STANDARD_MI_TAGS)
+        if standard and not camunda_style:
+            TaskParser._add_multiinstance_task(self, loop_characteristics)  # type: ignore[arg-type]
+        else:
+            super()._add_multiinstance_task(loop_characteristics)  # type: ignore[misc]
+
+
+def with_standard_multi_instance(parser_class: type) -> type:
+    """``parser_class`` reading both multi-instance spellings (Camunda task parsers only; others as they are)."""
+    if issubclass(parser_class, CamundaTaskParser) and not issubclass(parser_class, StandardMultiInstance):
+        return type(parser_class.__name__, (StandardMultiInstance, parser_class), {})
+    return parser_class
+
+
+class UserTaskParser(StandardMultiInstance, CamundaTaskParser):
     """Reads the form key and the people of a user task, in Camunda's or spiff-arena's spelling."""
 
     def parse_extensions(self, node: Any = None) -> dict[str, str]:
@@ -142,7 +179,29 @@ class UserTaskParser(CamundaTaskParser):
         )
 
 
-class BusinessRuleTaskParser(CamundaBusinessRuleTaskParser):
+def connector_of(node: Any) -> tuple[str | None, dict[str, str]]:
+    """A service task's ``camunda:connectorId`` and its literal ``camunda:inputParameter`` values."""
+    camunda = {"camunda": CAMUNDA_MODEL_NS}
+    connector = node.find("./{%s}extensionElements/{%s}connector" % (BPMN_MODEL_NS, CAMUNDA_MODEL_NS))
+    if connector is None:
+        return None, {}
+    ids = connector.xpath("./camunda:connectorId/text()", namespaces=camunda)
+    parameters = {p.get("name"): (p.text or "").strip()
+                  for p in connector.xpath("./camunda:inputOutput/camunda:inputParameter", namespaces=camunda)
+                  if p.get("name")}
+    return (ids[0].strip() if ids else None), parameters
+
+
+class ServiceTaskParser(StandardMultiInstance, CamundaTaskParser):
+    """A service task with the connector it names (checked at deploy, :mod:`engine.bpmn.connectors`)."""
+
+    def create_task(self) -> ServiceTask:
+        connector, parameters = connector_of(self.node)
+        return self.spec_class(self.spec, self.bpmn_id, connector=connector, parameters=parameters,
+                               **self.bpmn_attributes)
+
+
+class BusinessRuleTaskParser(StandardMultiInstance, CamundaBusinessRuleTaskParser):
     """``camunda:decisionRef`` or spiff-arena's ``spiffworkflow:calledDecisionId``."""
 
     @staticmethod
@@ -156,12 +215,27 @@ class BusinessRuleTaskParser(CamundaBusinessRuleTaskParser):
         raise ValidationException("Forretningsregel-opgaven mangler en reference til en beslutningstabel", node=node)
 
 
+class SubWorkflowParser(StandardMultiInstance, CamundaSubWorkflowParser):
+    """An embedded subprocess; with ``triggeredByEvent`` an event subprocess, as SpiffWorkflow's BPMN parser makes it.
+
+    Camunda's parser makes every subprocess a plain one, so an event subprocess never started.
+    """
+
+    def create_task(self) -> Any:
+        spec_id = SubprocessParser.get_subprocess_spec(self)
+        spec_class = self.EVENT_SUBPROCESS_CLASS if self.attribute("triggeredByEvent") else self.spec_class
+        return spec_class(self.spec, self.bpmn_id, subworkflow_spec=spec_id, **self.bpmn_attributes)
+
+
 class SamspilParser(CamundaParser):
     """The parser every deployment goes through."""
 
     OVERRIDE_PARSER_CLASSES = {
-        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        **{tag: (with_standard_multi_instance(parser), spec)
+           for tag, (parser, spec) in CamundaParser.OVERRIDE_PARSER_CLASSES.items()},
         full_tag("userTask"): (UserTaskParser, UserTask),
+        full_tag("subProcess"): (SubWorkflowParser, CallActivity),
+        full_tag("serviceTask"): (ServiceTaskParser, ServiceTask),
         full_tag("businessRuleTask"): (BusinessRuleTaskParser, BusinessRuleTask),
         full_tag("startEvent"): (SamspilStartEventParser, StartEvent),
         full_tag("endEvent"): (SamspilEndEventParser, EndEvent),

@@ -74,7 +74,7 @@ def sandbox_builtins() -> dict[str, Any]:
     allowed = dict(safe_builtins)
     allowed.update(limited_builtins)
     for name in ("list", "dict", "set", "sum", "any", "all", "map", "filter", "enumerate",
-                 "reversed", "min", "max"):
+                 "reversed", "min", "max", "sorted", "zip"):
         allowed[name] = getattr(builtins, name)
     for name in FORBIDDEN_BUILTINS:
         allowed.pop(name, None)
@@ -246,3 +246,27 @@ def _encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def unavailable_names(source: str, mode: str = "exec") -> list[str]:
+    """Python builtins the code reads that the sandbox does not give it, in order of first use.
+
+    They compile (RestrictedPython turns ``print`` into a call of a ``_print_`` it does not supply)
+    and then stop the course with a NameError, so validation names them at deploy. A name the code
+    binds itself (``id = 3``), or that the task data could hold, is not judged: only builtins are.
+    """
+    try:
+        tree = ast.parse(source.strip() if mode == "eval" else source, mode=mode)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    bound = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)}
+    bound |= {node.arg for node in ast.walk(tree) if isinstance(node, ast.arg)}
+    bound |= {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    provided = set(SANDBOX_GLOBALS) | set(SANDBOX_GLOBALS["__builtins__"])
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and hasattr(builtins, node.id)
+                and node.id not in provided and node.id not in bound and node.id not in found):
+            found.append(node.id)
+    return found
+

@@ -23,7 +23,7 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from engine.bpmn.specs import ClockCycle, ClockDuration, ClockTimeDate, UserTask
+from engine.bpmn.specs import ClockCycle, ClockDuration, ClockTimeDate, ServiceTask, UserTask
 
 
 class UserTaskConverter(TaskSpecConverter):
@@ -38,6 +38,12 @@ class UserTaskConverter(TaskSpecConverter):
 
     def from_dict(self, dct: dict[str, Any]) -> UserTask:
         return self.task_spec_from_dict(dct)
+
+
+class ServiceTaskConverter(UserTaskConverter):
+    """Serializes :class:`engine.bpmn.specs.ServiceTask` with its connector and parameters."""
+
+    ATTRIBUTES = ("connector", "parameters")
 
 
 # Tasks SpiffWorkflow expects (FUTURE) or imagines (LIKELY, MAYBE) hold a stale copy of their
@@ -79,6 +85,7 @@ class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
 def _config() -> dict:
     config = deepcopy(CAMUNDA_CONFIG)
     config[UserTask] = UserTaskConverter
+    config[ServiceTask] = ServiceTaskConverter
     for timer in (ClockTimeDate, ClockDuration, ClockCycle):
         config[timer] = TimerConditionalEventDefinitionConverter
     config[BpmnWorkflow] = StateOnlyWorkflowConverter

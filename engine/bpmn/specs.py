@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.defaults import ServiceTask as DefaultServiceTask
 from SpiffWorkflow.bpmn.specs.defaults import UserTask as DefaultUserTask
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -94,3 +95,18 @@ class ClockCycle(CycleTimerEventDefinition):
 
 
 TIMER_CLASSES = {"timeDate": ClockTimeDate, "timeDuration": ClockDuration, "timeCycle": ClockCycle}
+
+
+class ServiceTask(DefaultServiceTask):
+    """A service task that calls a named connector (:mod:`engine.bpmn.connectors`) with its parameters."""
+
+    def __init__(self, wf_spec: Any, bpmn_id: str, connector: str | None = None,
+                 parameters: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.connector = connector
+        self.parameters = dict(parameters or {})
+
+    def _execute(self, my_task: Any) -> bool:
+        from engine.bpmn import connectors   # the registry reads settings; specs stay importable without them
+        my_task.data.update(connectors.run(self.connector or "", self.bpmn_id, self.parameters, my_task.data))
+        return True

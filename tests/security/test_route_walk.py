@@ -49,6 +49,7 @@ def _body(world: World, endpoint: str) -> dict[str, Any]:
     bodies: dict[str, dict[str, Any]] = {
         "api.start_instance": {"json": {"process_key": KEY, "youth_id": world.youth_id}},
         "api.send_message": {"json": {"name": "frafald", "youth_id": world.youth_id}},
+        "api.send_signal": {"json": {"name": "frafald"}},
         "api.fire_timer_now": {"json": {"element_id": "ingen_tidsfrist"}},
         "api.complete_task": {"json": {"data": {}}},
         "api.deploy_process_model": {"data": b"not a diagram", "content_type": "application/xml"},

@@ -288,6 +288,14 @@ def schemas() -> dict[str, Schema]:
         "DataInput": data_input_schema(),
         "MessageInput": message_input_schema(),
         "MessageDelivered": message_delivered_schema(),
+        "SignalInput": obj({"name": string("Signalets navn i diagrammet", minLength=1),
+                            "data": free_object("Signalets indhold: kun felterne i formularen som hver modtagende "
+                                                "hændelse erklærer; uden formular kun {}")},
+                           required=["name"], description="Et signal til alle ventende forløb afsenderen har adgang "
+                                                          "til (alle, med tilladelsen message_any_course)"),
+        "SignalDelivered": obj({"name": string("Signalets navn"),
+                                "instances": array(ref("MessageDelivered"))},
+                               description="Forløbene der modtog signalet (måske ingen): aldrig deres data"),
         "AssignInput": obj({"user": string("Brugernavnet på den der skal have opgaven")}, required=["user"]),
         "TimerInput": timer_input_schema(),
         "SearchInput": obj({"q": string("Del af navnet eller et helt CPR-nummer")}, required=["q"]),
@@ -491,6 +499,11 @@ def operations() -> dict[str, dict[str, dict[str, Any]]]:
             "post": operation("sendMessage", "messages", "Send en besked til det forløb der venter på den",
                               {"200": ok("Beskeden er modtaget", ref("MessageDelivered"))},
                               (400, 403, 404, 413, 422), body=json_body("MessageInput")),
+        },
+        "/signals": {
+            "post": operation("sendSignal", "messages", "Send et signal til alle forløb der venter på det",
+                              {"200": ok("De forløb der modtog signalet", ref("SignalDelivered"))},
+                              (400, 403, 413, 422), body=json_body("SignalInput")),
         },
         "/metrics/bottlenecks": {
             "get": operation("bottlenecks", "metrics", "Hvor unge venter (koordinator, procesejer, admin)",
