@@ -48,13 +48,13 @@ def test_other_users_write_while_a_hostile_script_runs_and_before_it_finishes(
     hostile_thread: list[threading.Thread] = []
     real_advance = tasks.advance
 
-    def advance_then_hold(run: Any) -> None:
+    def advance_then_hold(run: Any, *args: Any, **kwargs: Any) -> None:
         """The hostile completion, after its script ran, stays in its engine run until the others wrote.
 
         Held there, it has written nothing yet: the others can only get through if no write lock
         is held. (Only the first attempt is held; a rerun after a stale snapshot goes straight on.)
         """
-        real_advance(run)
+        real_advance(run, *args, **kwargs)
         if threading.current_thread() is hostile_thread[0] and not others_done.is_set():
             order.append("hostile code ran")
             assert others_done.wait(LOCK_FREE_WAIT), "the other users' writes never got through"
@@ -126,8 +126,8 @@ def test_a_referral_writes_nothing_while_its_code_runs_and_takes_no_id_twice(eng
     registering: list[threading.Thread] = []
     real_advance = tasks.advance
 
-    def advance_then_hold(run: Any) -> None:   # the referral task's completion: the second code run
-        real_advance(run)
+    def advance_then_hold(run: Any, *args: Any, **kwargs: Any) -> None:  # the referral task: the second code run
+        real_advance(run, *args, **kwargs)
         if registering and threading.current_thread() is registering[0] and not others_done.is_set():
             order.append("referral code ran")
             assert others_done.wait(LOCK_FREE_WAIT), "the other user's writes never got through"
