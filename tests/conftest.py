@@ -60,10 +60,23 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         _empty_postgres(url)
         yield url
     else:
-        template = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "samspil.db"
-        shutil.copyfile(template, path)
-        yield f"sqlite:///{path}"
+        yield _sqlite_copy(request, tmp_path)
+
+
+@pytest.fixture
+def sqlite_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty SQLite database, on either run: for tests of SQLite's own locking.
+
+    A module overrides ``database_url`` with it, so those tests run on the PostgreSQL run too.
+    """
+    return _sqlite_copy(request, tmp_path)
+
+
+def _sqlite_copy(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    template = request.getfixturevalue("sqlite_template")
+    path = tmp_path / "samspil.db"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
 
 
 def _empty_postgres(url: str) -> None:

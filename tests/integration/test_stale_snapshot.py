@@ -13,9 +13,12 @@ from engine import uow as uow_module
 from engine.errors import Conflict
 from engine.models import User
 from engine.uow import CODE_ATTEMPTS, while_code_runs
-from tests.conftest import on_postgres
 
-pytestmark = pytest.mark.skipif(on_postgres(), reason="SQLite's WAL snapshots")
+
+@pytest.fixture
+def database_url(sqlite_database_url: str) -> str:
+    """These tests are about SQLite's write lock and WAL snapshots: SQLite on every run, PostgreSQL's too."""
+    return sqlite_database_url
 
 
 def rename(engine, username: str, full_name: str) -> None:
