@@ -216,11 +216,6 @@ def _reason_errors(reason: Any) -> list[dict[str, Any]]:
         return [{"field": "reason", "message": Message("engine.form.max_length", expected=MAX_REASON)}]
     return []
 
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
 
 def _summary(instance: ProcessInstance) -> dict[str, Any]:
     return {"id": instance.id, "youth_id": instance.youth_id, "status": instance.status}

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 
-from engine import deployment, drafts, policy, instance_migration, sandbox, version_diff, versions
+from engine import deployment, drafts, instance_migration, sandbox, version_diff, versions
 from engine.errors import Conflict, InvalidInput
 from web.errors import BadRequestError
 from web.i18n import _, catalog, current_language, localize
