@@ -24,7 +24,7 @@ import time
 
 from sqlalchemy import func, select
 
-from engine.models import InstanceEvent
+from engine.platform.models import InstanceEvent
 
 from bench import floor, growth, inbox, migration, sandbox_cost
 from bench.course_driver import CourseDriver
@@ -66,7 +66,7 @@ def run_database(label: str, url: str, args: argparse.Namespace) -> DatabaseRun:
         box = inbox.run(world, args.inbox_tasks, runs=args.inbox_runs)
         notes = [f"inbox: {box.open_tasks:,} open task rows ({box.insert_seconds:.0f} s to bulk-insert)"]
         if args.explain:
-            from engine.access import Actor
+            from engine.people.access import Actor
             notes.append(inbox.explain(world, Actor("guide07", frozenset({"ungeguide"}))).replace("\n", "\n  "))
         return DatabaseRun(label, server, driver.figures, grown, box, time.perf_counter() - started, notes)
     finally:

@@ -1,7 +1,7 @@
 """Drives young people through the default course with random outcomes, through the engine services.
 
 Time is the engine's FrozenClock: the driver moves it three months at a time and lets
-``engine.events.fire_due_timers`` (the worker's pass) bring up each follow-up. Everyone moves in
+``engine.courses.events.fire_due_timers`` (the worker's pass) bring up each follow-up. Everyone moves in
 lock-step rounds, so one worker pass fires thousands of timers, as the real worker would.
 
 Outcomes (per young person, at random): outside the target group (closed with a recommendation),
@@ -19,9 +19,10 @@ from typing import Any
 
 from sqlalchemy import event, insert, select
 
-from engine import events, instances, tasks
-from engine.errors import Conflict
-from engine.models import ProcessInstance, Task, TaskCandidate, Youth
+from engine.courses import events, instances
+from engine.work import tasks
+from engine.platform.errors import Conflict
+from engine.platform.models import ProcessInstance, Task, TaskCandidate, Youth
 
 from bench.stats import Samples, Timer
 from bench.world import World, rest_complete

@@ -27,8 +27,8 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
-from engine.roles import seed_defaults
-from engine.runtime import NO_DUE_DATE
+from engine.people.roles import seed_defaults
+from engine.courses.runtime import NO_DUE_DATE
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 PASSWORD = "bench-password-123"
@@ -157,7 +157,7 @@ def load(db: Any, data: Generated) -> None:
         finally:
             raw.close()
         return
-    from engine.models import Base
+    from engine.platform.models import Base
 
     with db.begin() as connection:
         for table, columns, rows in tables:
@@ -169,13 +169,14 @@ def load(db: Any, data: Generated) -> None:
 
 def prepare(url: str, young_people: int, task_rows: int) -> tuple[Any, str, dict[str, int]]:
     """An empty migrated database with the default process, generated courses and a coordinator token."""
-    from engine import deployment, users
-    from engine.access import Actor
+    from engine.definitions import deployment
+    from engine.people import users
+    from engine.people.access import Actor
     from engine.bootstrap import bootstrap
-    from engine.clock import FrozenClock
-    from engine.models import Base
-    from engine.process_files import files_from_paths
-    from engine.schema import upgrade
+    from engine.platform.clock import FrozenClock
+    from engine.platform.models import Base
+    from engine.definitions.process_files import files_from_paths
+    from engine.platform.schema import upgrade
 
     engine = bootstrap(url, FrozenClock(NOW), secret_key="bench-secret")
     upgrade(engine.db)

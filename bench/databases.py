@@ -10,7 +10,7 @@ from typing import Iterator
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from engine.db import database_url
+from engine.platform.db import database_url
 
 DEFAULT_POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 

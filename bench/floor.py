@@ -1,6 +1,6 @@
 """The in-memory floor: plain SpiffWorkflow completing the same follow-up task, with a JSON round trip.
 
-The processes are parsed as the engine parses them (``engine.library.parse_files``), and a
+The processes are parsed as the engine parses them (``engine.definitions.library.parse_files``), and a
 BpmnWorkflow is run in memory to the first follow-up task. One floor iteration is what one
 completion must do at the least: restore the workflow from JSON, complete the follow-up task, run
 the engine to its next wait, and write the workflow back to JSON, with SpiffWorkflow's stock
@@ -33,9 +33,9 @@ from SpiffWorkflow.util.task import TaskState
 from engine.bpmn.scripting import ScriptEngine, add_years
 from engine.bpmn.serializer import StateSerializer, UserTaskConverter
 from engine.bpmn.specs import ClockCycle, ClockDuration, ClockTimeDate, UserTask
-from engine.clock import FrozenClock
-from engine.library import parse_files
-from engine.process_files import files_from_paths
+from engine.platform.clock import FrozenClock
+from engine.definitions.library import parse_files
+from engine.definitions.process_files import files_from_paths
 
 from bench.course_driver import ACCEPT, PLAN, REFERRAL, follow_up, k_meeting
 from bench.stats import Samples

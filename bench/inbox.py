@@ -1,4 +1,4 @@
-"""The inbox query with many open tasks: ``engine.tasks.list_tasks`` with ``TaskFilter(mine=True)``.
+"""The inbox query with many open tasks: ``engine.work.tasks.list_tasks`` with ``TaskFilter(mine=True)``.
 
 Open task rows are bulk-inserted with SQLAlchemy Core (creating them through the engine would take
 hours), spread over the benchmark's instances, in a mix like a large municipality's:
@@ -22,10 +22,10 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
-from engine import tasks
-from engine.access import Actor
-from engine.models import ProcessInstance, Task, TaskCandidate
-from engine.runtime import NO_DUE_DATE
+from engine.work import tasks
+from engine.people.access import Actor
+from engine.platform.models import ProcessInstance, Task, TaskCandidate
+from engine.courses.runtime import NO_DUE_DATE
 
 from bench.stats import Samples, Timer
 from bench.world import World

@@ -22,11 +22,12 @@ from typing import Any
 from sqlalchemy import select, text
 from SpiffWorkflow.util.task import TaskState
 
-from engine import deployment, events, instance_migration
-from engine.access import Actor
-from engine.models import ProcessInstance, Task, TaskCandidate, Youth
-from engine.process_files import files_from_paths
-from engine.runtime import Run, advance, new_workflow, process_for, save
+from engine.courses import events
+from engine.definitions import deployment, instance_migration
+from engine.people.access import Actor
+from engine.platform.models import ProcessInstance, Task, TaskCandidate, Youth
+from engine.definitions.process_files import files_from_paths
+from engine.courses.runtime import Run, advance, new_workflow, process_for, save
 
 from bench.workbench import _empty
 from bench.world import PROCESSES, World, build_world

@@ -3,7 +3,7 @@
 ``python -m bench.profile_complete --db sqlite --completions 500 [--sort cumtime] [--limit 40]``
 
 Sets up a throw-away database, takes N young people to their first follow-up task (untimed), then
-completes those N follow-ups through ``engine.tasks.complete_task`` under cProfile. It also counts
+completes those N follow-ups through ``engine.work.tasks.complete_task`` under cProfile. It also counts
 the SQL statements and commits each completion issues, and times a bare one-row write transaction
 on the same database (the commit floor: what the database alone costs per transaction).
 """
@@ -18,7 +18,7 @@ import time
 
 from sqlalchemy import text
 
-from engine import tasks
+from engine.work import tasks
 
 from bench.course_driver import ACCEPT, PLAN, REFERRAL, CourseDriver, Odds, StatementCounter, follow_up, k_meeting, who
 from bench.databases import postgres_database, sqlite_database

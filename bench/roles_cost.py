@@ -16,8 +16,9 @@ import argparse
 import time
 from typing import Any
 
-from engine import instances, users, youths
-from engine.access import Actor
+from engine.courses import instances
+from engine.people import users, youths
+from engine.people.access import Actor
 
 from bench.course_driver import REFERRAL
 from bench.databases import postgres_database, sqlite_database

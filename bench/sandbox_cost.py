@@ -7,7 +7,7 @@ environment: the engine's own, which sends every script and expression to a sand
 (``engine.bpmn.sandbox_process``), and the in-process one it replaced (RestrictedPython run under
 a ``sys.settrace`` time limit in the server's own interpreter, copied below as it was). Courses are
 driven alternately on the two, referral -> k-meeting -> accept -> plan, so both see the same machine
-load; each completion is timed through ``engine.tasks.complete_task``. The calls into diagram code
+load; each completion is timed through ``engine.work.tasks.complete_task``. The calls into diagram code
 are counted, and one call's round trip is timed on its own.
 """
 from __future__ import annotations
@@ -20,8 +20,10 @@ from typing import Any, Callable
 
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 
-from engine import instances, tasks, youths
-from engine.access import Actor
+from engine.courses import instances
+from engine.people import youths
+from engine.work import tasks
+from engine.people.access import Actor
 from engine.bpmn.restricted import SANDBOX_GLOBALS, ScriptTimeout, compile_expression, compile_script
 from engine.bpmn.sandbox_process import pool
 from engine.bpmn.scripting import RestrictedEnvironment, ScriptEngine

@@ -70,7 +70,7 @@ def fresh_database(url: str | None) -> Iterator[str]:
     if url:
         yield url
         return
-    from engine.db import database_url
+    from engine.platform.db import database_url
 
     name = f"samspil_webbench_{os.getpid()}"
     admin = create_engine(database_url(ADMIN_URL), isolation_level="AUTOCOMMIT")
@@ -90,11 +90,12 @@ def prepare(url: str, courses: int, processes: int = 2) -> dict[str, str]:
     (started through the engine, by ``processes`` processes side by side)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from engine import deployment, users
-    from engine.access import Actor
+    from engine.definitions import deployment
+    from engine.people import users
+    from engine.people.access import Actor
     from engine.bootstrap import bootstrap
-    from engine.process_files import files_from_paths
-    from engine.schema import upgrade
+    from engine.definitions.process_files import files_from_paths
+    from engine.platform.schema import upgrade
 
     engine = bootstrap(url, secret_key="bench-secret")
     upgrade(engine.db)
@@ -112,8 +113,9 @@ def prepare(url: str, courses: int, processes: int = 2) -> dict[str, str]:
 
 
 def _start_courses(url: str, part: int, parts: int, courses: int) -> None:
-    from engine import instances, youths
-    from engine.access import Actor
+    from engine.courses import instances
+    from engine.people import youths
+    from engine.people.access import Actor
     from engine.bootstrap import bootstrap
 
     engine = bootstrap(url, secret_key="bench-secret")
@@ -200,7 +202,7 @@ class Client:
 
 
 def open_tasks(url: str, element_id: str) -> list[str]:
-    from engine.db import make_engine
+    from engine.platform.db import make_engine
 
     db = make_engine(url)
     with db.connect() as connection:
@@ -294,7 +296,7 @@ def run_load(port: int, tokens: dict[str, str], url: str, clients: int, seconds:
 
 def check_no_lost_update(url: str, result: LoadResult, wins_by_task: dict[str, str]) -> list[str]:
     """Compare the database with what the clients were told."""
-    from engine.db import make_engine
+    from engine.platform.db import make_engine
 
     problems = []
     db = make_engine(url)
@@ -373,7 +375,7 @@ def main(argv: list[str] | None = None) -> None:
             load = run_load(port, tokens, url, args.clients, args.seconds)
         wins = {**latency_ok, **load.ok}
         problems = check_no_lost_update(url, load, wins)
-        with create_engine(__import__("engine.db", fromlist=["database_url"]).database_url(url)).connect() as c:
+        with create_engine(__import__("engine.platform.db", fromlist=["database_url"]).database_url(url)).connect() as c:
             server = c.execute(text("show server_version")).scalar()
     completions = sum(1 for _ in load.ok)
     errors = {s: n for s, n in load.statuses.items() if s not in (200, 409)}

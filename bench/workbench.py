@@ -18,16 +18,16 @@ from typing import Callable
 
 from sqlalchemy import text
 
-from engine.roles import seed_defaults
-from engine import deployment, instance_migration
-from engine.access import Actor
+from engine.people.roles import seed_defaults
+from engine.definitions import deployment, instance_migration
+from engine.people.access import Actor
 from engine.bootstrap import Engine, bootstrap
-from engine.clock import FrozenClock
-from engine.db import make_engine
-from engine.models import Base, ProcessInstance, Task, Youth
-from engine.process_files import files_from_paths
-from engine.runtime import Run, advance, new_workflow, process_for, save
-from engine.schema import upgrade
+from engine.platform.clock import FrozenClock
+from engine.platform.db import make_engine
+from engine.platform.models import Base, ProcessInstance, Task, Youth
+from engine.definitions.process_files import files_from_paths
+from engine.courses.runtime import Run, advance, new_workflow, process_for, save
+from engine.platform.schema import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"

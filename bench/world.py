@@ -13,13 +13,14 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import deployment, users
-from engine.access import Actor
+from engine.definitions import deployment
+from engine.people import users
+from engine.people.access import Actor
 from engine.bootstrap import Engine, bootstrap
-from engine.clock import FrozenClock
-from engine.models import User, UserRole
-from engine.process_files import files_from_paths
-from engine.schema import upgrade
+from engine.platform.clock import FrozenClock
+from engine.platform.models import User, UserRole
+from engine.definitions.process_files import files_from_paths
+from engine.platform.schema import upgrade
 from web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

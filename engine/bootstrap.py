@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.bpmn.scripting import ScriptEngine
 from engine.bpmn.serializer import StateSerializer
-from engine.clock import Clock, SystemClock
-from engine.crypto import CprVault
-from engine.db import database_url as resolve_database_url
-from engine.db import make_engine, make_session_factory
-from engine import settings
-from engine.library import ProcessLibrary
-from engine.uow import UnitOfWork
-from engine.workflow_cache import WorkflowCache
+from engine.platform.clock import Clock, SystemClock
+from engine.platform.crypto import CprVault
+from engine.platform.db import database_url as resolve_database_url
+from engine.platform.db import make_engine, make_session_factory
+from engine.platform import settings
+from engine.definitions.library import ProcessLibrary
+from engine.platform.uow import UnitOfWork
+from engine.courses.workflow_cache import WorkflowCache
 
 
 @dataclass

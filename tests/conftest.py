@@ -14,14 +14,14 @@ from typing import Any, Iterator
 import pytest
 from sqlalchemy import text
 
-from engine.access import Actor
+from engine.people.access import Actor
 from engine.bootstrap import Engine, bootstrap
-from engine.clock import FrozenClock
-from engine.db import make_engine
-from engine.models import Base
-from engine.process_files import files_from_paths
-from engine.roles import seed_defaults
-from engine.schema import upgrade
+from engine.platform.clock import FrozenClock
+from engine.platform.db import make_engine
+from engine.platform.models import Base
+from engine.definitions.process_files import files_from_paths
+from engine.people.roles import seed_defaults
+from engine.platform.schema import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
@@ -129,7 +129,7 @@ def default_files() -> dict[str, bytes]:
 
 def add_people(engine: Engine) -> dict[str, list[str]]:
     """The users behind the test actors, each with PASSWORD: a k-meeting may only name real users."""
-    from engine import users
+    from engine.people import users
 
     for name, roles in PEOPLE.items():
         users.add_user(engine.uow(), name, PASSWORD, roles)
@@ -143,7 +143,7 @@ def people(engine: Engine) -> dict[str, list[str]]:
 
 @pytest.fixture
 def deployed(engine: Engine, default_files: dict[str, bytes], people: dict[str, list[str]]) -> Any:
-    from engine import deployment
+    from engine.definitions import deployment
 
     return deployment.deploy(engine.uow(), default_files, OWNER)[0]
 
@@ -153,6 +153,6 @@ def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2 with small costs: tests create and check many passwords; the algorithm is the same."""
     from argon2 import PasswordHasher
 
-    from engine import users
+    from engine.people import users
 
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

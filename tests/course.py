@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import instances, tasks, youths
-from engine.access import Actor
+from engine.courses import instances
+from engine.people import youths
+from engine.work import tasks
+from engine.people.access import Actor
 from engine.bootstrap import Engine
 
 REFERRAL = {"henvisningsaarsag": "Har svært ved at komme i skole", "henviser_afdeling": "uddannelsesvejledning",

@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from SpiffWorkflow.util.task import TaskState
 
-from engine import events, instances, tasks, youths
+from engine.courses import events, instances
+from engine.people import youths
+from engine.work import tasks
 from engine.bootstrap import Engine
-from engine.clock import FrozenClock
-from engine.models import ProcessInstance, Task, TaskCandidate
-from engine.runtime import process_for
+from engine.platform.clock import FrozenClock
+from engine.platform.models import ProcessInstance, Task, TaskCandidate
+from engine.courses.runtime import process_for
 from tests.conftest import CASEWORKER, COORDINATOR, GUIDE
 from tests.course import (ACCEPT, DECLINE, REFERRAL, REFERRAL_OUTSIDE, complete, follow_up, k_meeting,
                           start_course, to_follow_up)
@@ -107,7 +109,7 @@ def snapshot(engine: Engine, instance_id: int) -> dict[str, Any]:
 
 
 def history_kinds(engine: Engine, instance_id: int) -> list[str]:
-    from engine.models import InstanceEvent
+    from engine.platform.models import InstanceEvent
 
     with engine.reader() as uow:
         return list(uow.session.scalars(select(InstanceEvent.kind).where(InstanceEvent.instance_id == instance_id)

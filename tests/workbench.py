@@ -1,7 +1,7 @@
 """The default model with small edits, for workbench tests: a shorter follow-up interval, a renamed step."""
 from __future__ import annotations
 
-from engine.process_files import files_from_paths
+from engine.definitions.process_files import files_from_paths
 from tests.conftest import PROCESSES
 
 

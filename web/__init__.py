@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from engine import settings
+from engine.platform import settings
 from engine.bootstrap import Engine, bootstrap
 
 MAX_BODY_BYTES = 10 * 1024 * 1024

@@ -1,4 +1,4 @@
-"""Who may reach each route of the app: one entry per endpoint, in terms of :mod:`engine.policy`.
+"""Who may reach each route of the app: one entry per endpoint, in terms of :mod:`engine.people.policy`.
 
 The services enforce the rules (a permission through ``policy.require``, involvement through
 ``ensure_may_view``, acting on a task through ``policy.may_act``); this table says, per endpoint,
@@ -9,11 +9,11 @@ route means deciding here who may use it.
 An entry:
 
 * ``public``: no login needed (the login page, the OpenAPI document, static files);
-* ``permission``: a permission of :data:`engine.policy.PERMISSIONS` the caller's roles must hold
+* ``permission``: a permission of :data:`engine.people.policy.PERMISSIONS` the caller's roles must hold
   (``None``: any logged-in user; what they then see is filtered to what they may see);
 * ``youth``: it reads or changes one young person's case: the caller must be involved, or hold
   ``see_all_youths`` (``message_any_course`` too, for messages);
-* ``task``: it acts on one task: :func:`engine.policy.may_act` (role AND involvement);
+* ``task``: it acts on one task: :func:`engine.people.policy.may_act` (role AND involvement);
 * ``lane_holders``: the people the course names for its guide and coordinating caseworker lanes
   (``lane_owners``) may too, without the permission (reporting a drop-out).
 """

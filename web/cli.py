@@ -9,13 +9,16 @@ from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from engine import course_control, deployment, events, mail, users
-from engine.access import Actor
-from engine.clock import FrozenClock, as_utc
-from engine.errors import EngineError, InvalidDiagram
-from engine.process_files import files_from_paths
-from engine.schema import upgrade
-from engine.settings import ConfigurationError
+from engine.courses import control as course_control, events
+from engine.definitions import deployment
+from engine.people import users
+from engine.work import mail
+from engine.people.access import Actor
+from engine.platform.clock import FrozenClock, as_utc
+from engine.platform.errors import EngineError, InvalidDiagram
+from engine.definitions.process_files import files_from_paths
+from engine.platform.schema import upgrade
+from engine.platform.settings import ConfigurationError
 
 # Who the audit log names for changes made at the command line (whoever can run it holds the server).
 CLI_ADMIN = Actor("cli", frozenset({"admin"}))
@@ -133,7 +136,7 @@ def worker_command(once: bool, now: str | None, interval: float) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Fill the database with demo users and young people at every step."""
-    from engine.demo import load_demo
+    from web.demo import load_demo
 
     upgrade(_engine().db)
     for line in load_demo(_engine()):

@@ -15,9 +15,9 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from engine.errors import (Busy, Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooLarge,
+from engine.platform.errors import (Busy, Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooLarge,
                            TooManyAttempts, Unreadable)
-from engine.messages import Message
+from engine.platform.messages import Message
 from web.i18n import localize
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from flask import Flask, Response, g, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine import settings
+from engine.platform import settings
 
 MAX_JSON_DEPTH = 64
 access_log = logging.getLogger("samspil.access")

@@ -4,7 +4,7 @@ A provider is a :class:`ProviderConfig` registered under a name (``staff`` for t
 staff login; a citizen login through a MitID broker can register its own). :func:`begin` sends the
 browser to the provider with a fresh ``state``, ``nonce`` and PKCE verifier (Authlib keeps them in
 the signed session cookie, one entry per login attempt); :func:`finish` takes the provider's answer
-and returns an :class:`engine.federated_login.ExternalIdentity` only if all of this holds:
+and returns an :class:`engine.people.federated_login.ExternalIdentity` only if all of this holds:
 
 * the discovery document (``<issuer>/.well-known/openid-configuration``) names the configured issuer;
 * ``state`` is one this browser was given (else a forged or replayed callback), and an ``iss`` in
@@ -30,7 +30,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import Flask, Response, current_app, request, session
 from joserfc.errors import ClaimError, JoseError
 
-from engine.federated_login import ExternalIdentity
+from engine.people.federated_login import ExternalIdentity
 
 HTTP_TIMEOUT_SECONDS = 10
 

@@ -5,7 +5,7 @@ lock) while the engine runs to its next wait. Each script has its own time limit
 quick scripts, or a diagram that never waits, would hold the lock for ever. So the operation that
 runs the engine opens a :class:`Budget` (:func:`operation`); the sandbox charges each call's time
 to it and the engine charges each step. Over budget, the course stops in ``error``; the retry gives
-it a fresh budget. Limits are in :mod:`engine.limits`.
+it a fresh budget. Limits are in :mod:`engine.platform.limits`.
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from engine import limits
-from engine.messages import Message
+from engine.platform import limits
+from engine.platform.messages import Message
 
 
 class BudgetExceeded(Exception):

@@ -17,7 +17,7 @@ administrator configured by name (``SAMSPIL_HTTP_ENDPOINTS``, a JSON object of n
 stores the JSON object it answers in ``result`` (default ``<task id>_svar``). A diagram can name
 only a configured endpoint, never a URL, so a process owner cannot send data anywhere else. The call
 has a time limit and counts against the operation's budget; a failure stops the course in error at
-the task (:func:`engine.runtime.advance`), and a retry calls again.
+the task (:func:`engine.courses.runtime.advance`), and a retry calls again.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 from engine.bpmn import budget
 from engine.bpmn.restricted import plain_problem
-from engine.messages import Message
+from engine.platform.messages import Message
 
 HTTP_SECONDS = 5.0
 MAX_ANSWER_BYTES = 256 * 1024

@@ -22,8 +22,8 @@ from RestrictedPython import compile_restricted_eval, compile_restricted_exec, l
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import full_write_guard, guarded_iter_unpack_sequence, guarded_unpack_sequence, safer_getattr
 
-from engine import limits
-from engine.messages import Message
+from engine.platform import limits
+from engine.platform.messages import Message
 
 # Builtins that end or interrupt a process, or reach the class tree, whatever RestrictedPython allows.
 FORBIDDEN_BUILTINS = ("BaseException", "SystemExit", "KeyboardInterrupt", "GeneratorExit", "__import__",

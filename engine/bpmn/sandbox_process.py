@@ -29,7 +29,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from engine import limits
+from engine.platform import limits
 
 READY = b'{"ready": true}\n'
 MAX_REPLY_BYTES = 4 * limits.RESULT_BYTES

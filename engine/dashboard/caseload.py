@@ -5,12 +5,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, literal_column, select
 
-from engine.access import Actor
+from engine.people.access import Actor
 from engine.dashboard.scope import envelope, resolve
-from engine.models import CoursePerson, ProcessInstance, User
+from engine.platform.models import CoursePerson, ProcessInstance, User
 
 if TYPE_CHECKING:
-    from engine.uow import UnitOfWork
+    from engine.platform.uow import UnitOfWork
 
 # Written as the bare column, like the partial index's predicate, so both databases use that index.
 ACTIVE_ROW = literal_column("course_people.active")

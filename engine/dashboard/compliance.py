@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from engine.access import Actor
+from engine.people.access import Actor
 from engine.dashboard.config import DeadlineRule
 from engine.dashboard.scope import DONE, Scope, age_on, birthdate_bounds, envelope, local_date, resolve
 from engine.dashboard.stats import epoch_seconds
 from engine.dashboard.workdays import add_working_days
-from engine.models import Task, Youth
+from engine.platform.models import Task, Youth
 
 if TYPE_CHECKING:
-    from engine.uow import UnitOfWork
+    from engine.platform.uow import UnitOfWork
 
 TARGET = 1.0
 

@@ -5,12 +5,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from engine.access import Actor
+from engine.people.access import Actor
 from engine.dashboard.scope import resolve
-from engine.models import ProcessVersion
+from engine.platform.models import ProcessVersion
 
 if TYPE_CHECKING:
-    from engine.uow import UnitOfWork
+    from engine.platform.uow import UnitOfWork
 
 
 def diagram(uow: UnitOfWork, actor: Actor, process_key: Any, version: Any = None) -> dict[str, Any]:

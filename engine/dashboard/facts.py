@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select, update
 
 from engine.dashboard.config import config_for, destination
-from engine.models import CourseFacts, CoursePerson
+from engine.platform.models import CourseFacts, CoursePerson
 
 ACTIVE = ("running", "error")  # a course still on someone's caseload
 
 if TYPE_CHECKING:
-    from engine.runtime import Run
-    from engine.uow import UnitOfWork
+    from engine.courses.runtime import Run
+    from engine.platform.uow import UnitOfWork
 
 
 def facts_from_data(process_key: str, data: dict[str, Any]) -> tuple[str | None, str | None, str | None,

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
 
-from engine.access import Actor
+from engine.people.access import Actor
 from engine.dashboard.scope import DONE, envelope, resolve
 from engine.dashboard.stats import epoch_seconds, rounded
-from engine.models import ProcessInstance, Task
+from engine.platform.models import ProcessInstance, Task
 
 if TYPE_CHECKING:
-    from engine.uow import UnitOfWork
+    from engine.platform.uow import UnitOfWork
 
 
 def funnel(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) -> dict[str, Any]:

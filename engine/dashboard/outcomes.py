@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from engine.access import Actor
+from engine.people.access import Actor
 from engine.dashboard.config import DESTINATIONS
 from engine.dashboard.scope import envelope, local_date, resolve
-from engine.models import CourseFacts, ProcessInstance
+from engine.platform.models import CourseFacts, ProcessInstance
 
 if TYPE_CHECKING:
-    from engine.uow import UnitOfWork
+    from engine.platform.uow import UnitOfWork
 
 
 def quarter_of(day: date) -> str:

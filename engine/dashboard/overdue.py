@@ -5,12 +5,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
 
-from engine.access import Actor
+from engine.people.access import Actor
 from engine.dashboard.scope import OPEN, envelope, resolve
-from engine.models import Task
+from engine.platform.models import Task
 
 if TYPE_CHECKING:
-    from engine.uow import UnitOfWork
+    from engine.platform.uow import UnitOfWork
 
 
 def overdue(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) -> dict[str, Any]:

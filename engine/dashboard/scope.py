@@ -14,16 +14,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import literal_column, select
 
-from engine import policy
-from engine.access import Actor
+from engine.people import policy
+from engine.people.access import Actor
 from engine.dashboard.config import DashboardConfig, config_for
 from engine.dashboard.stats import tune_for_figures
-from engine.errors import InvalidInput, NotFound
-from engine.messages import Message
-from engine.models import CourseFacts, ProcessInstance, ProcessVersion, Task, Youth
+from engine.platform.errors import InvalidInput, NotFound
+from engine.platform.messages import Message
+from engine.platform.models import CourseFacts, ProcessInstance, ProcessVersion, Task, Youth
 
 if TYPE_CHECKING:
-    from engine.uow import UnitOfWork
+    from engine.platform.uow import UnitOfWork
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 DEFAULT_WEEKS = 13

@@ -5,13 +5,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func
 
-from engine.access import Actor
+from engine.people.access import Actor
 from engine.dashboard.scope import DONE, OPEN, envelope, resolve
 from engine.dashboard.stats import epoch_seconds, grouped_figures, hours_between, rounded
-from engine.models import Task
+from engine.platform.models import Task
 
 if TYPE_CHECKING:
-    from engine.uow import UnitOfWork
+    from engine.platform.uow import UnitOfWork
 
 
 def step_statistics(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) -> dict[str, Any]:

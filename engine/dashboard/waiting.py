@@ -5,16 +5,16 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from engine import audit
-from engine.access import Actor
+from engine.people import audit
+from engine.people.access import Actor
 from engine.dashboard.scope import OPEN, envelope, resolve
-from engine.errors import InvalidInput
-from engine.messages import Message
-from engine.models import Task, Youth
-from engine import policy
+from engine.platform.errors import InvalidInput
+from engine.platform.messages import Message
+from engine.platform.models import Task, Youth
+from engine.people import policy
 
 if TYPE_CHECKING:
-    from engine.uow import UnitOfWork
+    from engine.platform.uow import UnitOfWork
 
 MAX_ROWS = 5000
 

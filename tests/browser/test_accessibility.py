@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from engine import tasks
+from engine.work import tasks
 from tests.browser.conftest import login
 from tests.conftest import CASEWORKER, COORDINATOR, ROOT
 from tests.course import REFERRAL, complete, open_task, start_course

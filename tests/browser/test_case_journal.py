@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from engine import events, users
+from engine.courses import events
+from engine.people import users
 from tests.browser.conftest import login, shot
 from tests.browser.test_accessibility import violations
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, OTHER_GUIDE

@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from engine import users
+from engine.people import users
 from tests.browser.conftest import login, shot
 from tests.web.conftest import PASSWORD
 

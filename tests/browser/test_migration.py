@@ -5,8 +5,8 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from engine import deployment
-from engine.models import ProcessInstance
+from engine.definitions import deployment
+from engine.platform.models import ProcessInstance
 from tests.browser.conftest import login, shot
 from tests.browser.test_accessibility import violations
 from tests.conftest import OWNER

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from engine import users
+from engine.people import users
 from tests.browser.conftest import shot
 from tests.browser.test_accessibility import violations
 from tests.oidc.provider import PASSWORD, oidc_provider  # noqa: F401  (the fixture)

@@ -12,10 +12,10 @@ pytestmark = pytest.mark.usefixtures("deployed")
 
 
 def test_a_coordinator_claims_a_task_in_the_inbox_and_searches_by_cpr(page, engine):
-    from engine import youths
+    from engine.people import youths
 
     youth = youths.create_youth(engine.uow(), CASEWORKER, "Ida <Holm>", "2009-03-01", "010309-4234")
-    from engine import instances
+    from engine.courses import instances
 
     instance = instances.start_instance(engine.uow(), CASEWORKER, "samarbejdsmodel", youth["id"])
     complete(engine, CASEWORKER, instance["id"], "henvisning", REFERRAL)

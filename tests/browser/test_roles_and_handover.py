@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from engine import instances, tasks, users
+from engine.courses import instances
+from engine.people import users
+from engine.work import tasks
 from tests.browser.conftest import login, shot
 from tests.browser.test_accessibility import violations
 from tests.conftest import CASEWORKER, COORDINATOR

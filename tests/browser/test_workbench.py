@@ -4,7 +4,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from engine.models import ProcessInstance, Task
+from engine.platform.models import ProcessInstance, Task
 from tests.browser.conftest import login, shot
 from tests.conftest import CASEWORKER, COORDINATOR
 from tests.course import REFERRAL, complete, k_meeting, start_course
@@ -88,7 +88,7 @@ def test_a_process_owner_changes_the_follow_up_interval_deploys_and_migrates(pag
 
 
 def test_every_miwg_reference_model_opens_in_the_modeler_with_its_problems_listed(page, engine, deployed):
-    from engine import drafts
+    from engine.definitions import drafts
     from tests.conftest import OWNER
     from tests.small_diagrams import MIWG
 
@@ -136,7 +136,7 @@ def test_a_form_schema_edit_shows_in_the_preview_and_a_test_run_steps_as_each_ro
 
 
 def test_two_owners_save_the_same_draft_and_the_second_is_told(page, new_page, engine, deployed):
-    from engine import drafts
+    from engine.definitions import drafts
     from tests.conftest import OWNER
     from tests.workbench import default_files_text
 
@@ -160,7 +160,7 @@ def test_two_owners_save_the_same_draft_and_the_second_is_told(page, new_page, e
 
 
 def test_a_diagram_without_a_drawing_is_laid_out_in_the_modeler_and_said_so(page, engine, deployed):
-    from engine import drafts
+    from engine.definitions import drafts
     from tests.conftest import OWNER
     from tests.small_diagrams import diagram, lane, linear
 
@@ -179,7 +179,7 @@ def test_a_diagram_without_a_drawing_is_laid_out_in_the_modeler_and_said_so(page
 
 
 def test_a_course_at_a_renamed_step_moves_once_the_owner_maps_it(page, engine, deployed):
-    from engine import deployment
+    from engine.definitions import deployment
     from tests.conftest import OWNER
     from tests.workbench import default_files_text, k_meeting_renamed
 

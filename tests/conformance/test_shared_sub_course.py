@@ -72,7 +72,7 @@ def test_a_cycle_through_a_deployed_sub_course_is_refused_at_deploy(api):
 
 
 def test_a_draft_calling_a_deployed_sub_course_validates_and_deploys_from_the_workbench(api, engine):
-    from engine import drafts
+    from engine.definitions import drafts
     from tests.conftest import OWNER
     deploy(api, {"under.bpmn": sub_course("u_opgave")})
     saved = drafts.save_draft(engine.uow(), OWNER, "a", {"a.bpmn": caller("a")})

@@ -5,9 +5,12 @@ import json
 
 import pytest
 
-from engine import deployment, events, instances, tasks, youths
-from engine.access import Actor
-from engine.errors import Forbidden, InvalidInput
+from engine.courses import events, instances
+from engine.definitions import deployment
+from engine.people import youths
+from engine.work import tasks
+from engine.people.access import Actor
+from engine.platform.errors import Forbidden, InvalidInput
 from tests.conftest import COORDINATOR, OWNER
 from tests.diagrams import flow, process
 

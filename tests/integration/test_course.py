@@ -5,8 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from engine import events, instances, tasks
-from engine.errors import Forbidden
+from engine.courses import events, instances
+from engine.work import tasks
+from engine.platform.errors import Forbidden
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE, OTHER_GUIDE
 from tests.course import (
     ACCEPT, CLOSE, DECLINE, ESCALATION, HANDOVER, REFERRAL, REFERRAL_OUTSIDE, complete, follow_up, k_meeting,

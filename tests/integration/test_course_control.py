@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import audit, cases, course_control, events, mail, notices, tasks, users
-from engine.errors import Conflict, Forbidden, InvalidInput
-from engine.models import CoursePerson, ProcessInstance
+from engine.courses import control as course_control, events, notices
+from engine.people import audit, cases, users
+from engine.work import mail, tasks
+from engine.platform.errors import Conflict, Forbidden, InvalidInput
+from engine.platform.models import CoursePerson, ProcessInstance
 from tests.conftest import ADMIN, CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE, OTHER_GUIDE
 from tests.course import (
     CLOSE, REFERRAL, REFERRAL_OUTSIDE, complete, follow_up, k_meeting, open_elements, open_task, start_course,
@@ -165,7 +167,7 @@ def test_the_referrer_of_a_closed_referral_gets_the_recommendation_in_the_inbox_
 
 
 def test_nobody_else_may_mark_a_notice_read(engine):
-    from engine.errors import NotFound
+    from engine.platform.errors import NotFound
 
     instance = start_course(engine, CASEWORKER)
     complete(engine, CASEWORKER, instance["id"], "henvisning", REFERRAL_OUTSIDE)

@@ -10,12 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from engine import audit, cover, deployment, instances, roles, tasks, users, youths
-from engine.access import Actor
+from engine.courses import cover, instances
+from engine.definitions import deployment
+from engine.people import audit, roles, users, youths
+from engine.work import tasks
+from engine.people.access import Actor
 from engine.bootstrap import Engine
 from engine.dashboard import caseload
-from engine.errors import Forbidden, InvalidInput
-from engine.models import AuditEntry, InstanceEvent
+from engine.platform.errors import Forbidden, InvalidInput
+from engine.platform.models import AuditEntry, InstanceEvent
 from tests import ballerup
 from tests.conftest import PASSWORD
 

@@ -18,10 +18,10 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.bootstrap import bootstrap
-from engine.clock import FrozenClock
+from engine.platform.clock import FrozenClock
 from engine.dashboard import caseload, compliance, config, funnel, heatmap, outcomes, overdue, steps, waiting
 from engine.dashboard.workdays import danish_holidays
-from engine.models import AuditEntry
+from engine.platform.models import AuditEntry
 from tests.conftest import ADMIN, COORDINATOR, OWNER, POSTGRES_URL, START, _empty_postgres
 from tests.dashboard_history import History, make_history
 
@@ -35,7 +35,7 @@ HOLIDAYS_2026 = {date(2026, 1, 1), date(2026, 4, 2), date(2026, 4, 3), date(2026
 @pytest.fixture(scope="module")
 def simulated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One engine and one history for the whole module (the simulation takes a while)."""
-    from engine.process_files import files_from_paths
+    from engine.definitions.process_files import files_from_paths
     from tests.conftest import PROCESSES
 
     if POSTGRES_URL:
@@ -346,7 +346,7 @@ def test_someone_handed_over_in_the_history_counts_as_an_outcome(simulated):
 
 
 def test_a_process_owner_sees_figures_but_not_who_waits(simulated):
-    from engine.errors import Forbidden
+    from engine.platform.errors import Forbidden
 
     engine, _ = simulated
     assert heatmap.heatmap(engine.reader(), OWNER, "samarbejdsmodel")["rows"]

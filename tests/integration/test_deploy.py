@@ -6,10 +6,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from engine import deployment
-from engine.errors import Forbidden, InvalidDiagram
-from engine.models import ProcessVersion
-from engine.process_files import read_bundle
+from engine.definitions import deployment
+from engine.platform.errors import Forbidden, InvalidDiagram
+from engine.platform.models import ProcessVersion
+from engine.definitions.process_files import read_bundle
 from tests.conftest import CASEWORKER, OWNER
 from tests.diagrams import flow, process, simple
 

@@ -8,10 +8,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from engine import deployment, instances, tasks, youths
+from engine.courses import instances
+from engine.definitions import deployment
+from engine.people import youths
+from engine.work import tasks
 from engine.bootstrap import bootstrap
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.models import InstanceEvent, ProcessInstance
+from engine.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.platform.models import InstanceEvent, ProcessInstance
 from tests.conftest import ADMIN, CASEWORKER, COORDINATOR, OWNER
 from tests.course import REFERRAL, open_task, start_course
 from tests.diagrams import flow, process
@@ -139,8 +142,8 @@ def test_a_process_killed_between_the_engine_step_and_the_commit_leaves_the_last
 def _worker_pass(url: str, now_iso: str, barrier: Any, results: Any) -> None:
     from datetime import datetime
 
-    from engine import events
-    from engine.clock import FrozenClock
+    from engine.courses import events
+    from engine.platform.clock import FrozenClock
 
     engine = bootstrap(url, FrozenClock(datetime.fromisoformat(now_iso)), secret_key="test-secret")
     barrier.wait()

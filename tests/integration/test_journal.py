@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engine import audit, cases, tasks, users
-from engine.errors import InvalidInput
-from engine.models import CoursePerson, TaskSubmission
+from engine.people import audit, cases, users
+from engine.work import tasks
+from engine.platform.errors import InvalidInput
+from engine.platform.models import CoursePerson, TaskSubmission
 from tests.conftest import ADMIN, CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
 from tests.course import (
     ACCEPT, DECLINE, PLAN, REFERRAL, complete, follow_up, k_meeting, open_elements, open_task, start_course,
@@ -81,7 +82,7 @@ def test_a_completed_task_returns_what_was_submitted(engine):
 
 
 def test_a_milestone_set_to_reached_at_a_follow_up_shows_reached_in_the_plan(engine, clock):
-    from engine import events
+    from engine.courses import events
 
     iid = to_follow_up(engine)
     clock.advance(days=92)
@@ -98,14 +99,14 @@ def test_a_milestone_set_to_reached_at_a_follow_up_shows_reached_in_the_plan(eng
 
 
 def _youth_of(engine, instance_id):
-    from engine.models import ProcessInstance
+    from engine.platform.models import ProcessInstance
 
     with engine.reader() as uow:
         return uow.session.get(ProcessInstance, instance_id).youth_id
 
 
 def test_a_follow_up_naming_a_milestone_not_in_the_plan_is_a_field_error_and_changes_nothing(engine, clock):
-    from engine import events
+    from engine.courses import events
 
     iid = to_follow_up(engine)
     clock.advance(days=92)

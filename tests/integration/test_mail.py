@@ -8,7 +8,9 @@ from typing import Any, Iterator
 import pytest
 from aiosmtpd.controller import Controller
 
-from engine import events, mail, users
+from engine.courses import events
+from engine.people import users
+from engine.work import mail
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
 from tests.course import PLAN, REFERRAL, complete, k_meeting, start_course
 

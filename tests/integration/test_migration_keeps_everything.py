@@ -10,8 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from engine import deployment, instance_migration, tasks
-from engine.errors import InvalidInput
+from engine.definitions import deployment, instance_migration
+from engine.work import tasks
+from engine.platform.errors import InvalidInput
 from tests import subprocess_diagram
 from tests.conftest import ADMIN, CASE_COORDINATOR, GUIDE, OWNER
 from tests.course import ACCEPT, PLAN, complete, open_task
@@ -138,7 +139,7 @@ def test_an_unknown_timer_rule_is_refused_and_moves_nothing(engine, clock):
 def test_the_dry_run_names_young_people_only_to_those_who_may_see_them_and_logs_each_name(engine, clock):
     from sqlalchemy import select
 
-    from engine.models import AuditEntry, Youth
+    from engine.platform.models import AuditEntry, Youth
 
     courses = default_course_states(engine, clock)
     deployment.deploy(engine.uow(), two_months(), OWNER)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine import instances, tasks
-from engine.access import Actor
-from engine.errors import Conflict, Forbidden
+from engine.courses import instances
+from engine.work import tasks
+from engine.people.access import Actor
+from engine.platform.errors import Conflict, Forbidden
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE, OTHER_GUIDE
 from tests.course import REFERRAL, complete, k_meeting, open_task, start_course
 
@@ -58,7 +59,7 @@ def test_the_inbox_lists_personal_tasks_before_role_queues(engine):
 
 
 def test_a_caseworker_cannot_read_a_case_they_are_not_involved_in_and_the_refusal_is_logged(engine):
-    from engine import audit
+    from engine.people import audit
     from tests.conftest import ADMIN
 
     iid, _ = at_k_meeting(engine)

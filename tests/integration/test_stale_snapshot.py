@@ -1,4 +1,4 @@
-"""The rerun of :func:`engine.uow.while_code_runs` on SQLite: a real stale WAL snapshot, not a stand-in.
+"""The rerun of :func:`engine.platform.uow.while_code_runs` on SQLite: a real stale WAL snapshot, not a stand-in.
 
 An operation that has read (its snapshot taken) and then finds that another writer committed
 before its first write is refused by SQLite at once; it runs again from the start on fresh data,
@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import uow as uow_module
-from engine.errors import Conflict
-from engine.models import User
-from engine.uow import CODE_ATTEMPTS, while_code_runs
+from engine.platform import uow as uow_module
+from engine.platform.errors import Conflict
+from engine.platform.models import User
+from engine.platform.uow import CODE_ATTEMPTS, while_code_runs
 
 
 @pytest.fixture

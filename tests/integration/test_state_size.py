@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine import events
-from engine.models import ProcessInstance
+from engine.courses import events
+from engine.platform.models import ProcessInstance
 from tests.conftest import GUIDE
 from tests.course import complete, follow_up, to_follow_up
 

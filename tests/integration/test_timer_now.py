@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine import audit, events, instances
-from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.courses import events, instances
+from engine.people import audit
+from engine.platform.errors import Conflict, Forbidden, InvalidInput
 from tests.conftest import ADMIN, CASE_COORDINATOR, COORDINATOR, GUIDE
 from tests.course import complete, follow_up, open_elements, to_follow_up
 

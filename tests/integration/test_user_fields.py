@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine import instances, users
-from engine.errors import InvalidInput
+from engine.courses import instances
+from engine.people import users
+from engine.platform.errors import InvalidInput
 from tests.conftest import COORDINATOR, CASEWORKER
 from tests.course import REFERRAL, complete, k_meeting, open_elements, open_task, start_course
 

@@ -16,12 +16,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from engine import deployment, tasks, users
-from engine.access import Actor
+from engine.definitions import deployment
+from engine.people import users
+from engine.work import tasks
+from engine.people.access import Actor
 from engine.bootstrap import Engine, bootstrap
-from engine.clock import FrozenClock
-from engine.models import AuditEntry
-from engine.process_files import files_from_paths
+from engine.platform.clock import FrozenClock
+from engine.platform.models import AuditEntry
+from engine.definitions.process_files import files_from_paths
 from tests.conftest import PASSWORD, POSTGRES_URL, PROCESSES, START, _empty_postgres
 from tests.course import ACCEPT, REFERRAL, complete, k_meeting, open_task
 from web import create_app
@@ -103,7 +105,8 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             users.add_user(engine.uow(), name, PASSWORD, list(roles))
         walk_tokens = {name: users.create_token(engine.uow(), name) for name in WALKERS}
         deployment.deploy(engine.uow(), files_from_paths([PROCESSES]), actor_of("per"))
-        from engine import instances, youths
+        from engine.courses import instances
+        from engine.people import youths
 
         youth = youths.create_youth(engine.uow(), actor_of("sara"), "Walk Ung", "2009-03-01")
         instance = instances.start_instance(engine.uow(), actor_of("sara"), "samarbejdsmodel", youth["id"])

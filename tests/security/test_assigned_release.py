@@ -7,9 +7,11 @@ from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from sqlalchemy import delete, select, update
 
-from engine import instances, tasks, youths
-from engine.models import Task, TaskCandidate
-from engine.schema import MIGRATIONS
+from engine.courses import instances
+from engine.people import youths
+from engine.work import tasks
+from engine.platform.models import Task, TaskCandidate
+from engine.platform.schema import MIGRATIONS
 from tests.conftest import CASEWORKER, COORDINATOR
 from tests.course import REFERRAL, open_task
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from engine import audit, events, instances
+from engine.courses import events, instances
+from engine.people import audit
 from tests.conftest import ADMIN, COORDINATOR
 from tests.course import ACCEPT, REFERRAL, k_meeting, open_elements, to_follow_up
 

@@ -1,7 +1,7 @@
 """Concurrent completions on different courses all succeed, each once (issue 10, "Diagram code is contained").
 
 On SQLite an operation that runs diagram code begins DEFERRED and reruns on a stale snapshot
-(:func:`engine.uow.while_code_runs`); on PostgreSQL it locks only its own course's row. Either way a
+(:func:`engine.platform.uow.while_code_runs`); on PostgreSQL it locks only its own course's row. Either way a
 burst of completions on different courses must lose nothing and apply nothing twice. Runs on both
 databases (the SQLite-only lock tests are in ``test_no_lock_while_code_runs.py``).
 """

@@ -1,7 +1,7 @@
 """Diagram code and diagrams cannot stop, stall or fill the server (issue 10, findings 3, 6 and 7).
 
 Each test is an attack from the issue, run through the engine services or the REST API, on SQLite
-and (with SAMSPIL_TEST_DATABASE_URL) PostgreSQL. The limits are in :mod:`engine.limits`.
+and (with SAMSPIL_TEST_DATABASE_URL) PostgreSQL. The limits are in :mod:`engine.platform.limits`.
 """
 from __future__ import annotations
 
@@ -17,14 +17,18 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from engine import deployment, instances, limits, tasks, users, youths
-from engine.access import Actor
+from engine.courses import instances
+from engine.definitions import deployment
+from engine.people import users, youths
+from engine.platform import limits
+from engine.work import tasks
+from engine.people.access import Actor
 from engine.bpmn.restricted import ScriptTimeout, sandbox_builtins
 from engine.bpmn.sandbox_process import pool
 from engine.bpmn.scripting import RestrictedEnvironment
-from engine.heavy_work import heavy_slot
-from engine.messages import Message
-from engine.models import AuditEntry, ProcessInstance
+from engine.platform.heavy_work import heavy_slot
+from engine.platform.messages import Message
+from engine.platform.models import AuditEntry, ProcessInstance
 from tests.conftest import CASEWORKER, OWNER, PASSWORD
 from tests.diagrams import flow, process
 from tests.web.conftest import Api, api, app, client, tokens  # noqa: F401 - the web fixtures

@@ -3,7 +3,7 @@
 Before, every writing unit of work began with BEGIN IMMEDIATE on SQLite: while a course's script
 ran, SQLite's one write lock was held and every other writer of the server waited for it. Now an
 operation that runs diagram code begins DEFERRED and writes only after the code has run
-(:func:`engine.uow.while_code_runs`); a stale snapshot at its first write runs it again.
+(:func:`engine.platform.uow.while_code_runs`); a stale snapshot at its first write runs it again.
 
 Each test is the attack: a course whose completion runs a slow hostile script, and other users
 writing meanwhile. Ordering is asserted with events between threads, never with clock times.
@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from engine import instances, referrals, tasks, youths
+from engine.courses import instances, referrals
+from engine.people import youths
+from engine.work import tasks
 from engine.bpmn.sandbox_process import pool
-from engine.models import InstanceEvent
+from engine.platform.models import InstanceEvent
 from tests.conftest import CASEWORKER, COORDINATOR
 from tests.course import REFERRAL
 from tests.security.test_diagram_code import (  # noqa: F401 - other_caseworker is a fixture

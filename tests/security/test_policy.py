@@ -9,11 +9,14 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import select
 
-from engine import deployment, instances, policy, tasks, youths
-from engine.access import Actor
-from engine.errors import InvalidInput
-from engine.models import Task, TaskCandidate
-from engine.tasks import undeclared_errors
+from engine.courses import instances
+from engine.definitions import deployment
+from engine.people import policy, youths
+from engine.work import tasks
+from engine.people.access import Actor
+from engine.platform.errors import InvalidInput
+from engine.platform.models import Task, TaskCandidate
+from engine.work.tasks import undeclared_errors
 from tests.conftest import ADMIN, CASE_COORDINATOR, CASEWORKER, COORDINATOR, OWNER
 from tests.diagrams import flow, process
 

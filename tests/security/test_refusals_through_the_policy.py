@@ -1,4 +1,4 @@
-"""Two refusals that used to bypass the policy's one way to refuse (``engine.policy.refuse``).
+"""Two refusals that used to bypass the policy's one way to refuse (``engine.people.policy.refuse``).
 
 A page behind ``role_required`` wrote its own audit row; a draft's test run refused without any.
 Each is the attempt, and then the access log is read: refused, and logged with who and what.
@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import sandbox
-from engine.errors import Forbidden
-from engine.models import AuditEntry
+from engine.definitions import sandbox
+from engine.platform.errors import Forbidden
+from engine.platform.models import AuditEntry
 from tests.conftest import CASEWORKER
 from tests.security.test_diagram_code import with_script
 from tests.web.conftest import app, client, pages, users_with_passwords  # noqa: F401 - the web fixtures

@@ -1,7 +1,7 @@
 """Every route of the app and the API, walked as every role (involved and not) and anonymously.
 
 The expected answer comes from ONE table, :data:`web.access_table.ACCESS`, read with the
-policy's own rules (:mod:`engine.policy`): allowed is any answer but 401/403 (and never a 5xx);
+policy's own rules (:mod:`engine.people.policy`): allowed is any answer but 401/403 (and never a 5xx);
 refused is 401/403/404 with a refusal in the access log (an anonymous visitor of a page is sent
 to the login page instead). A route without an entry in the table fails here.
 
@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from werkzeug.routing import Rule
 
-from engine import policy
+from engine.people import policy
 from tests.security.conftest import LANE_HOLDERS, WALKERS, World, actor_of
 from web.access_table import ACCESS, Access
 

@@ -15,10 +15,11 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import select
 
-from engine import settings, users, youths
+from engine.people import users, youths
+from engine.platform import settings
 from engine.bootstrap import bootstrap
-from engine.models import AuditEntry, LoginFailure
-from engine.settings import DEVELOPMENT_SECRET, ConfigurationError, InsecureConfiguration
+from engine.platform.models import AuditEntry, LoginFailure
+from engine.platform.settings import DEVELOPMENT_SECRET, ConfigurationError, InsecureConfiguration
 from tests.conftest import ADMIN, COORDINATOR, PASSWORD, ROOT
 from tests.diagrams import simple
 from tests.web.conftest import Pages
@@ -180,7 +181,7 @@ def test_on_sqlite_in_development_the_public_key_is_used_and_it_is_written_in_on
     app.extensions["samspil"].db.dispose()
     sources = [p for folder in ("engine", "web") for p in (ROOT / folder).rglob("*.py")]
     holders = [p.relative_to(ROOT).as_posix() for p in sources if DEVELOPMENT_SECRET in p.read_text()]
-    assert holders == ["engine/settings.py"]
+    assert holders == ["engine/platform/settings.py"]
 
 
 @pytest.mark.parametrize("command", [["serve"], ["worker", "--once"]])

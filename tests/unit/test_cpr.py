@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from engine.crypto import CprVault, cpr_birthdate, mask_cpr, normalize_cpr
+from engine.platform.crypto import CprVault, cpr_birthdate, mask_cpr, normalize_cpr
 
 
 def test_a_cpr_number_is_normalised_with_or_without_the_dash():

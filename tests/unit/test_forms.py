@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from jsonschema import Draft202012Validator
 
-from engine.forms import form_errors
+from engine.work.forms import form_errors
 
 SCHEMA = {"type": "object", "required": ["navn", "dato"], "properties": {
     "navn": {"type": "string", "maxLength": 5}, "dato": {"type": "string", "format": "date"},

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.library import parse_files
-from engine.process_files import MAX_FILE_BYTES, read_bundle
+from engine.definitions.library import parse_files
+from engine.definitions.process_files import MAX_FILE_BYTES, read_bundle
 from tests.small_diagrams import MIWG, diagram, linear
 
 MIWG_FILES = sorted(MIWG.glob("*.bpmn"))

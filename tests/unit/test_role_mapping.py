@@ -1,10 +1,10 @@
-"""Which roles a provider's claims give (engine.federated_login.RoleMapping)."""
+"""Which roles a provider's claims give (engine.people.federated_login.RoleMapping)."""
 from __future__ import annotations
 
 import pytest
 
-from engine.federated_login import RoleMapping
-from engine.settings import ConfigurationError
+from engine.people.federated_login import RoleMapping
+from engine.platform.settings import ConfigurationError
 
 MAPPING = RoleMapping.parse("groups", '{"ballerup-ungeguides": "ungeguide", "ballerup-ledere": ["ungekoordinator", "admin"]}')
 

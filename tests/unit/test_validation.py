@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from engine.library import parse_files
-from engine.process_files import files_from_paths
+from engine.definitions.library import parse_files
+from engine.definitions.process_files import files_from_paths
 from tests.small_diagrams import DEFAULT_BPMN, diagram, flow, lane, linear, timer_event
 
 ROLES = {"sagsbehandler", "ungeguide"}

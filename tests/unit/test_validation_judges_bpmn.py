@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.library import parse_files
+from engine.definitions.library import parse_files
 from tests.diagrams import flow, process
 
 LANE = "sagsbehandler"

@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine import users
+from engine.people import users
 from engine.bootstrap import Engine
 from web import create_app
 

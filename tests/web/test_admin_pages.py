@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from engine import users
+from engine.people import users
 from tests.conftest import CASEWORKER
 from tests.course import start_course
 from tests.web.conftest import PASSWORD
@@ -73,7 +73,7 @@ def test_the_access_log_filters_by_user_and_exports_csv(admin, engine, deployed)
 
 def test_reading_the_access_log_is_itself_logged(admin, engine):
     admin.get("/admin/adgangslog")
-    from engine import audit
+    from engine.people import audit
     from tests.conftest import ADMIN
 
     assert "audit_read" in [e["action"] for e in audit.list_entries(engine.uow(), ADMIN, username="admin")]

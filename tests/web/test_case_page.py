@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import audit
+from engine.people import audit
 from tests.conftest import ADMIN, CASEWORKER, COORDINATOR
 from tests.course import REFERRAL, complete, k_meeting, start_course
 
@@ -64,7 +64,7 @@ def test_the_case_page_shows_the_course_plan_people_and_consent(pages, engine):
 
 
 def test_the_guide_and_the_coordinating_caseworker_are_shown_by_name(pages, engine):
-    from engine import users
+    from engine.people import users
 
     users.add_user(engine.uow(), "gunnar", "correct-horse-battery", ["ungeguide"], "Gunnar <b>Guide</b>")
     instance = start_course(engine, CASEWORKER, name="Emil Jensen")
@@ -85,7 +85,7 @@ def test_viewing_a_case_is_logged(pages, engine):
 
 
 def test_a_caseworker_cannot_open_another_caseworkers_case(pages, engine):
-    from engine import users
+    from engine.people import users
 
     users.add_user(engine.uow(), "sofie", "correct-horse-battery", ["sagsbehandler"])
     instance = start_course(engine, CASEWORKER)
@@ -108,7 +108,7 @@ def test_search_finds_by_name_and_by_full_cpr_and_shows_the_cpr_masked(pages, en
 
 
 def test_search_results_are_logged_and_limited_to_visible_young_people(pages, engine):
-    from engine import users
+    from engine.people import users
 
     users.add_user(engine.uow(), "sofie", "correct-horse-battery", ["sagsbehandler"])
     instance = start_course(engine, CASEWORKER, name="Emil Jensen")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from engine import users
-from engine.models import ProcessInstance, Task, User
+from engine.people import users
+from engine.platform.models import ProcessInstance, Task, User
 from tests.conftest import PROCESSES
 from tests.diagrams import simple
 
@@ -59,7 +59,7 @@ def test_user_add_takes_a_role_a_municipality_names(app, engine):
 
 
 def test_worker_once_with_now_fires_the_timers_due_then(app, engine, people):
-    from engine import events  # noqa: F401  (the worker command drives engine.events)
+    from engine.courses import events# noqa: F401  (the worker command drives engine.courses.events)
     from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
     from tests.course import ACCEPT, PLAN, REFERRAL, complete, k_meeting, start_course
 

@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from engine.models import Task
+from engine.platform.models import Task
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
 from tests.course import ACCEPT, HANDOVER, PLAN, REFERRAL, complete, follow_up, k_meeting, start_course
 from web.csv_export import csv_response
@@ -33,7 +33,7 @@ def courses(engine, clock):
     complete(engine, GUIDE, done["id"], "accepter_guide", ACCEPT)
     complete(engine, CASE_COORDINATOR, done["id"], "uddannelsesplan", PLAN)
     clock.advance(days=92)
-    from engine import events
+    from engine.courses import events
     events.fire_due_timers(engine)
     complete(engine, GUIDE, done["id"], "opfoelgning", follow_up(reached=True))
     complete(engine, CASE_COORDINATOR, done["id"], "overdragelse", HANDOVER)

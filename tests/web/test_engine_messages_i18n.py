@@ -11,8 +11,9 @@ import uuid
 
 import pytest
 
-from engine import tasks, users
-from engine.access import Actor
+from engine.people import users
+from engine.work import tasks
+from engine.people.access import Actor
 from tests.conftest import CASEWORKER, COORDINATOR
 from tests.course import REFERRAL, complete, open_task, start_course
 from tests.web.test_case_page import START_FORM
@@ -167,7 +168,7 @@ def test_the_api_reports_diagram_problems_in_danish(api):
 
 
 def test_the_version_diff_names_what_changed_in_the_readers_language(pages, engine):
-    from engine import deployment
+    from engine.definitions import deployment
     from tests.conftest import OWNER
 
     files = with_bpmn(default_files_text(), 'name="Hver 3. måned"', 'name="Hver 2. måned"')

@@ -67,7 +67,7 @@ def test_the_engine_raises_no_error_with_a_plain_text():
 
 
 def test_engine_catalogs_hold_only_engine_keys():
-    from engine.messages import catalog as engine_catalog
+    from engine.platform.messages import catalog as engine_catalog
 
     for lang in LANGUAGES:
         assert all(key.startswith("engine.") for key in engine_catalog(lang)), lang

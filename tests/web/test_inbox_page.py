@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from engine import inbox, tasks
+from engine.work import inbox, tasks
 from tests.conftest import CASEWORKER, COORDINATOR
 from tests.course import PLAN, REFERRAL, complete, k_meeting, open_task, start_course
 
@@ -49,7 +49,7 @@ def test_an_overdue_task_stands_out_and_the_overdue_filter_finds_it(pages, engin
     instance = at_k_meeting(engine, "Anna Holm")
     complete(engine, COORDINATOR, instance["id"], "k_moede", k_meeting())
     from tests.conftest import CASE_COORDINATOR, GUIDE
-    from engine import events
+    from engine.courses import events
 
     complete(engine, GUIDE, instance["id"], "accepter_guide", {"accepteret": True})
     complete(engine, CASE_COORDINATOR, instance["id"], "uddannelsesplan", PLAN)
@@ -64,8 +64,8 @@ def test_an_overdue_task_stands_out_and_the_overdue_filter_finds_it(pages, engin
 
 def test_claiming_someone_elses_claimed_task_is_a_clear_conflict(pages, engine):
     instance = at_k_meeting(engine, "Anna Holm")
-    from engine import users
-    from engine.access import Actor
+    from engine.people import users
+    from engine.people.access import Actor
 
     users.add_user(engine.uow(), "kaj", "correct-horse-battery", ["ungekoordinator"])
     task = open_task(engine, COORDINATOR, instance["id"], "k_moede")

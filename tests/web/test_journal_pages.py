@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from engine import audit, events, tasks, users
+from engine.courses import events
+from engine.people import audit, users
+from engine.work import tasks
 from tests.conftest import ADMIN, CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
 from tests.course import (
     ACCEPT, CLOSE, REFERRAL, REFERRAL_OUTSIDE, complete, k_meeting, open_task, start_course, to_follow_up,
@@ -23,7 +25,7 @@ def _at_accept(engine, name="Mikkel Jensen"):
 
 
 def _youth_of(engine, instance_id):
-    from engine.models import ProcessInstance
+    from engine.platform.models import ProcessInstance
 
     with engine.reader() as uow:
         return uow.session.get(ProcessInstance, instance_id).youth_id
@@ -279,7 +281,7 @@ def test_a_referral_from_the_pages_needs_a_department_with_a_case(pages, engine)
 
 
 def test_a_task_of_a_paused_course_says_so_and_offers_no_complete_button(pages, engine):
-    from engine import course_control
+    from engine.courses import control as course_control
 
     instance = start_course(engine, CASEWORKER)
     complete(engine, CASEWORKER, instance["id"], "henvisning", REFERRAL)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import users
+from engine.people import users
 from tests.web.conftest import PASSWORD
 
 
@@ -109,7 +109,7 @@ def test_an_admin_page_is_refused_to_others_and_the_refusal_is_logged(pages, eng
     pages.post("/logout")
     pages.login("admin")
     assert pages.get("/admin/brugere").status_code == 200
-    from engine import audit
+    from engine.people import audit
     from tests.conftest import ADMIN
 
     entries = audit.list_entries(engine.uow(), ADMIN, username="sara")

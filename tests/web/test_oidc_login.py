@@ -14,9 +14,9 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from engine import audit, users
-from engine.models import UserIdentity
-from engine.settings import ConfigurationError
+from engine.people import audit, users
+from engine.platform.models import UserIdentity
+from engine.platform.settings import ConfigurationError
 from tests.conftest import ADMIN, PASSWORD
 from tests.oidc.provider import oidc_provider  # noqa: F401  (the fixture)
 from tests.web.conftest import csrf_from

@@ -12,7 +12,7 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from engine.process_files import files_from_paths
+from engine.definitions.process_files import files_from_paths
 from tests.conftest import PROCESSES
 from tests.course import REFERRAL
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine import tasks, users
+from engine.people import users
+from engine.work import tasks
 from tests.conftest import CASEWORKER, COORDINATOR
 from tests.course import REFERRAL, complete, k_meeting, open_task, start_course
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine import audit, deployment, tasks, users
+from engine.definitions import deployment
+from engine.people import audit, users
+from engine.work import tasks
 from engine.bootstrap import Engine
 from tests import ballerup
 from tests.conftest import ADMIN, OWNER, PASSWORD

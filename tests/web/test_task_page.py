@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from engine import tasks
+from engine.work import tasks
 from tests.conftest import CASEWORKER, COORDINATOR
 from tests.course import REFERRAL, complete, k_meeting, open_task, start_course
 
@@ -110,7 +110,7 @@ def test_a_comment_is_shown_escaped_and_saved_once(pages, engine):
 
 
 def test_another_caseworker_cannot_open_the_task_and_is_logged(pages, engine):
-    from engine import audit, users
+    from engine.people import audit, users
     from tests.conftest import ADMIN
 
     users.add_user(engine.uow(), "sofie", "correct-horse-battery", ["sagsbehandler"])
@@ -123,7 +123,7 @@ def test_another_caseworker_cannot_open_the_task_and_is_logged(pages, engine):
 
 
 def test_the_k_meeting_offers_the_guides_and_caseworkers_to_choose_from_and_refuses_anyone_else(pages, engine):
-    from engine import users
+    from engine.people import users
 
     users.add_user(engine.uow(), "gorm", "correct-horse-battery", ["ungeguide"], "Gorm <i>Guide</i>")
     instance = start_course(engine, CASEWORKER)

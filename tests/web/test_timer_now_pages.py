@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import instances
+from engine.courses import instances
 from tests.conftest import COORDINATOR
 from tests.course import open_elements, to_follow_up
 

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from engine.process_files import MAX_FILE_BYTES
+from engine.definitions.process_files import MAX_FILE_BYTES
 from tests.course import REFERRAL
 from tests.small_diagrams import diagram, lane, linear
 from tests.workbench import default_files_text, monthly

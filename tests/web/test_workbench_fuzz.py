@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import deployment, drafts
+from engine.definitions import deployment, drafts
 from tests.conftest import OWNER
 from tests.web.fuzzing import no_server_errors
 from tests.workbench import default_files_text, monthly

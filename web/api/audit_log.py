@@ -5,8 +5,8 @@ from datetime import datetime
 
 from flask import Response, jsonify, request
 
-from engine import audit
-from engine.clock import as_utc
+from engine.people import audit
+from engine.platform.clock import as_utc
 from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import int_arg

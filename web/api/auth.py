@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Response, current_app, g, request
 
-from engine import audit, users
-from engine.access import Actor
+from engine.people import audit, users
+from engine.people.access import Actor
 from web.api import bp
 from web.errors import error_response
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from engine import metrics
+from engine.dashboard import metrics
 from web.api import bp
 from web.api.auth import actor, engine
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from engine import deployment
+from engine.definitions import deployment
 from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import uploaded_files

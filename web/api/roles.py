@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from engine import cover, roles
+from engine.courses import cover
+from engine.people import roles
 from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import json_object

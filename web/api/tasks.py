@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from engine import tasks
+from engine.work import tasks
 from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import bool_arg, int_arg, json_object

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from engine import drafts, instance_migration, version_diff, versions
+from engine.definitions import drafts, instance_migration, version_diff, versions
 from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import int_arg, json_object

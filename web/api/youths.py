@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from engine import youths
-from engine.crypto import looks_like_cpr
-from engine.messages import Message
+from engine.people import youths
+from engine.platform.crypto import looks_like_cpr
+from engine.platform.messages import Message
 from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import json_object

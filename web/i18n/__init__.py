@@ -20,8 +20,8 @@ How it works
 Texts from the engine
 ---------------------
 The engine (errors, form errors, diagram problems) imports nothing from here, so it keeps its own
-catalogs in ``engine/messages/{da,en}/*.json`` (keys ``engine.*``), which :func:`catalog` merges in.
-Each such text reaches the web layer as an ``engine.messages.Message``: a ``str`` holding the Danish
+catalogs in ``engine/platform/messages/{da,en}/*.json`` (keys ``engine.*``), which :func:`catalog` merges in.
+Each such text reaches the web layer as an ``engine.platform.messages.Message``: a ``str`` holding the Danish
 text that also carries its key and parameters. That is the one way engine texts are translated:
 
 * The REST API sends them as they are, so it answers in Danish as before (and adds the key as
@@ -41,8 +41,8 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context, has_request_context, session
 
-from engine import messages
-from engine.messages import Message
+from engine.platform import messages
+from engine.platform.messages import Message
 
 CATALOGS = Path(__file__).parent
 DEFAULT_LANGUAGE = "da"

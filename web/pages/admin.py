@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from engine import audit, roles, users
-from engine.clock import as_utc
-from engine.errors import Conflict, InvalidInput
+from engine.people import audit, roles, users
+from engine.platform.clock import as_utc
+from engine.platform.errors import Conflict, InvalidInput
 from web.pages.filters import LOCAL_TIME
 from web.i18n import _, localize
 from web.pages.auth import current_actor, engine, permission_required

@@ -2,7 +2,7 @@
 
 * ``@login_required`` sends an anonymous visitor to the login page (and back afterwards).
 * ``@role_required("admin", ...)`` also refuses (403) a user holding none of the roles.
-* ``current_actor()`` is the :class:`engine.access.Actor` to pass to engine services.
+* ``current_actor()`` is the :class:`engine.people.access.Actor` to pass to engine services.
 * ``engine()`` is the engine to take units of work from.
 * ``/konto/adgangskode``: a user changes their own password (this session goes on, all others end).
 
@@ -25,10 +25,10 @@ from flask import (Blueprint, Flask, Response, abort, current_app, flash, g, red
                    session, url_for)
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from engine import audit, policy, users
-from engine.access import Actor
+from engine.people import audit, policy, users
+from engine.people.access import Actor
 from engine.bootstrap import Engine
-from engine.errors import Forbidden, InvalidInput, TooManyAttempts
+from engine.platform.errors import Forbidden, InvalidInput, TooManyAttempts
 from web.i18n import LANGUAGES, _, localize
 
 bp = Blueprint("auth", __name__)

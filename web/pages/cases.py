@@ -6,11 +6,12 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine import cases, course_control, events, referrals, youths
-from engine.crypto import looks_like_cpr, mask_cpr, normalize_cpr
-from engine.errors import Conflict, InvalidInput, TooManyAttempts
-from engine.submissions import AlreadySubmitted
-from engine import policy
+from engine.courses import control as course_control, events, referrals
+from engine.people import cases, youths
+from engine.platform.crypto import looks_like_cpr, mask_cpr, normalize_cpr
+from engine.platform.errors import Conflict, InvalidInput, TooManyAttempts
+from engine.work.submissions import AlreadySubmitted
+from engine.people import policy
 from web.i18n import _, localize
 from web.pages.auth import current_actor, engine, login_required, permission_required
 from web.pages.forms import apply_row_action, build_fields, errors_by_field, parse_form

@@ -13,9 +13,10 @@ from flask import Blueprint, render_template, request
 from werkzeug import Response
 from werkzeug.exceptions import NotFound as PageNotFound
 
-from engine import deployment, policy
+from engine.definitions import deployment
+from engine.people import policy
 from engine.dashboard import diagram, waiting
-from engine.errors import InvalidInput, NotFound
+from engine.platform.errors import InvalidInput, NotFound
 from web.csv_export import csv_response
 from web.figures import FIGURES, WAITING_COLUMNS, filters_from
 from web.i18n import localize

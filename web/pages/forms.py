@@ -135,7 +135,7 @@ def build_fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None,
     """The fields of an object schema, filled with ``values`` and with ``errors`` by dotted path.
 
     ``people`` maps a role to its users, (username, full name), for fields with ``x-user-role``
-    (``engine.user_fields.choices`` gives it); ``choices`` maps an ``x-one-of-data`` source to the
+    (``engine.work.user_fields.choices`` gives it); ``choices`` maps an ``x-one-of-data`` source to the
     values the course holds there.
     """
     values = values or {}

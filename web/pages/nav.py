@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from flask import request
 
-from engine import policy
-from engine.access import Actor
+from engine.people import policy
+from engine.people.access import Actor
 
 
 @dataclass(frozen=True)

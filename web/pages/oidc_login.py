@@ -2,7 +2,7 @@
 
 * ``GET /login/oidc`` sends the browser to the provider (``?next=`` a local path to return to).
 * ``GET /login/oidc/callback`` takes the answer: :func:`web.oidc.finish` verifies it,
-  :func:`engine.federated_login.sign_in_staff` creates or refreshes the user with the mapped roles,
+  :func:`engine.people.federated_login.sign_in_staff` creates or refreshes the user with the mapped roles,
   and a fresh session begins. A refusal or a failed check goes back to the login page with a
   message; nothing is created, and it is in the access log.
 
@@ -30,11 +30,12 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, flash, redirect, request, session, url_for
 
-from engine import audit, federated_login, settings
-from engine.access import Actor
-from engine.errors import Forbidden
-from engine.federated_login import RoleMapping, StaffLoginRules
-from engine.settings import ConfigurationError
+from engine.people import audit, federated_login
+from engine.platform import settings
+from engine.people.access import Actor
+from engine.platform.errors import Forbidden
+from engine.people.federated_login import RoleMapping, StaffLoginRules
+from engine.platform.settings import ConfigurationError
 from web import hardening, oidc
 from web.i18n import _, localize
 from web.pages.auth import _local_path, engine, start_session

@@ -1,12 +1,13 @@
-"""Roles and rights (admin), cover and handover of people (coordinator): pages over engine.roles and engine.cover."""
+"""Roles and rights (admin), cover and handover of people (coordinator): pages over engine.people.roles and engine.courses.cover."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from engine import cover, roles, users
-from engine.errors import InvalidInput, NotFound
+from engine.courses import cover
+from engine.people import roles, users
+from engine.platform.errors import InvalidInput, NotFound
 from web.i18n import _, localize
 from web.pages.auth import current_actor, engine, permission_required
 from web.pages.nav import add_nav_item

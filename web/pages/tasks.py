@@ -15,9 +15,10 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug import Response
 
-from engine import cases, policy, tasks, user_fields, users
-from engine.errors import Conflict, EngineError, InvalidInput
-from engine.submissions import AlreadySubmitted
+from engine.people import cases, policy, users
+from engine.work import tasks, user_fields
+from engine.platform.errors import Conflict, EngineError, InvalidInput
+from engine.work.submissions import AlreadySubmitted
 from web.i18n import _
 from web.pages.auth import current_actor, engine, login_required
 from web.pages.forms import apply_row_action, build_fields, errors_by_field, parse_form

@@ -13,8 +13,8 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 
-from engine import deployment, drafts, instance_migration, sandbox, version_diff, versions
-from engine.errors import Conflict, InvalidInput
+from engine.definitions import deployment, drafts, instance_migration, sandbox, version_diff, versions
+from engine.platform.errors import Conflict, InvalidInput
 from web.errors import BadRequestError
 from web.i18n import _, catalog, current_language, localize
 from web.pages.auth import current_actor, engine, permission_required

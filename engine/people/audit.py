@@ -1,0 +1,70 @@
+"""The access log: who read or changed which young person's data, when and how (principle 6).
+
+Rows are only ever inserted; the migration adds database triggers that refuse UPDATE and DELETE.
+Details name elements and ids, never personal data.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Iterable
+
+from sqlalchemy import insert, select
+
+from engine.people.access import Actor
+from engine.platform.messages import Message
+from engine.platform.models import AuditEntry
+
+MAX_ENTRIES = 100_000
+
+if TYPE_CHECKING:
+    from engine.platform.uow import UnitOfWork
+
+
+def record(uow: UnitOfWork, actor: Actor | None, action: str, youth_id: int | None, detail: str | None = None) -> None:
+    """One audit row, as a plain Core insert: the log needs no ORM identity, and every request writes one."""
+    uow.session.execute(insert(AuditEntry.__table__), [{
+        "at": uow.engine.clock.now(), "username": actor.username if actor else None, "action": action,
+        "youth_id": youth_id, "detail": detail}])
+
+
+def record_many(uow: UnitOfWork, actor: Actor, action: str, youth_ids: Iterable[int], detail: str | None = None) -> None:
+    """One row per young person whose data was shown, written in one statement."""
+    now = uow.engine.clock.now()
+    rows = [{"at": now, "username": actor.username, "action": action, "youth_id": youth_id, "detail": detail}
+            for youth_id in sorted(set(youth_ids))]
+    if rows:
+        uow.session.execute(insert(AuditEntry.__table__), rows)
+
+
+def list_entries(uow: UnitOfWork, actor: Actor, youth_id: int | None = None, username: str | None = None,
+                 since: datetime | None = None, limit: int = 1000, action: str | None = None,
+                 until: datetime | None = None, offset: int = 0) -> list[dict]:
+    """Log entries, newest first, filtered; only administrators may read the log, and reading it is logged."""
+    from engine.people import policy# policy writes through this module
+
+    policy.require(uow, actor, "read_audit", "adgangslog", Message("engine.audit.forbidden"))
+    with uow:
+        query = (select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                 .limit(max(1, min(limit, MAX_ENTRIES))).offset(max(0, offset)))
+        if youth_id is not None:
+            query = query.where(AuditEntry.youth_id == youth_id)
+        if username:
+            query = query.where(AuditEntry.username == username)
+        if action:
+            query = query.where(AuditEntry.action == action)
+        if since is not None:
+            query = query.where(AuditEntry.at >= since)
+        if until is not None:
+            query = query.where(AuditEntry.at < until)
+        rows = uow.session.scalars(query).all()
+        entries = [{"at": row.at.isoformat(), "user": row.username, "action": row.action,
+                    "youth_id": row.youth_id, "detail": row.detail} for row in rows]
+        record(uow, actor, "audit_read", youth_id, f"{len(entries)} rækker")
+        uow.commit()
+    return entries
+
+
+def actions(uow: UnitOfWork) -> list[str]:
+    """The actions the log holds, for a filter."""
+    with uow:
+        return sorted(a for a in uow.session.scalars(select(AuditEntry.action).distinct()) if a)

@@ -1,0 +1,139 @@
+"""The unit of work: one database transaction per service call (DESIGN principle 1).
+
+Like cosmicpython's, it rolls back unless told to commit. A writing unit of work takes the write
+lock up front (BEGIN IMMEDIATE on SQLite); on PostgreSQL the services lock the rows they change
+with SELECT ... FOR UPDATE.
+
+An operation that runs diagram code goes through :func:`while_code_runs` instead: on SQLite its
+unit of work begins DEFERRED, so while the code runs it holds only a WAL read snapshot and every
+other writer goes on (issue 10, "no engine write held open while untrusted code runs"). Its first
+write takes the lock; if someone committed meanwhile, SQLite refuses that write at once (the
+snapshot is stale) and the whole operation runs again, a bounded number of times.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import time
+from types import TracebackType
+from typing import TYPE_CHECKING, Callable, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.platform.errors import Conflict
+from engine.platform.messages import Message
+
+if TYPE_CHECKING:
+    from engine.bootstrap import Engine
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+# How often an operation that ran diagram code is run again after losing the race for SQLite's
+# write lock. Each attempt re-runs the code (bounded by its budget); the last lost race is a Conflict.
+CODE_ATTEMPTS = 12
+# SQLITE_BUSY (another writer holds the lock: a reader is not made to wait for it, that could
+# deadlock) and SQLITE_BUSY_SNAPSHOT (someone committed since our snapshot was taken).
+_SQLITE_BUSY_CODES = frozenset({5, 517})
+
+
+class UnitOfWork:
+    def __init__(self, engine: Engine, session_factory: sessionmaker[Session], write: bool = True) -> None:
+        self.engine = engine
+        self._session_factory = session_factory
+        self.write = write
+        self.session: Session
+        self._committed = False
+        self.deferred = False  # set by :func:`while_code_runs`: take SQLite's write lock at the first write
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        if self.write and not self.deferred and self.session.bind is not None and self.session.bind.dialect.name == "sqlite":
+            self.session.connection(execution_options={"sqlite_immediate": True})
+        self._committed = False
+        self._after_commit: list[Callable[[], None]] = []
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        try:
+            if not self._committed:
+                self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        """Commit; a row changed by someone else since we read it (optimistic locking) is a Conflict."""
+        try:
+            self.session.flush()
+            if self.engine.before_commit is not None:
+                self.engine.before_commit(self)
+            self.session.commit()
+        except StaleDataError:
+            raise Conflict(Message("engine.instance.changed_meanwhile")) from None
+        self._committed = True
+        for callback in self._after_commit:
+            callback()
+        self._after_commit.clear()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once this unit of work has committed; never if it rolls back."""
+        self._after_commit.append(callback)
+
+
+def while_code_runs(uow: UnitOfWork, operation: Callable[[], T]) -> T:
+    """Run ``operation`` (which enters ``uow`` and commits) holding no write lock while diagram code runs.
+
+    On SQLite the unit of work begins DEFERRED: until its first write it holds a WAL read snapshot
+    only, which blocks no one. The operation must therefore write nothing before the engine has
+    run (no flush, no autoflush of a pending change, no insert). Its first write then either takes
+    the lock or fails at once because another writer holds it or committed since the snapshot was
+    taken; the operation is then rolled back and run again from the start, on fresh data, after a
+    short random pause. SQLite's snapshot check makes this as strict as the lock was: nothing the
+    operation read can have changed under it. After :data:`CODE_ATTEMPTS` lost races it is a
+    :class:`Conflict` (409), as a lost race was before.
+
+    On PostgreSQL the operation runs once as it is: it locks only the one course's row
+    (``SELECT ... FOR UPDATE`` in :func:`engine.courses.runtime.load_run`), which serialises operations on
+    that same course, as they must be, and no other; the per-operation budget bounds how long.
+    """
+    if not _is_sqlite(uow):
+        return operation()
+    uow.deferred = True
+    try:
+        for attempt in range(1, CODE_ATTEMPTS + 1):
+            try:
+                return operation()
+            except OperationalError as error:
+                if not _lost_race(error):
+                    raise
+                log.info("write lock race lost (attempt %d of %d), running the operation again",
+                         attempt, CODE_ATTEMPTS)
+                time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** attempt)))
+        raise Conflict(Message("engine.instance.changed_meanwhile"))
+    finally:
+        uow.deferred = False
+
+
+def reserve_id(uow: UnitOfWork, model: type) -> int:
+    """The id the next row of ``model``'s table gets, known before anything is written.
+
+    For an operation that must run diagram code before its first write yet needs a new row's id
+    (a referral's young person and course). On SQLite it is the next rowid as of this unit of
+    work's snapshot: had anyone inserted meanwhile, the snapshot is stale and the first write fails,
+    so the id is never taken twice. On PostgreSQL it is drawn from the table's sequence.
+    """
+    table = model.__table__  # type: ignore[attr-defined]
+    if _is_sqlite(uow):
+        return int(uow.session.scalar(select(func.coalesce(func.max(table.c.id), 0) + 1)))
+    return int(uow.session.scalar(select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))))
+
+
+def _is_sqlite(uow: UnitOfWork) -> bool:
+    return uow.engine.db.dialect.name == "sqlite"
+
+
+def _lost_race(error: OperationalError) -> bool:
+    return getattr(error.orig, "sqlite_errorcode", None) in _SQLITE_BUSY_CODES

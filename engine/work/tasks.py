@@ -1,0 +1,351 @@
+"""Human tasks: the inbox, claiming, and completing with the form's rules."""
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+from uuid import UUID
+
+from sqlalchemy import case, func, or_, select, text
+from SpiffWorkflow.util.task import TaskState
+
+from engine.people import audit, policy
+from engine.people.access import Actor
+from engine.people.policy import may_act
+from engine.platform.errors import Conflict, InvalidInput, NotFound
+from engine.platform.messages import Message
+from engine.work.forms import form_errors
+from engine.work.user_fields import user_field_errors
+from engine.work.data_choices import data_choice_errors
+from engine.courses.journal import record_submission, submitted_data
+from engine.courses.instances import run_view
+from engine.platform.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, TaskCandidate, Youth
+from engine.courses.runtime import Run, advance, load_open_rows_and_candidates, load_run, save
+from engine.platform.views import task_view
+from engine.people.youths import deny, ensure_may_view, involved_filter
+from engine.platform.uow import while_code_runs
+
+if TYPE_CHECKING:
+    from engine.platform.uow import UnitOfWork
+
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    state: str | None = "ready"
+    mine: bool = False
+    instance_id: int | None = None
+    youth_id: int | None = None
+    role: str | None = None
+    element_id: str | None = None
+    overdue: bool = False
+    limit: int = 100
+    offset: int = 0
+
+
+def actionable(actor: Actor) -> Any:
+    """SQL for "the actor may act on this ready task": :func:`engine.people.policy.may_act` as a query."""
+    return policy.actionable_sql(actor, Task, TaskCandidate)
+
+
+QUEUE_ORDER = (Task.queue_at, Task.created_at, Task.id)
+TASK_ROW = Task.__table__
+
+
+def _queue_key(task: Any) -> tuple[Any, ...]:
+    return task.queue_at, task.created_at, task.id
+
+
+def _filtered(query: Any, filters: TaskFilter, now: Any) -> Any:
+    for column, value in ((Task.instance_id, filters.instance_id), (Task.youth_id, filters.youth_id),
+                          (Task.role, filters.role), (Task.element_id, filters.element_id)):
+        if value is not None:
+            query = query.where(column == value)
+    if filters.overdue:
+        query = query.where(Task.due_at < now)
+    return query
+
+
+def _my_inbox(uow: UnitOfWork, actor: Actor, filters: TaskFilter, limit: int) -> tuple[list[Any], int]:
+    """The tasks the actor may act on: their own first, then each role's queue, by due date.
+
+    Each part is one index-driven query (claimed: ``ix_tasks_claimed``; narrowed to them:
+    the candidates' username index; each role's queue: the partial index ``ix_tasks_queue``), so
+    the inbox stays fast with a hundred thousand open tasks. The parts are merged here. Rows are
+    read as plain rows, not ORM objects: the inbox only shows them.
+    """
+    now = uow.engine.clock.now()
+    wanted = filters.offset + limit
+    in_person = policy.task_role_sql(actor, Task.role)  # a name alone grants nothing: the role too
+    claimed = select(TASK_ROW).where(Task.assignee == actor.username, text(CLAIMED_PREDICATE), in_person)
+    narrowed = select(TASK_ROW).where(
+        Task.id.in_(select(TaskCandidate.task_id).where(TaskCandidate.username == actor.username)),
+        Task.state == "ready", Task.assignee.is_(None), Task.personal.is_(True), in_person)
+    personal = {row.id: row for query in (claimed, narrowed) for row in uow.session.execute(_filtered(query, filters, now))}
+    own = sorted(personal.values(), key=_queue_key)
+    total = len(own)
+    queues = []
+    for role in [*sorted(actor.roles), None]:
+        pooled = _filtered(select(TASK_ROW).where(text(QUEUE_PREDICATE),
+                                              Task.role == role if role is not None else Task.role.is_(None)),
+                           filters, now)
+        total += uow.session.scalar(pooled.with_only_columns(func.count(), maintain_column_froms=False)
+                                    .select_from(TASK_ROW)) or 0
+        queues.append(uow.session.execute(pooled.order_by(*QUEUE_ORDER).limit(wanted)).all())
+    merged = own + list(heapq.merge(*queues, key=_queue_key))
+    return merged[filters.offset:wanted], total
+
+
+def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list[dict[str, Any]], int]:
+    """A page of tasks and the total count: with ``mine``, the actor's inbox; else what they may see."""
+    limit = max(1, min(filters.limit, MAX_PAGE))
+    with uow:
+        if filters.mine and filters.state == "ready":
+            rows, total = _my_inbox(uow, actor, filters, limit)
+        else:
+            query = select(Task)
+            if filters.state:
+                query = query.where(Task.state == filters.state)
+            if filters.mine:
+                query = query.where(actionable(actor))
+            elif not policy.sees_all(actor):
+                query = query.where(or_(actionable(actor), Task.completed_by == actor.username,
+                                        Task.youth_id.in_(select(Youth.id).where(involved_filter(actor)))))
+            query = _filtered(query, filters, uow.engine.clock.now())
+            total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            personal_first = case((or_(Task.assignee == actor.username, Task.personal.is_(True)), 0), else_=1)
+            rows = uow.session.scalars(query.order_by(personal_first, *QUEUE_ORDER)
+                                       .limit(limit).offset(max(0, filters.offset))).all()
+        audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
+        uow.commit()
+        return [task_view(row) for row in rows], int(total)
+
+
+def _task_row(uow: UnitOfWork, task_id: str) -> Task:
+    """The task row, read without a lock."""
+    task = uow.session.get(Task, _task_id(task_id))
+    if task is None:
+        raise NotFound(Message("engine.task.not_found"))
+    return task
+
+
+def _task_id(task_id: str) -> str:
+    """Task ids are UUIDs; anything else names no task."""
+    try:
+        return str(UUID(task_id))
+    except (ValueError, TypeError, AttributeError):
+        raise NotFound(Message("engine.task.not_found")) from None
+
+
+def _task_for_update(uow: UnitOfWork, task_id: str) -> Task:
+    task = uow.session.scalars(select(Task).where(Task.id == _task_id(task_id)).with_for_update()).one_or_none()
+    if task is None:
+        raise NotFound(Message("engine.task.not_found"))
+    return task
+
+
+def _candidates(uow: UnitOfWork, task: Task) -> set[str]:
+    if not task.personal:
+        return set()
+    return set(uow.session.scalars(select(TaskCandidate.username).where(TaskCandidate.task_id == task.id)))
+
+
+def _ensure_may_act(uow: UnitOfWork, actor: Actor, task: Task, candidates: set[str] | None = None) -> None:
+    """Refuse unless the actor may act; the task's candidates are read unless given (or not needed)."""
+    if task.state != "ready":
+        raise Conflict(Message("engine.task.not_ready"), state=task.state)
+    if task.assignee == actor.username:
+        return
+    if candidates is None:
+        candidates = _candidates(uow, task)
+    if task.assignee:
+        if may_act(actor, task.role, None, task.personal, candidates):
+            raise Conflict(Message("engine.task.claimed_by_other"), assignee=task.assignee)
+    if not may_act(actor, task.role, task.assignee, task.personal, candidates):
+        deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
+
+
+def ensure_may_act(uow: UnitOfWork, actor: Actor, task_id: str) -> None:
+    """Refuse (logged) unless the actor may act on the ready task: for a page, before it reads a form."""
+    with uow:
+        task = _task_row(uow, task_id)
+        if task.state == "ready":
+            _ensure_may_act(uow, actor, task)
+
+
+def get_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
+    """One task with its form schema, for whoever may act on it or see the young person."""
+    from engine.courses.runtime import process_for
+
+    with uow:
+        task = _task_for_update(uow, task_id)
+        ensure_may_view(uow, actor, task.youth_id)
+        view = task_view(task)
+        _, process = process_for(uow, task.process_version_id)
+        view["form_schema"] = process.forms.get(task.form_key) if task.form_key else None
+        view["may_act"] = task.state == "ready" and may_act(actor, task.role, task.assignee,
+                                                             task.personal, _candidates(uow, task))
+        if task.state == "completed":
+            view["data"] = submitted_data(uow, task.id)
+        audit.record(uow, actor, "task_viewed", task.youth_id, f"opgave {task.element_id}")
+        uow.commit()
+        return view
+
+
+def claim_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
+    with uow:
+        task = _task_for_update(uow, task_id)
+        _ensure_may_act(uow, actor, task)
+        if task.assignee != actor.username:
+            task.assignee = actor.username
+            task.claimed_at = uow.engine.clock.now()
+            _event(uow, task, "task_claimed", actor)
+        audit.record(uow, actor, "task_claimed", task.youth_id, f"opgave {task.element_id}")
+        uow.commit()
+        return task_view(task)
+
+
+def unclaim_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
+    with uow:
+        task = _task_for_update(uow, task_id)
+        if task.state != "ready":
+            raise Conflict(Message("engine.task.not_ready"), state=task.state)
+        if task.assignee != actor.username:
+            if not policy.allows(actor, "release_any_task"):
+                deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
+            ensure_may_view(uow, actor, task.youth_id, f"opgave {task.element_id}")
+        task.assignee = None
+        task.claimed_at = None
+        _event(uow, task, "task_unclaimed", actor)
+        audit.record(uow, actor, "task_unclaimed", task.youth_id, f"opgave {task.element_id}")
+        uow.commit()
+        return task_view(task)
+
+
+def undeclared_errors(schema: dict[str, Any] | None, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A field error for each key the form does not declare, and for each engine-owned key.
+
+    A form is closed: only its top-level ``properties`` are stored (a task without a form takes
+    only ``{}``). Engine-owned variables are refused even where a form declares them.
+    """
+    declared = set(((schema or {}).get("properties") or {}))
+    return [{"path": key, "message": Message("engine.form.engine_owned" if key in policy.ENGINE_OWNED
+                                             else "engine.form.undeclared")}
+            for key in sorted(data, key=str) if key in policy.ENGINE_OWNED or key not in declared]
+
+
+def assign_task(uow: UnitOfWork, actor: Actor, task_id: str, username: Any) -> dict[str, Any]:
+    """Give an open task to one person: a coordinator moving a task whose person is away or gone.
+
+    Whoever may reassign (and sees the young person) may do it. The person must be an
+    active user who holds the task's role (:func:`engine.people.policy.holds_task_role`): a name alone
+    grants nothing. The task is then theirs; released, it goes back to them.
+    """
+    from sqlalchemy import delete
+
+    from engine.people.users import actor_for_username
+
+    policy.require(uow, actor, "reassign", f"opgave {task_id!s:.40}: giv til")
+    person = actor_for_username(uow.engine.reader(), username) if isinstance(username, str) and username else None
+    with uow:
+        task = _task_for_update(uow, task_id)
+        ensure_may_view(uow, actor, task.youth_id, f"opgave {task.element_id}: giv til")
+        if task.state != "ready":
+            raise Conflict(Message("engine.task.not_ready"), state=task.state)
+        if person is None or not policy.holds_task_role(person, task.role):
+            raise InvalidInput(Message("engine.task.assignee_invalid"),
+                               errors=[{"field": "user", "message": Message("engine.form.user_role")}])
+        uow.session.execute(delete(TaskCandidate).where(TaskCandidate.task_id == task.id))
+        uow.session.add(TaskCandidate(task_id=task.id, username=person.username))
+        task.personal, task.assignee, task.claimed_at = True, person.username, uow.engine.clock.now()
+        _event(uow, task, "task_assigned", actor)
+        audit.record(uow, actor, "task_assigned", task.youth_id, f"opgave {task.element_id} til {person.username}")
+        uow.commit()
+        return task_view(task)
+
+
+def _event(uow: UnitOfWork, task: Task, kind: str, actor: Actor) -> None:
+    from engine.platform.models import InstanceEvent
+
+    uow.session.add(InstanceEvent(instance_id=task.instance_id, youth_id=task.youth_id, at=uow.engine.clock.now(),
+                                  kind=kind, element_id=task.element_id, name=task.name, element_type="UserTask",
+                                  task_id=task.id, username=actor.username))
+
+
+def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dict[str, Any]:
+    """Validate the data against the task's form, complete it and run the course to its next wait.
+
+    The instance row is locked before the task row is read, the same order every operation that
+    moves an instance uses, so two of them can never wait for each other.
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput(Message("engine.data.must_be_object"),
+                           errors=[{"path": "", "message": Message("engine.field.must_be_object")}])
+    def attempt() -> dict[str, Any]:
+        with uow:
+            run = complete_in(uow, actor, task_id, data)
+            uow.commit()
+            return run_view(run)
+
+    return while_code_runs(uow, attempt)
+
+
+def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any]) -> Run:
+    """Complete a task inside the open unit of work and run the course on (not committed).
+
+    The instance row is locked before the task row is read, the same order every operation that
+    moves an instance uses, so two of them can never wait for each other.
+    """
+    try:
+        run = load_run(uow, select(Task.instance_id).where(Task.id == _task_id(task_id)).scalar_subquery(),
+                       actor.username)
+    except NotFound:
+        raise NotFound(Message("engine.task.not_found")) from None
+    run.open_rows, candidates = load_open_rows_and_candidates(uow, run.instance.id)
+    task = next((row for row in run.open_rows if row.id == task_id), None)
+    if task is None:
+        raise Conflict(Message("engine.task.not_ready"))
+    complete_loaded(uow, actor, run, task, candidates[task.id], data)
+    return run
+
+
+def complete_loaded(uow: UnitOfWork, actor: Actor, run: Run, task: Task, candidates: set[str],
+                    data: dict[str, Any], write: Callable[[], None] | None = None) -> None:
+    """Complete ``task`` of a loaded ``run`` and run the course on; ``write`` is called once the code has run.
+
+    Nothing is written before the diagram's code has run (:func:`engine.platform.uow.while_code_runs`);
+    ``write`` lets a caller whose rows are still pending (a referral) flush them only then.
+    """
+    task_id = task.id
+    _ensure_may_act(uow, actor, task, candidates)
+    if run.instance.status != "running":
+        raise Conflict(Message("engine.instance.not_running"), status=run.instance.status)
+    spiff_task = run.workflow.get_task_from_id(UUID(task_id))
+    if spiff_task is None or not spiff_task.has_state(TaskState.READY):
+        raise Conflict(Message("engine.task.not_ready"))
+    validator = run.process.validator(task.form_key)
+    schema = run.process.forms[task.form_key] if validator is not None else None
+    errors = undeclared_errors(schema, data)
+    if validator is not None:
+        errors += form_errors(validator, data)
+        wrong = {error["path"] for error in errors}
+        errors += [e for e in user_field_errors(uow, schema, data) + data_choice_errors(schema, data, spiff_task.data)
+                   if e["path"] not in wrong]
+    errors.sort(key=lambda e: (e["path"], str(e["message"])))
+    if errors:
+        raise InvalidInput(Message("engine.form.invalid_submission"), errors=errors)
+    spiff_task.data.update(data)
+    run.finished_task_ids.add(task.id)
+    run.record("task_completed", spiff_task, {"fields": sorted(data)})
+    advance(run, first=spiff_task.run, at=spiff_task)  # what completing it raises stops the course, not the request
+    # Only now, with the diagram's code run, is anything written (:func:`engine.platform.uow.while_code_runs`).
+    if write is not None:
+        write()
+    task.state = "completed"
+    task.completed_at = run.now
+    task.completed_by = actor.username
+    task.assignee = task.assignee or actor.username
+    record_submission(uow, task, actor.username, data, run.now)
+    save(uow, run)
+    audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")

@@ -1,0 +1,151 @@
+"""Demo data: one user per role and young people at every step of the default course.
+
+The course history is played through the real engine with a clock that starts months ago, so
+waiting times, overdue follow-ups and escalations look like a live municipality's.
+"""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from sqlalchemy import func, select
+
+from engine.courses import events, instances
+from engine.definitions import deployment
+from engine.people import users, youths
+from engine.work import tasks
+from engine.people.access import Actor
+from engine.bootstrap import Engine
+from engine.platform.clock import FrozenClock
+from engine.platform.errors import Conflict
+from engine.platform.models import User, Youth
+from engine.definitions.process_files import files_from_paths
+
+PROCESSES = Path(__file__).resolve().parent.parent / "processes"
+DEMO_PASSWORD = "samspil-demo-2026"
+DEMO_USERS = [
+    ("sara", "Sara Sagsbehandler", ["sagsbehandler"]),
+    ("kim", "Kim Ungekoordinator", ["ungekoordinator"]),
+    ("gustav", "Gustav Ungeguide", ["ungeguide"]),
+    ("gitte", "Gitte Ungeguide", ["ungeguide"]),
+    ("karin", "Karin Koordinerende", ["koordinerende_sagsbehandler"]),
+    ("per", "Per Procesejer", ["procesejer"]),
+    ("admin", "Anne Administrator", ["admin"]),
+]
+FIRST = ["Ali", "Emma", "Noah", "Freja", "Mikkel", "Sofie", "Jonas", "Ida", "Lucas", "Maja", "Oliver", "Clara",
+         "Elias", "Alma", "Malthe", "Laura", "William", "Anna", "Victor", "Nora"]
+LAST = ["Hansen", "Nielsen", "Jensen", "Pedersen", "Andersen", "Larsen", "Sørensen", "Rasmussen", "Petersen",
+        "Madsen"]
+
+REFERRAL = {"henvisningsaarsag": "Mange fravær og sager i flere forvaltninger", "henviser_afdeling": "uddannelsesvejledning",
+            "afdelinger_med_sag": ["familie", "social"], "samtykke_givet": True,
+            "samtykke_datatyper": ["uddannelse", "sociale_forhold"], "samtykke_modtager": "Det tværfaglige ungeteam",
+            "samtykke_formaal": "Koordinering af én samlet plan", "samtykke_givet_af": "foraelder_vaerge"}
+PLAN = {"positiv_destination": "uddannelse", "destination_beskrivelse": "Påbegynde en erhvervsuddannelse",
+        "milepaele": [{"titel": "Virksomhedspraktik", "spor": "virksomhedssporet", "ansvarlig_afdeling": "beskaeftigelse",
+                       "frist": "2026-09-01", "status": "i_gang"},
+                      {"titel": "Afklaring på FGU", "spor": "vejledningssporet", "ansvarlig_afdeling": "uddannelsesvejledning",
+                       "frist": "2026-12-01", "status": "ikke_startet"}]}
+
+
+def _k_meeting(guide: str) -> dict[str, Any]:
+    return {"moededato": "2026-01-15", "referat": "Den unge deltog. Aftalt praktik og kontakt til FGU.",
+            "deltagere": "UU, jobcenter, familieafdeling", "ungeguide": guide, "koordinerende_sagsbehandler": "karin",
+            "foerste_handlinger": [{"handling": "Kontakt praktikvirksomhed", "ansvarlig": guide, "frist": "2026-02-01"}]}
+
+
+def _follow_up(reached: bool) -> dict[str, Any]:
+    return {"opfoelgningsdato": "2026-04-15", "fremskridt": "Møder stabilt op i praktikken", "destination_naaet": reached,
+            "milepaele_status": [{"titel": "Virksomhedspraktik", "status": "naaet" if reached else "i_gang"}]}
+
+
+HANDOVER = {"afslutningsaarsag": "uddannelse", "afslutningsnote": "Startet på EUD", "overtages_af": "UU"}
+
+# How far each demo young person gets, as the steps to play; the names match the course's task ids.
+JOURNEYS: list[list[str]] = [
+    [], ["henvisning"], ["henvisning_udenfor"], ["henvisning_udenfor", "luk_henvisning"],
+    ["henvisning", "k_moede"], ["henvisning", "k_moede", "accepter_guide"],
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan"],
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "opfoelgning"],
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait"],
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "overdue"],
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "opfoelgning_naaet", "overdragelse"],
+    ["henvisning", "k_moede", "afvis_guide"],
+]
+
+
+def load_demo(engine: Engine, youths_per_journey: int = 2, seed: int = 2026) -> Iterator[str]:
+    """Create demo users and young people; does nothing to data that is already there."""
+    yield from _users(engine)
+    with engine.reader() as uow:
+        if uow.session.scalar(select(func.count()).select_from(Youth)):
+            yield "Demo-unge findes allerede; ingen nye oprettet."
+            return
+    owner = Actor("per", frozenset({"procesejer"}))
+    deployment.deploy(engine.uow(), files_from_paths([PROCESSES]), owner)
+    rng = random.Random(seed)
+    real_now = engine.clock.now()
+    clock = FrozenClock(real_now - timedelta(days=200))
+    past = Engine(engine.db, engine.session_factory, clock, engine.library, engine.serializer,
+                  type(engine.script_engine)(clock), engine.vault)
+    count = 0
+    for journey in JOURNEYS:
+        for _ in range(youths_per_journey):
+            clock.set(real_now - timedelta(days=200 - rng.randint(0, 30)))
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            _play(past, clock, name, journey, rng)
+            count += 1
+    clock.set(real_now)
+    events.fire_due_timers(past)
+    yield f"{count} demo-unge oprettet på alle trin i forløbet."
+
+
+def _users(engine: Engine) -> Iterator[str]:
+    with engine.reader() as uow:
+        existing = set(uow.session.scalars(select(User.username)))
+    for username, full_name, roles in DEMO_USERS:
+        if username not in existing:
+            users.add_user(engine.uow(), username, DEMO_PASSWORD, roles, full_name, f"{username}@samspil.local")
+    yield "Demo-brugere (adgangskode for alle: %s):" % DEMO_PASSWORD
+    for username, full_name, roles in DEMO_USERS:
+        yield f"  {username:8} {full_name:22} {', '.join(roles)}"
+
+
+def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng: random.Random) -> None:
+    sara = Actor("sara", frozenset({"sagsbehandler"}))
+    kim = Actor("kim", frozenset({"ungekoordinator"}))
+    karin = Actor("karin", frozenset({"koordinerende_sagsbehandler"}))
+    guide_name = rng.choice(["gustav", "gitte"])
+    guide = Actor(guide_name, frozenset({"ungeguide"}))
+    birth_year = rng.randint(2003, 2010)
+    youth = youths.create_youth(engine.uow(), sara, name, f"{birth_year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
+    instance = instances.start_instance(engine.uow(), sara, "samarbejdsmodel", youth["id"])
+    iid = instance["id"]
+
+    def step(actor: Actor, element: str, data: dict[str, Any]) -> None:
+        clock.advance(days=rng.randint(2, 12), hours=rng.randint(0, 6))
+        rows, _ = tasks.list_tasks(engine.uow(), actor, tasks.TaskFilter(instance_id=iid, element_id=element))
+        if rows:
+            tasks.complete_task(engine.uow(), actor, rows[0]["id"], data)
+
+    plays: dict[str, Callable[[], None]] = {
+        "henvisning": lambda: step(sara, "henvisning", REFERRAL),
+        "henvisning_udenfor": lambda: step(sara, "henvisning", {**REFERRAL, "afdelinger_med_sag": ["familie"]}),
+        "luk_henvisning": lambda: step(kim, "luk_henvisning", {"anbefaling": "Kontakt UU-vejleder", "henvist_til": "UU"}),
+        "k_moede": lambda: step(kim, "k_moede", _k_meeting(guide_name)),
+        "accepter_guide": lambda: step(guide, "accepter_guide", {"accepteret": True}),
+        "afvis_guide": lambda: step(guide, "accepter_guide", {"accepteret": False, "bemaerkning": "Fuld kalender"}),
+        "uddannelsesplan": lambda: step(karin, "uddannelsesplan", PLAN),
+        "wait": lambda: (clock.advance(days=92), events.fire_due_timers(engine)),
+        "overdue": lambda: (clock.advance(days=15), events.fire_due_timers(engine)),
+        "opfoelgning": lambda: step(guide, "opfoelgning", _follow_up(False)),
+        "opfoelgning_naaet": lambda: step(guide, "opfoelgning", _follow_up(True)),
+        "overdragelse": lambda: step(karin, "overdragelse", HANDOVER),
+    }
+    for name_of_step in journey:
+        try:
+            plays[name_of_step]()
+        except Conflict:
+            pass  # a timer moved the course on first; the demo simply stops there
