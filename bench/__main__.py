@@ -24,13 +24,12 @@ import time
 
 from sqlalchemy import func, select
 
-from engine.platform.models import InstanceEvent
-
 from bench import floor, growth, inbox, migration, sandbox_cost
 from bench.course_driver import CourseDriver
 from bench.databases import postgres_database, sqlite_database
 from bench.report import DatabaseRun, load, render
 from bench.world import build_world
+from engine.platform.models import InstanceEvent
 
 
 def log(message: str) -> None:

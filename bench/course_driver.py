@@ -19,13 +19,12 @@ from typing import Any
 
 from sqlalchemy import event, insert, select
 
-from engine.courses import events, instances
-from engine.work import tasks
-from engine.platform.errors import Conflict
-from engine.platform.models import ProcessInstance, Task, TaskCandidate, Youth
-
 from bench.stats import Samples, Timer
 from bench.world import World, rest_complete
+from engine.courses import events, instances
+from engine.platform.errors import Conflict
+from engine.platform.models import ProcessInstance, Task, TaskCandidate, Youth
+from engine.work import tasks
 
 # Valid form data for each step (the same as tests/course.py; copied so the benchmark never imports tests/).
 REFERRAL = {"henvisningsaarsag": "Har svært ved at komme i skole", "henviser_afdeling": "uddannelsesvejledning",

@@ -22,15 +22,15 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, text
 
-from engine.people.roles import seed_defaults
 from engine.courses.runtime import NO_DUE_DATE
+from engine.people.roles import seed_defaults
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PASSWORD = "bench-password-123"
 TEAMS = ("nord", "syd", "oest", "vest")
 REASONS = ("uddannelse", "uddannelse", "uddannelse", "job", "flyttet", "fravalgt", "andet")
@@ -169,13 +169,13 @@ def load(db: Any, data: Generated) -> None:
 
 def prepare(url: str, young_people: int, task_rows: int) -> tuple[Any, str, dict[str, int]]:
     """An empty migrated database with the default process, generated courses and a coordinator token."""
+    from engine.bootstrap import bootstrap
     from engine.definitions import deployment
+    from engine.definitions.process_files import files_from_paths
     from engine.people import users
     from engine.people.access import Actor
-    from engine.bootstrap import bootstrap
     from engine.platform.clock import FrozenClock
     from engine.platform.models import Base
-    from engine.definitions.process_files import files_from_paths
     from engine.platform.schema import upgrade
 
     engine = bootstrap(url, FrozenClock(NOW), secret_key="bench-secret")

@@ -16,30 +16,30 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
-from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.util.task import TaskState
-
-from engine.bpmn.scripting import ScriptEngine, add_years
-from engine.bpmn.serializer import StateSerializer, UserTaskConverter
-from engine.bpmn.specs import ClockCycle, ClockDuration, ClockTimeDate, UserTask
-from engine.platform.clock import FrozenClock
-from engine.definitions.library import parse_files
-from engine.definitions.process_files import files_from_paths
 
 from bench.course_driver import ACCEPT, PLAN, REFERRAL, follow_up, k_meeting
 from bench.stats import Samples
 from bench.world import PROCESSES, START
+from engine.bpmn.scripting import ScriptEngine, add_years
+from engine.bpmn.serializer import StateSerializer, UserTaskConverter
+from engine.bpmn.specs import ClockCycle, ClockDuration, ClockTimeDate, UserTask
+from engine.definitions.library import parse_files
+from engine.definitions.process_files import files_from_paths
+from engine.platform.clock import FrozenClock
 
 
 @dataclass

@@ -17,12 +17,11 @@ from typing import Any
 import orjson
 from sqlalchemy import select
 
-from engine.work import tasks
-from engine.platform.models import InstanceEvent, ProcessInstance, Task, TaskCandidate
-
 from bench.course_driver import ACCEPT, ESCALATION, PLAN, REFERRAL, CourseDriver, Odds, follow_up, k_meeting, who
 from bench.stats import Samples
 from bench.world import World
+from engine.platform.models import InstanceEvent, ProcessInstance, Task, TaskCandidate
+from engine.work import tasks
 
 
 @dataclass

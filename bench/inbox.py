@@ -22,13 +22,12 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
-from engine.work import tasks
-from engine.people.access import Actor
-from engine.platform.models import ProcessInstance, Task, TaskCandidate
-from engine.courses.runtime import NO_DUE_DATE
-
 from bench.stats import Samples, Timer
 from bench.world import World
+from engine.courses.runtime import NO_DUE_DATE
+from engine.people.access import Actor
+from engine.platform.models import ProcessInstance, Task, TaskCandidate
+from engine.work import tasks
 
 # (element, role, lane id, personal?, share)
 MIX = [

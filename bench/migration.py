@@ -19,18 +19,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, text
 from SpiffWorkflow.util.task import TaskState
-
-from engine.courses import events
-from engine.definitions import deployment, instance_migration
-from engine.people.access import Actor
-from engine.platform.models import ProcessInstance, Task, TaskCandidate, Youth
-from engine.definitions.process_files import files_from_paths
-from engine.courses.runtime import Run, advance, new_workflow, process_for, save
+from sqlalchemy import select, text
 
 from bench.workbench import _empty
 from bench.world import PROCESSES, World, build_world
+from engine.courses import events
+from engine.courses.runtime import Run, advance, new_workflow, process_for, save
+from engine.definitions import deployment, instance_migration
+from engine.definitions.process_files import files_from_paths
+from engine.people.access import Actor
+from engine.platform.models import ProcessInstance, Task, TaskCandidate, Youth
 
 ADMIN = Actor("bench-admin", frozenset({"admin"}))
 REFERRAL = {"henvisningsaarsag": "Har svært ved at komme i skole", "henviser_afdeling": "uddannelsesvejledning",

@@ -18,11 +18,10 @@ import time
 
 from sqlalchemy import text
 
-from engine.work import tasks
-
 from bench.course_driver import ACCEPT, PLAN, REFERRAL, CourseDriver, Odds, StatementCounter, follow_up, k_meeting, who
 from bench.databases import postgres_database, sqlite_database
 from bench.world import World, build_world
+from engine.work import tasks
 
 
 def to_follow_up(world: World, count: int) -> list[tuple[str, str]]:

@@ -15,23 +15,23 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
-
-from engine.courses import instances
-from engine.people import youths
-from engine.work import tasks
-from engine.people.access import Actor
-from engine.bpmn.restricted import SANDBOX_GLOBALS, ScriptTimeout, compile_expression, compile_script
-from engine.bpmn.sandbox_process import pool
-from engine.bpmn.scripting import RestrictedEnvironment, ScriptEngine
 
 from bench.course_driver import ACCEPT, PLAN, REFERRAL, k_meeting
 from bench.databases import sqlite_database
 from bench.stats import Samples
 from bench.world import World, build_world
+from engine.bpmn.restricted import SANDBOX_GLOBALS, ScriptTimeout, compile_expression, compile_script
+from engine.bpmn.sandbox_process import pool
+from engine.bpmn.scripting import RestrictedEnvironment, ScriptEngine
+from engine.courses import instances
+from engine.people import youths
+from engine.people.access import Actor
+from engine.work import tasks
 
 
 def _run_traced(run: Callable[[], Any], limit: float = 1.0) -> Any:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 
 @dataclass
@@ -16,7 +16,7 @@ class Samples:
     def add(self, seconds: float) -> None:
         self.values.append(seconds)
 
-    def extend(self, other: "Samples") -> None:
+    def extend(self, other: Samples) -> None:
         self.values.extend(other.values)
 
     def __len__(self) -> int:
@@ -46,7 +46,7 @@ def percentile(values: Iterable[float], p: float) -> float | None:
 class Timer:
     """``with Timer() as t: ...`` then ``t.seconds``."""
 
-    def __enter__(self) -> "Timer":
+    def __enter__(self) -> Timer:
         self.start = time.perf_counter()
         return self
 

@@ -33,11 +33,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -90,11 +91,11 @@ def prepare(url: str, courses: int, processes: int = 2) -> dict[str, str]:
     (started through the engine, by ``processes`` processes side by side)."""
     from concurrent.futures import ProcessPoolExecutor
 
+    from engine.bootstrap import bootstrap
     from engine.definitions import deployment
+    from engine.definitions.process_files import files_from_paths
     from engine.people import users
     from engine.people.access import Actor
-    from engine.bootstrap import bootstrap
-    from engine.definitions.process_files import files_from_paths
     from engine.platform.schema import upgrade
 
     engine = bootstrap(url, secret_key="bench-secret")
@@ -113,10 +114,10 @@ def prepare(url: str, courses: int, processes: int = 2) -> dict[str, str]:
 
 
 def _start_courses(url: str, part: int, parts: int, courses: int) -> None:
+    from engine.bootstrap import bootstrap
     from engine.courses import instances
     from engine.people import youths
     from engine.people.access import Actor
-    from engine.bootstrap import bootstrap
 
     engine = bootstrap(url, secret_key="bench-secret")
     sara = Actor("sara", frozenset({"sagsbehandler"}))

@@ -12,27 +12,27 @@ import os
 import statistics
 import tempfile
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import text
 
-from engine.people.roles import seed_defaults
-from engine.definitions import deployment, instance_migration
-from engine.people.access import Actor
 from engine.bootstrap import Engine, bootstrap
+from engine.courses.runtime import Run, advance, new_workflow, process_for, save
+from engine.definitions import deployment, instance_migration
+from engine.definitions.process_files import files_from_paths
+from engine.people.access import Actor
+from engine.people.roles import seed_defaults
 from engine.platform.clock import FrozenClock
 from engine.platform.db import make_engine
 from engine.platform.models import Base, ProcessInstance, Task, Youth
-from engine.definitions.process_files import files_from_paths
-from engine.courses.runtime import Run, advance, new_workflow, process_for, save
 from engine.platform.schema import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
 OWNER = Actor("per", frozenset({"procesejer"}))
-START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 ROLES = {"sagsbehandler", "ungekoordinator", "ungeguide", "koordinerende_sagsbehandler"}
 
 

@@ -6,26 +6,26 @@ itself; the Flask app is built over the same engine, as tests/web/conftest.py do
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from engine.bootstrap import Engine, bootstrap
 from engine.definitions import deployment
+from engine.definitions.process_files import files_from_paths
 from engine.people import users
 from engine.people.access import Actor
-from engine.bootstrap import Engine, bootstrap
 from engine.platform.clock import FrozenClock
 from engine.platform.models import User, UserRole
-from engine.definitions.process_files import files_from_paths
 from engine.platform.schema import upgrade
 from web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
-START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 PASSWORD = "bench-password-123"
 
 # How many people hold each role in the benchmark municipality.

@@ -4,22 +4,22 @@
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from sqlalchemy import Engine as SqlEngine
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.bpmn.scripting import ScriptEngine
 from engine.bpmn.serializer import StateSerializer
+from engine.courses.workflow_cache import WorkflowCache
+from engine.definitions.library import ProcessLibrary
+from engine.platform import settings
 from engine.platform.clock import Clock, SystemClock
 from engine.platform.crypto import CprVault
 from engine.platform.db import database_url as resolve_database_url
 from engine.platform.db import make_engine, make_session_factory
-from engine.platform import settings
-from engine.definitions.library import ProcessLibrary
 from engine.platform.uow import UnitOfWork
-from engine.courses.workflow_cache import WorkflowCache
 
 
 @dataclass

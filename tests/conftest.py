@@ -7,25 +7,26 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
-from engine.people.access import Actor
 from engine.bootstrap import Engine, bootstrap
+from engine.definitions.process_files import files_from_paths
+from engine.people.access import Actor
+from engine.people.roles import seed_defaults
 from engine.platform.clock import FrozenClock
 from engine.platform.db import make_engine
 from engine.platform.models import Base
-from engine.definitions.process_files import files_from_paths
-from engine.people.roles import seed_defaults
 from engine.platform.schema import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
-START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)  # a Monday
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
 POSTGRES_URL = os.environ.get("SAMSPIL_TEST_DATABASE_URL")
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.bootstrap import Engine
 from engine.courses import instances
 from engine.people import youths
-from engine.work import tasks
 from engine.people.access import Actor
-from engine.bootstrap import Engine
+from engine.work import tasks
 
 REFERRAL = {"henvisningsaarsag": "Har svært ved at komme i skole", "henviser_afdeling": "uddannelsesvejledning",
             "afdelinger_med_sag": ["familie", "social"], "samtykke_givet": True,

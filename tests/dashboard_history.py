@@ -17,14 +17,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.bootstrap import Engine
 from engine.courses import events, instances
 from engine.definitions import deployment
 from engine.people import users, youths
-from engine.work import tasks
 from engine.people.access import Actor
-from engine.bootstrap import Engine
 from engine.platform.clock import FrozenClock
 from engine.platform.models import ProcessInstance, Task
+from engine.work import tasks
 from tests.conftest import CASEWORKER, COORDINATOR, OWNER, START
 from tests.course import ACCEPT, CLOSE, DECLINE, ESCALATION, PLAN, REFERRAL, REFERRAL_OUTSIDE, follow_up, k_meeting
 

@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
-from engine.courses import events, instances
-from engine.people import youths
-from engine.work import tasks
 from engine.bootstrap import Engine
+from engine.courses import events, instances
+from engine.courses.runtime import process_for
+from engine.people import youths
 from engine.platform.clock import FrozenClock
 from engine.platform.models import ProcessInstance, Task, TaskCandidate
-from engine.courses.runtime import process_for
-from tests.conftest import CASEWORKER, COORDINATOR, GUIDE
-from tests.course import (ACCEPT, DECLINE, REFERRAL, REFERRAL_OUTSIDE, complete, follow_up, k_meeting,
-                          start_course, to_follow_up)
+from engine.work import tasks
 from tests import subprocess_diagram
+from tests.conftest import CASEWORKER, COORDINATOR, GUIDE
+from tests.course import ACCEPT, DECLINE, REFERRAL, REFERRAL_OUTSIDE, complete, follow_up, k_meeting, start_course, to_follow_up
 
 
 def default_course_states(engine: Engine, clock: FrozenClock) -> dict[str, int]:

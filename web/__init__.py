@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Flask
 
-from engine.platform import settings
 from engine.bootstrap import Engine, bootstrap
+from engine.platform import settings
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 

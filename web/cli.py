@@ -6,19 +6,20 @@ from datetime import datetime
 
 import click
 from flask import Flask, current_app
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from engine.courses import control as course_control, events
+from engine.courses import control as course_control
+from engine.courses import events
 from engine.definitions import deployment
+from engine.definitions.process_files import files_from_paths
 from engine.people import users
-from engine.work import mail
 from engine.people.access import Actor
 from engine.platform.clock import FrozenClock, as_utc
 from engine.platform.errors import EngineError, InvalidDiagram
-from engine.definitions.process_files import files_from_paths
 from engine.platform.schema import upgrade
 from engine.platform.settings import ConfigurationError
+from engine.work import mail
 
 # Who the audit log names for changes made at the command line (whoever can run it holds the server).
 CLI_ADMIN = Actor("cli", frozenset({"admin"}))

@@ -6,22 +6,23 @@ waiting times, overdue follow-ups and escalations look like a live municipality'
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from sqlalchemy import func, select
 
+from engine.bootstrap import Engine
 from engine.courses import events, instances
 from engine.definitions import deployment
+from engine.definitions.process_files import files_from_paths
 from engine.people import users, youths
-from engine.work import tasks
 from engine.people.access import Actor
-from engine.bootstrap import Engine
 from engine.platform.clock import FrozenClock
 from engine.platform.errors import Conflict
 from engine.platform.models import User, Youth
-from engine.definitions.process_files import files_from_paths
+from engine.work import tasks
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
 DEMO_PASSWORD = "samspil-demo-2026"

@@ -15,8 +15,17 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from engine.platform.errors import (Busy, Conflict, EngineError, Forbidden, InvalidInput, NotFound, TooLarge,
-                           TooManyAttempts, Unreadable)
+from engine.platform.errors import (
+    Busy,
+    Conflict,
+    EngineError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooLarge,
+    TooManyAttempts,
+    Unreadable,
+)
 from engine.platform.messages import Message
 from web.i18n import localize
 

@@ -1,8 +1,9 @@
 """The dashboard's tables, shared by the REST API and the pages: which service, which CSV columns."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from engine.dashboard import caseload, compliance, funnel, heatmap, outcomes, overdue, steps
 

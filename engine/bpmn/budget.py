@@ -10,10 +10,11 @@ it a fresh budget. Limits are in :mod:`engine.platform.limits`.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from engine.platform import limits
 from engine.platform.messages import Message

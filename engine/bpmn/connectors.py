@@ -25,8 +25,9 @@ import json
 import os
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from engine.bpmn import budget
 from engine.bpmn.restricted import plain_problem

@@ -20,11 +20,17 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from engine.platform import limits
 from engine.bpmn import budget, sandbox_process
 from engine.bpmn.restricted import (  # noqa: F401 - the names callers import from here
-    SANDBOX_GLOBALS, ScriptRejected, ScriptTimeout, add_years, compile_expression, compile_script, literal_value,
+    SANDBOX_GLOBALS,
+    ScriptRejected,
+    ScriptTimeout,
+    add_years,
+    compile_expression,
+    compile_script,
+    literal_value,
 )
+from engine.platform import limits
 from engine.platform.clock import Clock, SystemClock
 from engine.platform.messages import Message, catalog
 

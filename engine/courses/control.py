@@ -22,19 +22,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from sqlalchemy import select, update
 
+from engine.courses.runtime import advance, load_run, save
 from engine.people import audit, policy, role_defaults
 from engine.people.access import SYSTEM, Actor
+from engine.people.youths import deny, parse_date
 from engine.platform.errors import Conflict, InvalidInput, NotFound
 from engine.platform.messages import Message
 from engine.platform.models import CourseHold, CoursePerson, InstanceEvent, ProcessInstance, Task
-from engine.courses.runtime import advance, load_run, save
 from engine.platform.uow import while_code_runs
 from engine.platform.views import iso
-from engine.people.youths import deny, parse_date
 
 if TYPE_CHECKING:
     from engine.bootstrap import Engine

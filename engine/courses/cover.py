@@ -12,19 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sqlalchemy import delete, func, or_, select
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, func, or_, select
 
+from engine.courses.instances import run_view
+from engine.courses.runtime import Run, load_open_rows, load_run, save
 from engine.people import audit, policy
 from engine.people.access import Actor, lane_role
+from engine.people.roles import actor_with_permissions
+from engine.people.youths import ensure_may_view
 from engine.platform.errors import Conflict, InvalidInput, NotFound
-from engine.courses.instances import run_view
-from engine.work.mail import notify_assigned
 from engine.platform.messages import Message
 from engine.platform.models import CoursePerson, ProcessInstance, Task, TaskCandidate, User, Youth
-from engine.people.roles import actor_with_permissions
-from engine.courses.runtime import Run, load_open_rows, load_run, save
-from engine.people.youths import ensure_may_view
+from engine.work.mail import notify_assigned
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -6,27 +6,27 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from sqlalchemy import select
 
+from engine.courses.instances import run_view
+from engine.courses.runtime import Run, advance, event_definitions, event_subprocess_messages, load_run, save
 from engine.people import audit, policy
 from engine.people.access import SYSTEM, Actor
-from engine.platform.errors import Conflict, InvalidInput, NotFound
-from engine.work.forms import form_errors
-from engine.platform.messages import Message
-from engine.courses.instances import run_view
-from engine.platform.models import ProcessInstance
-from engine.courses.runtime import Run, advance, event_definitions, event_subprocess_messages, load_run, save
-from engine.work.tasks import undeclared_errors
-from engine.platform.uow import while_code_runs
 from engine.people.youths import ensure_may_view
+from engine.platform.errors import Conflict, InvalidInput, NotFound
+from engine.platform.messages import Message
+from engine.platform.models import ProcessInstance
+from engine.platform.uow import while_code_runs
+from engine.work.forms import form_errors
+from engine.work.tasks import undeclared_errors
 
 if TYPE_CHECKING:
-    from engine.definitions.library import ParsedProcess
     from engine.bootstrap import Engine
+    from engine.definitions.library import ParsedProcess
     from engine.platform.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

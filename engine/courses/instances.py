@@ -5,17 +5,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from engine.bpmn.scripting import add_years
+from engine.courses.runtime import Run, advance, clear_errors, load_run, new_workflow, process_for, save
+from engine.definitions.deployment import latest_version
 from engine.people import audit, policy
 from engine.people.access import Actor
-from engine.bpmn.scripting import add_years
-from engine.definitions.deployment import latest_version
+from engine.people.youths import ensure_may_view
 from engine.platform.errors import Conflict, InvalidInput, NotFound
 from engine.platform.messages import Message
 from engine.platform.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, Youth
-from engine.courses.runtime import Run, advance, clear_errors, load_run, new_workflow, process_for, save
 from engine.platform.uow import while_code_runs
 from engine.platform.views import instance_view
-from engine.people.youths import ensure_may_view
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork

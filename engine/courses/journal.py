@@ -9,14 +9,15 @@ instead of raw keys, people by full name, arrays of objects as small tables. Pla
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from engine.platform.models import InstanceEvent, Task, TaskComment, TaskSubmission, User
-from engine.work.user_fields import ROLE_KEYWORD
 from engine.platform.views import iso
+from engine.work.user_fields import ROLE_KEYWORD
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork

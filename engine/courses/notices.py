@@ -7,7 +7,8 @@ transaction. The recommendation itself is only in the notice: a mail holds no pe
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 

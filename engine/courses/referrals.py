@@ -6,23 +6,22 @@ of it; a resent form (same ``submission_key``) changes nothing and returns the f
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from datetime import date
-
+from engine.courses.instances import started_run
+from engine.courses.runtime import pending_candidates, process_for, save, sync_tasks
+from engine.definitions.deployment import latest_version
 from engine.people import audit, policy
 from engine.people.access import Actor
-from engine.definitions.deployment import latest_version
+from engine.people.youths import check_youth, new_youth, youth_errors
 from engine.platform.errors import InvalidInput, NotFound
 from engine.platform.messages import Message
-from engine.work.forms import form_errors
-from engine.courses.instances import started_run
 from engine.platform.models import ProcessInstance, ProcessVersion, Youth
-from engine.courses.runtime import pending_candidates, process_for, save, sync_tasks
+from engine.platform.uow import reserve_id, while_code_runs
+from engine.work.forms import form_errors
 from engine.work.submissions import not_yet, once, set_result
 from engine.work.tasks import complete_loaded
-from engine.platform.uow import reserve_id, while_code_runs
-from engine.people.youths import check_youth, new_youth, youth_errors
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork

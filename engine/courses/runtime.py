@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ScalarSelect, insert, select
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -22,23 +22,24 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import ScalarSelect, insert, select
 
-from engine.people.access import lane_role, normalize_role
 from engine.bpmn import budget
 from engine.bpmn.specs import UserTask
 from engine.dashboard import facts
+from engine.definitions.library import ParsedProcess
+from engine.people.access import lane_role, normalize_role
 from engine.platform.errors import NotFound
 from engine.platform.messages import Message
-from engine.definitions.library import ParsedProcess
-from engine.work.mail import notify_assigned
 from engine.platform.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskCandidate
+from engine.work.mail import notify_assigned
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 # Where a task without a due date sorts in a queue: after every real date, on SQLite as on PostgreSQL.
-NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=timezone.utc)
+NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=UTC)
 BY_CALLER = object()  # Run.record's default: the event is the caller's doing
 
 

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from sqlalchemy import select
 
+from engine.courses.events import check_declared
+from engine.courses.runtime import advance, load_run, process_for, save
 from engine.people import audit, policy
 from engine.people.access import Actor
+from engine.people.youths import involved_filter
 from engine.platform.errors import InvalidInput
-from engine.courses.events import check_declared
 from engine.platform.messages import Message
 from engine.platform.models import ProcessInstance, Youth
-from engine.courses.runtime import advance, load_run, process_for, save
 from engine.platform.uow import while_code_runs
-from engine.people.youths import involved_filter
 
 if TYPE_CHECKING:
     from engine.definitions.library import ParsedProcess

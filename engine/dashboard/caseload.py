@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, literal_column, select
 
-from engine.people.access import Actor
 from engine.dashboard.scope import envelope, resolve
+from engine.people.access import Actor
 from engine.platform.models import CoursePerson, ProcessInstance, User
 
 if TYPE_CHECKING:

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from engine.people.access import Actor
 from engine.dashboard.config import DeadlineRule
 from engine.dashboard.scope import DONE, Scope, age_on, birthdate_bounds, envelope, local_date, resolve
 from engine.dashboard.stats import epoch_seconds
 from engine.dashboard.workdays import add_working_days
+from engine.people.access import Actor
 from engine.platform.models import Task, Youth
 
 if TYPE_CHECKING:
@@ -116,4 +116,4 @@ def _clock_times(uow: UnitOfWork, scope: Scope, rules: tuple[DeadlineRule, ...]
 
 
 def _moment(seconds: float) -> datetime:
-    return datetime.fromtimestamp(round(seconds, 3), tz=timezone.utc)
+    return datetime.fromtimestamp(round(seconds, 3), tz=UTC)

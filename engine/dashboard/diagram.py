@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from engine.people.access import Actor
 from engine.dashboard.scope import resolve
+from engine.people.access import Actor
 from engine.platform.models import ProcessVersion
 
 if TYPE_CHECKING:

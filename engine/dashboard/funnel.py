@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
 
-from engine.people.access import Actor
 from engine.dashboard.scope import DONE, envelope, resolve
 from engine.dashboard.stats import epoch_seconds, rounded
+from engine.people.access import Actor
 from engine.platform.models import ProcessInstance, Task
 
 if TYPE_CHECKING:

@@ -5,9 +5,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func
 
-from engine.people.access import Actor
 from engine.dashboard.scope import OPEN, envelope, resolve
 from engine.dashboard.stats import epoch_seconds, grouped_figures, rounded
+from engine.people.access import Actor
 from engine.platform.models import Task
 
 if TYPE_CHECKING:

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func
 
-from engine.people.access import Actor
-from engine.people import policy
 from engine.dashboard.scope import OPEN
 from engine.dashboard.stats import epoch_seconds, grouped_figures, percentile, rounded
+from engine.people import policy
+from engine.people.access import Actor
 from engine.platform.messages import Message
 from engine.platform.models import Task
 

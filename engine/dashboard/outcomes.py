@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from engine.people.access import Actor
 from engine.dashboard.config import DESTINATIONS
 from engine.dashboard.scope import envelope, local_date, resolve
+from engine.people.access import Actor
 from engine.platform.models import CourseFacts, ProcessInstance
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
 
-from engine.people.access import Actor
 from engine.dashboard.scope import OPEN, envelope, resolve
+from engine.people.access import Actor
 from engine.platform.models import Task
 
 if TYPE_CHECKING:

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import literal_column, select
 
-from engine.people import policy
-from engine.people.access import Actor
 from engine.dashboard.config import DashboardConfig, config_for
 from engine.dashboard.stats import tune_for_figures
+from engine.people import policy
+from engine.people.access import Actor
 from engine.platform.errors import InvalidInput, NotFound
 from engine.platform.messages import Message
 from engine.platform.models import CourseFacts, ProcessInstance, ProcessVersion, Task, Youth

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 
-
 def percentile(values: list[float], fraction: float) -> float | None:
     """Linear interpolation between closest ranks (the same as PostgreSQL's percentile_cont)."""
     if not values:

@@ -5,13 +5,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from engine.people import audit
-from engine.people.access import Actor
 from engine.dashboard.scope import OPEN, envelope, resolve
+from engine.people import audit, policy
+from engine.people.access import Actor
 from engine.platform.errors import InvalidInput
 from engine.platform.messages import Message
 from engine.platform.models import Task, Youth
-from engine.people import policy
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork

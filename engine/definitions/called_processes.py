@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.platform.models import ProcessVersion
 from engine.definitions.process_files import read_bundle
 from engine.definitions.validation import NS
+from engine.platform.models import ProcessVersion
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork

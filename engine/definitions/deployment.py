@@ -1,22 +1,23 @@
 """Deploying and validating process models: parse, check, version by content."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
-from engine.people import audit, policy, users
-from engine.people.access import Actor
 from engine.definitions.called_processes import with_called_processes
-from engine.platform.errors import InvalidDiagram, InvalidInput, TooLarge, Unreadable
-from engine.platform.messages import Message
 from engine.definitions.diagram_grants import grant_problems
 from engine.definitions.library import ParseResult, parse_files
-from engine.platform.models import ProcessInstance, ProcessVersion
-from engine.platform.heavy_work import heavy_slot
 from engine.definitions.process_files import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
+from engine.people import audit, policy, users
+from engine.people.access import Actor
+from engine.platform.errors import InvalidDiagram, InvalidInput, TooLarge, Unreadable
+from engine.platform.heavy_work import heavy_slot
+from engine.platform.messages import Message
+from engine.platform.models import ProcessInstance, ProcessVersion
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork

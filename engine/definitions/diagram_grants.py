@@ -16,15 +16,16 @@ Even a named person gains nothing without the lane's role (:func:`engine.people.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
+from engine.definitions.process_files import FileBundle
+from engine.definitions.validation import NS, form_key_of, message_catch_forms
 from engine.people import policy
 from engine.people.access import Actor
 from engine.platform.errors import Problem
 from engine.platform.messages import Message
-from engine.definitions.process_files import FileBundle
 from engine.work.user_fields import ROLE_KEYWORD
-from engine.definitions.validation import NS, form_key_of, message_catch_forms
 
 CAMUNDA = "{%s}" % NS["camunda"]
 VARIABLE = re.compile(r"^\$\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}$")

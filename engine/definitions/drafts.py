@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from engine.definitions import sandbox
-from engine.people.access import Actor
-from engine.people import policy
 from engine.definitions.called_processes import with_called_processes, with_called_processes_in
 from engine.definitions.deployment import checked, store_versions, validate_files
-from engine.platform.heavy_work import heavy_slot
+from engine.definitions.process_files import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
+from engine.people import policy
+from engine.people.access import Actor
+from engine.people.users import held_roles
 from engine.platform.errors import Conflict, InvalidInput, NotFound
+from engine.platform.heavy_work import heavy_slot
 from engine.platform.messages import Message
 from engine.platform.models import ProcessDraft
-from engine.definitions.process_files import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
-from engine.people.users import held_roles
 from engine.platform.views import iso
 
 if TYPE_CHECKING:

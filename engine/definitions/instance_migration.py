@@ -20,27 +20,27 @@ an instance event and an audit row, so a long batch never holds locks on many co
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, create_engine, func, select
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import and_, create_engine, func, select
 
-from engine.definitions import course_move, migration_report
-from engine.people import audit
-from engine.people.access import Actor
 from engine.bpmn.parser import spec_name
-from engine.people import policy
+from engine.courses.runtime import Run, advance, process_for, save
+from engine.definitions import course_move, migration_report
+from engine.definitions.library import ParsedProcess
+from engine.definitions.versions import find_version
+from engine.people import audit, policy
+from engine.people.access import Actor
+from engine.platform.db import make_session_factory
 from engine.platform.errors import Conflict, InvalidInput
 from engine.platform.messages import Message
-from engine.definitions.library import ParsedProcess
 from engine.platform.models import ProcessInstance, Task
-from engine.platform.db import make_session_factory
-from engine.courses.runtime import Run, advance, process_for, save
 from engine.platform.uow import UnitOfWork, while_code_runs
-from engine.definitions.versions import find_version
 
 if TYPE_CHECKING:
     from engine.bootstrap import Engine

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
-from engine.definitions.called_processes import CALLED_PREFIX
 from engine.bpmn.parser import SamspilParser, element_id, restore_element_ids
-from engine.platform.errors import Problem
-from engine.platform.messages import Message
+from engine.definitions.called_processes import CALLED_PREFIX
 from engine.definitions.process_files import FileBundle, read_bundle
 from engine.definitions.validation import NS, check_bundle, executable_processes, message_catch_forms
+from engine.platform.errors import Problem
+from engine.platform.messages import Message
 
 
 @dataclass

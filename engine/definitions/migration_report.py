@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
+from engine.courses.runtime import waits
 from engine.definitions import course_move
 from engine.people import audit, policy
 from engine.people.access import Actor
-from engine.platform.models import ProcessInstance, Youth
-from engine.courses.runtime import waits
 from engine.people.youths import involved_filter
+from engine.platform.models import ProcessInstance, Youth
 
 if TYPE_CHECKING:
     from engine.bootstrap import Engine

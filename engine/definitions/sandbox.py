@@ -14,20 +14,20 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from engine.bootstrap import bootstrap
+from engine.bpmn import budget
 from engine.courses import events, instances
 from engine.definitions import deployment
 from engine.people import policy, role_defaults, users, youths
-from engine.platform import limits
-from engine.work import tasks
 from engine.people.access import Actor
-from engine.bpmn import budget
-from engine.bootstrap import bootstrap
+from engine.platform import limits
 from engine.platform.clock import FrozenClock, as_utc
 from engine.platform.errors import EngineError, InvalidInput
 from engine.platform.heavy_work import heavy_slot
 from engine.platform.messages import Message
 from engine.platform.models import TaskCandidate, User
 from engine.platform.schema import upgrade
+from engine.work import tasks
 from engine.work.user_fields import user_fields
 
 if TYPE_CHECKING:

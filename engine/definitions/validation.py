@@ -7,22 +7,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
-
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from engine.platform import limits
-from engine.people.access import ROLES, normalize_role
 from engine.bpmn.connectors import problems as connector_problems
 from engine.bpmn.parser import ISO_CYCLE, ISO_DATETIME, ISO_DURATION, connector_of, timer_expression
 from engine.bpmn.restricted import unavailable_names
 from engine.bpmn.scripting import ScriptRejected, compile_expression, compile_script
+from engine.definitions.process_files import BPMN_NS, FileBundle
+from engine.people.access import ROLES, normalize_role
+from engine.platform import limits
 from engine.platform.errors import Problem
 from engine.platform.messages import Message
-from engine.definitions.process_files import BPMN_NS, FileBundle
 from engine.work.user_fields import user_fields
 
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"

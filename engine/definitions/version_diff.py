@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from engine.people.access import Actor
-from engine.people import policy
-from engine.platform.errors import InvalidInput
-from engine.platform.messages import Message
 from engine.definitions.process_files import BPMN_NS, safe_xml_parser
 from engine.definitions.validation import FLOW_NODES
 from engine.definitions.versions import bpmn_name, find_version
+from engine.people import policy
+from engine.people.access import Actor
+from engine.platform.errors import InvalidInput
+from engine.platform.messages import Message
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork

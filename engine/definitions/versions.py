@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from engine.people.access import Actor
 from engine.people import policy
+from engine.people.access import Actor
 from engine.platform.errors import NotFound
 from engine.platform.messages import Message
 from engine.platform.models import ProcessVersion

@@ -5,8 +5,9 @@ Details name elements and ids, never personal data.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select
 
@@ -40,7 +41,7 @@ def list_entries(uow: UnitOfWork, actor: Actor, youth_id: int | None = None, use
                  since: datetime | None = None, limit: int = 1000, action: str | None = None,
                  until: datetime | None = None, offset: int = 0) -> list[dict]:
     """Log entries, newest first, filtered; only administrators may read the log, and reading it is logged."""
-    from engine.people import policy# policy writes through this module
+    from engine.people import policy  # policy writes through this module
 
     policy.require(uow, actor, "read_audit", "adgangslog", Message("engine.audit.forbidden"))
     with uow:

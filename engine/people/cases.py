@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from sqlalchemy import select
 
 from engine.courses import journal
+from engine.courses.control import hold_view
+from engine.courses.notices import notices_of_course
 from engine.people import audit
 from engine.people.access import Actor
+from engine.people.youths import ensure_may_view
 from engine.platform.errors import InvalidInput
 from engine.platform.messages import Message
 from engine.platform.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskComment, User
-from engine.courses.control import hold_view
-from engine.courses.notices import notices_of_course
-from engine.work.submissions import once
 from engine.platform.views import event_view, iso, task_view, youth_view
-from engine.people.youths import ensure_may_view
+from engine.work.submissions import once
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork

@@ -23,20 +23,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from engine.people import audit
 from engine.people.access import Actor
+from engine.people.role_defaults import ADMIN_ROLE
+from engine.people.roles import ensure_roles
+from engine.people.users import EMAIL, replace_roles
 from engine.platform.errors import Forbidden
 from engine.platform.messages import Message
 from engine.platform.models import User, UserIdentity, UserRole
 from engine.platform.settings import ConfigurationError
-from engine.people.role_defaults import ADMIN_ROLE
-from engine.people.roles import ensure_roles
-from engine.people.users import EMAIL, replace_roles
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork

@@ -8,7 +8,8 @@ field error, and the task page offers those values to choose from.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from engine.platform.messages import Message
 

@@ -14,8 +14,8 @@ from sqlalchemy import case, func, or_, select
 from engine.people import audit
 from engine.people.access import Actor
 from engine.platform.models import Task, Youth
-from engine.work.tasks import actionable
 from engine.platform.views import iso
+from engine.work.tasks import actionable
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork

@@ -2,28 +2,29 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from sqlalchemy import case, func, or_, select, text
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import case, func, or_, select, text
 
+from engine.courses.instances import run_view
+from engine.courses.journal import record_submission, submitted_data
+from engine.courses.runtime import Run, advance, load_open_rows_and_candidates, load_run, save
 from engine.people import audit, policy
 from engine.people.access import Actor
 from engine.people.policy import may_act
+from engine.people.youths import deny, ensure_may_view, involved_filter
 from engine.platform.errors import Conflict, InvalidInput, NotFound
 from engine.platform.messages import Message
+from engine.platform.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, TaskCandidate, Youth
+from engine.platform.uow import while_code_runs
+from engine.platform.views import task_view
+from engine.work.data_choices import data_choice_errors
 from engine.work.forms import form_errors
 from engine.work.user_fields import user_field_errors
-from engine.work.data_choices import data_choice_errors
-from engine.courses.journal import record_submission, submitted_data
-from engine.courses.instances import run_view
-from engine.platform.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, TaskCandidate, Youth
-from engine.courses.runtime import Run, advance, load_open_rows_and_candidates, load_run, save
-from engine.platform.views import task_view
-from engine.people.youths import deny, ensure_may_view, involved_filter
-from engine.platform.uow import while_code_runs
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork
@@ -229,7 +230,7 @@ def undeclared_errors(schema: dict[str, Any] | None, data: dict[str, Any]) -> li
     A form is closed: only its top-level ``properties`` are stored (a task without a form takes
     only ``{}``). Engine-owned variables are refused even where a form declares them.
     """
-    declared = set(((schema or {}).get("properties") or {}))
+    declared = set((schema or {}).get("properties") or {})
     return [{"path": key, "message": Message("engine.form.engine_owned" if key in policy.ENGINE_OWNED
                                              else "engine.form.undeclared")}
             for key in sorted(data, key=str) if key in policy.ENGINE_OWNED or key not in declared]

@@ -17,15 +17,15 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
 
 from engine.bootstrap import Engine
-from tests.conftest import ROOT
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, ROOT
 from web import create_app
 
 ARTIFACTS = ROOT / "test-artifacts"

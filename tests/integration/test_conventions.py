@@ -8,9 +8,9 @@ import pytest
 from engine.courses import events, instances
 from engine.definitions import deployment
 from engine.people import youths
-from engine.work import tasks
 from engine.people.access import Actor
 from engine.platform.errors import Forbidden, InvalidInput
+from engine.work import tasks
 from tests.conftest import COORDINATOR, OWNER
 from tests.diagrams import flow, process
 

@@ -6,12 +6,23 @@ from datetime import timedelta
 import pytest
 
 from engine.courses import events, instances
-from engine.work import tasks
 from engine.platform.errors import Forbidden
+from engine.work import tasks
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE, OTHER_GUIDE
 from tests.course import (
-    ACCEPT, CLOSE, DECLINE, ESCALATION, HANDOVER, REFERRAL, REFERRAL_OUTSIDE, complete, follow_up, k_meeting,
-    open_elements, start_course, to_follow_up,
+    ACCEPT,
+    CLOSE,
+    DECLINE,
+    ESCALATION,
+    HANDOVER,
+    REFERRAL,
+    REFERRAL_OUTSIDE,
+    complete,
+    follow_up,
+    k_meeting,
+    open_elements,
+    start_course,
+    to_follow_up,
 )
 
 pytestmark = pytest.mark.usefixtures("deployed")

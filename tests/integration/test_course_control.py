@@ -5,14 +5,23 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.courses import control as course_control, events, notices
+from engine.courses import control as course_control
+from engine.courses import events, notices
 from engine.people import audit, cases, users
-from engine.work import mail, tasks
 from engine.platform.errors import Conflict, Forbidden, InvalidInput
 from engine.platform.models import CoursePerson, ProcessInstance
+from engine.work import mail, tasks
 from tests.conftest import ADMIN, CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE, OTHER_GUIDE
 from tests.course import (
-    CLOSE, REFERRAL, REFERRAL_OUTSIDE, complete, follow_up, k_meeting, open_elements, open_task, start_course,
+    CLOSE,
+    REFERRAL,
+    REFERRAL_OUTSIDE,
+    complete,
+    follow_up,
+    k_meeting,
+    open_elements,
+    open_task,
+    start_course,
     to_follow_up,
 )
 from tests.integration.test_mail import smtp  # noqa: F401  (the fixture: a real SMTP server in-process)

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from engine.bootstrap import Engine
 from engine.courses import cover, instances
+from engine.dashboard import caseload
 from engine.definitions import deployment
 from engine.people import audit, roles, users, youths
-from engine.work import tasks
 from engine.people.access import Actor
-from engine.bootstrap import Engine
-from engine.dashboard import caseload
 from engine.platform.errors import Forbidden, InvalidInput
 from engine.platform.models import AuditEntry, InstanceEvent
+from engine.work import tasks
 from tests import ballerup
 from tests.conftest import PASSWORD
 

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
-from typing import Any, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
 from engine.bootstrap import bootstrap
-from engine.platform.clock import FrozenClock
 from engine.dashboard import caseload, compliance, config, funnel, heatmap, outcomes, overdue, steps, waiting
 from engine.dashboard.workdays import danish_holidays
+from engine.platform.clock import FrozenClock
 from engine.platform.models import AuditEntry
 from tests.conftest import ADMIN, COORDINATOR, OWNER, POSTGRES_URL, START, _empty_postgres
 from tests.dashboard_history import History, make_history
@@ -75,7 +76,7 @@ def close(actual: float | None, expected: float | None) -> bool:
 
 
 def midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=LOCAL).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=LOCAL).astimezone(UTC)
 
 
 def local_day(moment: datetime) -> date:

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.definitions import deployment
+from engine.definitions.process_files import read_bundle
 from engine.platform.errors import Forbidden, InvalidDiagram
 from engine.platform.models import ProcessVersion
-from engine.definitions.process_files import read_bundle
 from tests.conftest import CASEWORKER, OWNER
 from tests.diagrams import flow, process, simple
 

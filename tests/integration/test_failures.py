@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from engine.bootstrap import bootstrap
 from engine.courses import instances
 from engine.definitions import deployment
 from engine.people import youths
-from engine.work import tasks
-from engine.bootstrap import bootstrap
 from engine.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.platform.models import InstanceEvent, ProcessInstance
+from engine.work import tasks
 from tests.conftest import ADMIN, CASEWORKER, COORDINATOR, OWNER
 from tests.course import REFERRAL, open_task, start_course
 from tests.diagrams import flow, process

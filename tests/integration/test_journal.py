@@ -6,12 +6,21 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.people import audit, cases, users
-from engine.work import tasks
 from engine.platform.errors import InvalidInput
 from engine.platform.models import CoursePerson, TaskSubmission
+from engine.work import tasks
 from tests.conftest import ADMIN, CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
 from tests.course import (
-    ACCEPT, DECLINE, PLAN, REFERRAL, complete, follow_up, k_meeting, open_elements, open_task, start_course,
+    ACCEPT,
+    DECLINE,
+    PLAN,
+    REFERRAL,
+    complete,
+    follow_up,
+    k_meeting,
+    open_elements,
+    open_task,
+    start_course,
     to_follow_up,
 )
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from email import message_from_bytes, policy
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller

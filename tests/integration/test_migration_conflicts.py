@@ -7,11 +7,11 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from engine.courses.runtime import process_for
 from engine.definitions import deployment, instance_migration
-from engine.work import tasks
 from engine.platform.errors import Conflict
 from engine.platform.models import AuditEntry, InstanceEvent, ProcessInstance, Task
-from engine.courses.runtime import process_for
+from engine.work import tasks
 from tests.conftest import ADMIN, CASEWORKER, COORDINATOR, OWNER
 from tests.course import REFERRAL, complete, k_meeting, open_task, start_course
 from tests.migration_states import snapshot

@@ -6,13 +6,13 @@ embedded subprocess, moving to a version with changed timers and back leaves its
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from engine.definitions import deployment, instance_migration
-from engine.work import tasks
 from engine.platform.errors import InvalidInput
+from engine.work import tasks
 from tests import subprocess_diagram
 from tests.conftest import ADMIN, CASE_COORDINATOR, GUIDE, OWNER
 from tests.course import ACCEPT, PLAN, complete, open_task
@@ -103,9 +103,9 @@ def test_a_waiting_follow_up_keeps_its_due_date_by_default_and_counts_from_its_s
     assert timer["definition_changed"] and timer["due_before"] == due
     # Waiting since 23.07: P3M is due 23.10; P2M from that same start is 23.09, not two months
     # after the move on 02.08.
-    assert started == datetime(2026, 7, 23, 9, tzinfo=timezone.utc)
-    assert datetime.fromisoformat(due) == datetime(2026, 10, 23, 9, tzinfo=timezone.utc)
-    assert datetime.fromisoformat(timer["due_after"]) == datetime(2026, 9, 23, 9, tzinfo=timezone.utc)
+    assert started == datetime(2026, 7, 23, 9, tzinfo=UTC)
+    assert datetime.fromisoformat(due) == datetime(2026, 10, 23, 9, tzinfo=UTC)
+    assert datetime.fromisoformat(timer["due_after"]) == datetime(2026, 9, 23, 9, tzinfo=UTC)
     assert report["next_deadline_before"] == due and report["next_deadline_after"] == timer["due_after"]
     assert report["youth_name"] == "Vera Venter" and "cpr" not in str(report).lower()
     kept = move(engine, "samarbejdsmodel", 1, 2, instance_ids=[escalating])

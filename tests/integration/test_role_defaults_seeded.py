@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.platform.models import Role, RolePermission
 from engine.people.role_defaults import DEFAULT_ROLES, PERMISSIONS
+from engine.platform.models import Role, RolePermission
 
 
 def test_a_new_database_holds_the_default_roles_with_the_default_permissions(engine):

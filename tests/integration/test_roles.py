@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from engine.courses import instances
-from engine.work import tasks
 from engine.people.access import Actor
 from engine.platform.errors import Conflict, Forbidden
+from engine.work import tasks
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE, OTHER_GUIDE
 from tests.course import REFERRAL, complete, k_meeting, open_task, start_course
 

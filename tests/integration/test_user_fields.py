@@ -6,7 +6,7 @@ import pytest
 from engine.courses import instances
 from engine.people import users
 from engine.platform.errors import InvalidInput
-from tests.conftest import COORDINATOR, CASEWORKER
+from tests.conftest import CASEWORKER, COORDINATOR
 from tests.course import REFERRAL, complete, k_meeting, open_elements, open_task, start_course
 
 pytestmark = pytest.mark.usefixtures("deployed")

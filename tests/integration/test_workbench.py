@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from engine.courses import events, instances
 from engine.definitions import deployment, drafts, instance_migration, version_diff
-from engine.work import tasks
 from engine.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.platform.models import AuditEntry, InstanceEvent, ProcessInstance
+from engine.work import tasks
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE, OWNER
 from tests.course import ACCEPT, PLAN, REFERRAL, complete, follow_up, k_meeting, open_elements, start_course
 from tests.workbench import default_files_text, k_meeting_renamed, monthly
@@ -179,7 +179,8 @@ def test_a_limit_moves_courses_in_batches(engine, clock):
 
 def test_a_test_run_steps_through_a_draft_as_each_role_with_a_fake_clock(engine):
     from engine.platform.models import Youth
-    from tests.course import REFERRAL, k_meeting as meeting
+    from tests.course import REFERRAL
+    from tests.course import k_meeting as meeting
 
     drafts.save_draft(engine.uow(), OWNER, "samarbejdsmodel", monthly(default_files_text()))
     steps = [{"action": "complete", "element_id": "henvisning", "role": "sagsbehandler", "data": REFERRAL},

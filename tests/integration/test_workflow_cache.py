@@ -4,16 +4,25 @@ from __future__ import annotations
 import os
 import re
 
-from engine.courses import events
-from engine.definitions import deployment
 from engine.bootstrap import bootstrap
-from engine.platform.clock import FrozenClock
-from engine.platform.models import ProcessInstance
+from engine.courses import events
 from engine.courses.workflow_cache import WorkflowCache
+from engine.definitions import deployment
+from engine.platform.clock import FrozenClock
 from engine.platform.db import make_engine
+from engine.platform.models import ProcessInstance
 from engine.platform.schema import upgrade
-from tests.conftest import _empty_postgres, add_people, on_postgres
-from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE, OWNER, START
+from tests.conftest import (
+    CASE_COORDINATOR,
+    CASEWORKER,
+    COORDINATOR,
+    GUIDE,
+    OWNER,
+    START,
+    _empty_postgres,
+    add_people,
+    on_postgres,
+)
 from tests.course import ACCEPT, ESCALATION, HANDOVER, PLAN, REFERRAL, complete, follow_up, k_meeting, start_course
 
 

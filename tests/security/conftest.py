@@ -7,23 +7,23 @@ a task narrowed to karin. Each default role has a user involved in it and one wh
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from engine.definitions import deployment
-from engine.people import users
-from engine.work import tasks
-from engine.people.access import Actor
 from engine.bootstrap import Engine, bootstrap
+from engine.definitions import deployment
+from engine.definitions.process_files import files_from_paths
+from engine.people import users
+from engine.people.access import Actor
 from engine.platform.clock import FrozenClock
 from engine.platform.models import AuditEntry
-from engine.definitions.process_files import files_from_paths
+from engine.work import tasks
 from tests.conftest import PASSWORD, POSTGRES_URL, PROCESSES, START, _empty_postgres
 from tests.course import ACCEPT, REFERRAL, complete, k_meeting, open_task
 from web import create_app

@@ -9,9 +9,9 @@ from sqlalchemy import delete, select, update
 
 from engine.courses import instances
 from engine.people import youths
-from engine.work import tasks
 from engine.platform.models import Task, TaskCandidate
 from engine.platform.schema import MIGRATIONS
+from engine.work import tasks
 from tests.conftest import CASEWORKER, COORDINATOR
 from tests.course import REFERRAL, open_task
 

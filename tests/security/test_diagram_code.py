@@ -9,7 +9,8 @@ import io
 import json
 import multiprocessing
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
@@ -17,18 +18,18 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from engine.courses import instances
-from engine.definitions import deployment
-from engine.people import users, youths
-from engine.platform import limits
-from engine.work import tasks
-from engine.people.access import Actor
 from engine.bpmn.restricted import ScriptTimeout, sandbox_builtins
 from engine.bpmn.sandbox_process import pool
 from engine.bpmn.scripting import RestrictedEnvironment
+from engine.courses import instances
+from engine.definitions import deployment
+from engine.people import users, youths
+from engine.people.access import Actor
+from engine.platform import limits
 from engine.platform.heavy_work import heavy_slot
 from engine.platform.messages import Message
 from engine.platform.models import AuditEntry, ProcessInstance
+from engine.work import tasks
 from tests.conftest import CASEWORKER, OWNER, PASSWORD
 from tests.diagrams import flow, process
 from tests.web.conftest import Api, api, app, client, tokens  # noqa: F401 - the web fixtures

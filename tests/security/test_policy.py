@@ -12,10 +12,10 @@ from sqlalchemy import select
 from engine.courses import instances
 from engine.definitions import deployment
 from engine.people import policy, youths
-from engine.work import tasks
 from engine.people.access import Actor
 from engine.platform.errors import InvalidInput
 from engine.platform.models import Task, TaskCandidate
+from engine.work import tasks
 from engine.work.tasks import undeclared_errors
 from tests.conftest import ADMIN, CASE_COORDINATOR, CASEWORKER, COORDINATOR, OWNER
 from tests.diagrams import flow, process

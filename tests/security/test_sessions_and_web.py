@@ -15,16 +15,16 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import select
 
+from engine.bootstrap import bootstrap
 from engine.people import users, youths
 from engine.platform import settings
-from engine.bootstrap import bootstrap
 from engine.platform.models import AuditEntry, LoginFailure
 from engine.platform.settings import DEVELOPMENT_SECRET, ConfigurationError, InsecureConfiguration
 from tests.conftest import ADMIN, COORDINATOR, PASSWORD, ROOT
 from tests.diagrams import simple
-from tests.web.conftest import Pages
+
 # The web fixtures, used here without a conftest of this folder (the route-walk suite may keep its own).
-from tests.web.conftest import api, app, client, pages, tokens, users_with_passwords  # noqa: F401
+from tests.web.conftest import Pages, api, app, client, pages, tokens, users_with_passwords  # noqa: F401
 from web import create_app
 
 REAL_CPR = "0103094234"

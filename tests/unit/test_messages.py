@@ -8,8 +8,8 @@ import pickle
 import pytest
 from jsonschema import Draft202012Validator
 
-from engine.work.forms import form_errors
 from engine.platform.messages import Message
+from engine.work.forms import form_errors
 from web.i18n import localize
 
 

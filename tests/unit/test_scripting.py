@@ -9,7 +9,11 @@ from __future__ import annotations
 import pytest
 
 from engine.bpmn.scripting import (
-    RestrictedEnvironment, ScriptRejected, ScriptTimeout, add_years, compile_script,
+    RestrictedEnvironment,
+    ScriptRejected,
+    ScriptTimeout,
+    add_years,
+    compile_script,
 )
 
 

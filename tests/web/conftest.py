@@ -1,18 +1,17 @@
 """The app factory over the test engine, a test client, and API tokens per role."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.people import users
 from engine.bootstrap import Engine
-from web import create_app
-
+from engine.people import users
 from tests.conftest import PASSWORD
-from tests.conftest import PEOPLE as ROLES
+from web import create_app
 
 
 @pytest.fixture
@@ -36,7 +35,7 @@ class Api:
     def __init__(self, client: FlaskClient, tokens: dict[str, str]) -> None:
         self.client, self.tokens, self.user = client, tokens, None
 
-    def as_(self, user: str) -> "Api":
+    def as_(self, user: str) -> Api:
         other = Api(self.client, self.tokens)
         other.user = user
         return other

@@ -59,7 +59,7 @@ def test_user_add_takes_a_role_a_municipality_names(app, engine):
 
 
 def test_worker_once_with_now_fires_the_timers_due_then(app, engine, people):
-    from engine.courses import events# noqa: F401  (the worker command drives engine.courses.events)
+    from engine.courses import events  # noqa: F401  (the worker command drives engine.courses.events)
     from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
     from tests.course import ACCEPT, PLAN, REFERRAL, complete, k_meeting, start_course
 

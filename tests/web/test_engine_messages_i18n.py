@@ -12,8 +12,8 @@ import uuid
 import pytest
 
 from engine.people import users
-from engine.work import tasks
 from engine.people.access import Actor
+from engine.work import tasks
 from tests.conftest import CASEWORKER, COORDINATOR
 from tests.course import REFERRAL, complete, open_task, start_course
 from tests.web.test_case_page import START_FORM

@@ -48,8 +48,8 @@ def test_filters_narrow_the_list_and_counts_follow_the_other_filters(pages, engi
 def test_an_overdue_task_stands_out_and_the_overdue_filter_finds_it(pages, engine, clock):
     instance = at_k_meeting(engine, "Anna Holm")
     complete(engine, COORDINATOR, instance["id"], "k_moede", k_meeting())
-    from tests.conftest import CASE_COORDINATOR, GUIDE
     from engine.courses import events
+    from tests.conftest import CASE_COORDINATOR, GUIDE
 
     complete(engine, GUIDE, instance["id"], "accepter_guide", {"accepteret": True})
     complete(engine, CASE_COORDINATOR, instance["id"], "uddannelsesplan", PLAN)

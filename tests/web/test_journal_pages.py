@@ -11,7 +11,15 @@ from engine.people import audit, users
 from engine.work import tasks
 from tests.conftest import ADMIN, CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
 from tests.course import (
-    ACCEPT, CLOSE, REFERRAL, REFERRAL_OUTSIDE, complete, k_meeting, open_task, start_course, to_follow_up,
+    ACCEPT,
+    CLOSE,
+    REFERRAL,
+    REFERRAL_OUTSIDE,
+    complete,
+    k_meeting,
+    open_task,
+    start_course,
+    to_follow_up,
 )
 
 pytestmark = pytest.mark.usefixtures("deployed")

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from engine.definitions import deployment
+from engine.bootstrap import Engine
 from engine.people import audit, users
 from engine.work import tasks
-from engine.bootstrap import Engine
-from tests import ballerup
-from tests.conftest import ADMIN, OWNER, PASSWORD
+from tests.conftest import ADMIN, CASEWORKER, COORDINATOR, PASSWORD
 from tests.course import REFERRAL, complete, k_meeting, start_course
-from tests.conftest import CASEWORKER, COORDINATOR
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from web.api import (  # noqa: E402,F401  (the modules register their routes on bp)
-    auth,
     audit_log,
+    auth,
     dashboard,
     instances,
     messages,

@@ -8,8 +8,8 @@ from flask import Response, jsonify, request
 from engine.dashboard import diagram, waiting
 from web.api import bp
 from web.api.auth import actor, engine
-from web.csv_export import csv_response
 from web.api.params import int_arg
+from web.csv_export import csv_response
 from web.errors import BadRequestError
 from web.figures import FIGURES, WAITING_COLUMNS, filters_from
 

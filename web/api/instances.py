@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from engine.courses import control as course_control, events, instances
+from engine.courses import control as course_control
+from engine.courses import events, instances
 from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import json_object

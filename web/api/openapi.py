@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from web.api import bp
-from web.api import openapi_dashboard, openapi_people, openapi_workbench
+from web.api import bp, openapi_dashboard, openapi_people, openapi_workbench
 from web.api.openapi_spec import document
 
 

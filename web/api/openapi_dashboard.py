@@ -8,7 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from web.api.openapi_spec import (
-    array, boolean, day, integer, number, obj, ok, operation, parameter, ref, string, timestamp,
+    array,
+    boolean,
+    day,
+    integer,
+    number,
+    obj,
+    ok,
+    operation,
+    parameter,
+    ref,
+    string,
+    timestamp,
 )
 
 FILTER_PARAMETERS = [

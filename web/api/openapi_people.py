@@ -8,7 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 from web.api.openapi_spec import (
-    Schema, array, boolean, integer, json_body, obj, ok, operation, path_parameters, ref, string,
+    Schema,
+    array,
+    boolean,
+    integer,
+    json_body,
+    obj,
+    ok,
+    operation,
+    path_parameters,
+    ref,
+    string,
 )
 
 TAG = "people"

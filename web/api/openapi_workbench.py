@@ -9,7 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from web.api.openapi_spec import (
-    Schema, array, boolean, free_object, integer, json_body, obj, ok, operation, parameter, ref, string, timestamp,
+    Schema,
+    array,
+    boolean,
+    free_object,
+    integer,
+    json_body,
+    obj,
+    ok,
+    operation,
+    parameter,
+    ref,
+    string,
+    timestamp,
 )
 
 TAG = "workbench"

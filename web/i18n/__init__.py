@@ -35,7 +35,7 @@ No compile step and no extra dependency: a catalog is read once per process.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ DEFAULT_LANGUAGE = "da"
 LANGUAGES = {"da": "Dansk", "en": "English"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict[str, str]:
     """Every key of a language, merged from its folder's JSON files and the engine's catalog."""
     return messages.read_catalog(CATALOGS / lang, into=messages.catalog(lang))

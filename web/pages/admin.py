@@ -11,9 +11,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from engine.people import audit, roles, users
 from engine.platform.clock import as_utc
 from engine.platform.errors import Conflict, InvalidInput
-from web.pages.filters import LOCAL_TIME
 from web.i18n import _, localize
 from web.pages.auth import current_actor, engine, permission_required
+from web.pages.filters import LOCAL_TIME
 from web.pages.nav import add_nav_item
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

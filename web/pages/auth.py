@@ -17,17 +17,17 @@ the CSRF token (Flask-WTF's ``CSRFProtect``): a hidden ``csrf_token`` field in f
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Flask, Response, abort, current_app, flash, g, redirect, render_template, request,
-                   session, url_for)
+from flask import Blueprint, Flask, Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from engine.bootstrap import Engine
 from engine.people import audit, policy, users
 from engine.people.access import Actor
-from engine.bootstrap import Engine
 from engine.platform.errors import Forbidden, InvalidInput, TooManyAttempts
 from web.i18n import LANGUAGES, _, localize
 

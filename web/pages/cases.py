@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine.courses import control as course_control, events, referrals
-from engine.people import cases, youths
+from engine.courses import control as course_control
+from engine.courses import events, referrals
+from engine.people import cases, policy, youths
 from engine.platform.crypto import looks_like_cpr, mask_cpr, normalize_cpr
 from engine.platform.errors import Conflict, InvalidInput, TooManyAttempts
 from engine.work.submissions import AlreadySubmitted
-from engine.people import policy
 from web.i18n import _, localize
 from web.pages.auth import current_actor, engine, login_required, permission_required
 from web.pages.forms import apply_row_action, build_fields, errors_by_field, parse_form

@@ -13,9 +13,9 @@ from flask import Blueprint, render_template, request
 from werkzeug import Response
 from werkzeug.exceptions import NotFound as PageNotFound
 
+from engine.dashboard import diagram, waiting
 from engine.definitions import deployment
 from engine.people import policy
-from engine.dashboard import diagram, waiting
 from engine.platform.errors import InvalidInput, NotFound
 from web.csv_export import csv_response
 from web.figures import FIGURES, WAITING_COLUMNS, filters_from

@@ -6,7 +6,7 @@ show it in Danish time (Europe/Copenhagen) in the format of the current language
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ try:
 
     LOCAL_TIME: Any = ZoneInfo("Europe/Copenhagen")
 except Exception:  # no time zone database: show UTC rather than fail
-    LOCAL_TIME = timezone.utc
+    LOCAL_TIME = UTC
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 

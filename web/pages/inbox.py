@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from werkzeug import Response
 
-from engine.work import inbox as inbox_service
 from engine.courses import notices
+from engine.work import inbox as inbox_service
 from engine.work import tasks
 from web.pages.auth import current_actor, engine, local_redirect, login_required
 from web.pages.nav import add_nav_item

@@ -31,10 +31,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, flash, redirect, request, session, url_for
 
 from engine.people import audit, federated_login
-from engine.platform import settings
 from engine.people.access import Actor
-from engine.platform.errors import Forbidden
 from engine.people.federated_login import RoleMapping, StaffLoginRules
+from engine.platform import settings
+from engine.platform.errors import Forbidden
 from engine.platform.settings import ConfigurationError
 from web import hardening, oidc
 from web.i18n import _, localize

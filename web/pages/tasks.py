@@ -16,8 +16,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug import Response
 
 from engine.people import cases, policy, users
-from engine.work import tasks, user_fields
 from engine.platform.errors import Conflict, EngineError, InvalidInput
+from engine.work import tasks, user_fields
 from engine.work.submissions import AlreadySubmitted
 from web.i18n import _
 from web.pages.auth import current_actor, engine, login_required

@@ -14,7 +14,7 @@ the same language as the text around it.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ CATALOGS = Path(__file__).parent
 LANGUAGE = "da"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict[str, str]:
     """Every engine key of a language, merged from its folder's JSON files."""
     return read_catalog(CATALOGS / lang)

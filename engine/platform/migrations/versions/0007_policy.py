@@ -8,14 +8,14 @@ A task given by ``camunda:assignee`` was narrowed to its assignee without a cand
 released it belonged to no one (issue 10, finding 12). Open tasks like that get their assignee as a
 candidate; one already released (narrowed to no one) goes back to its role's queue.
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
 
 revision: str = "0007"
-down_revision: Union[str, Sequence[str], None] = "0006"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 NO_CANDIDATE = "NOT EXISTS (SELECT 1 FROM task_candidates c WHERE c.task_id = tasks.id{})"
 

@@ -9,16 +9,16 @@ from today's defaults (engine.people.role_defaults at the time of writing, copie
 the defaults does not change what this migration did), and every role a user already holds gets a
 row, so behaviour is unchanged.
 """
-from datetime import datetime, timezone
-from typing import Sequence, Union
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: Union[str, Sequence[str], None] = "0008"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 DEFAULTS: dict[str, tuple[str, ...]] = {
     "register_youth": ("sagsbehandler", "ungekoordinator", "koordinerende_sagsbehandler", "admin"),
@@ -54,7 +54,7 @@ def upgrade() -> None:
         sa.Column("permission", sa.String(80), primary_key=True),
     )
     bind = op.get_bind()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if bind.dialect.name == "sqlite":  # stored naive there, as engine.platform.models.UTCDateTime does
         now = now.replace(tzinfo=None)
     held = {row[0] for row in bind.execute(sa.text("SELECT DISTINCT role FROM user_roles"))}
