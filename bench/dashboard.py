@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
-from engine.courses.runtime import NO_DUE_DATE
+from engine.courses.assignment import NO_DUE_DATE
 from engine.people.roles import seed_defaults
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

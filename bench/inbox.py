@@ -24,7 +24,7 @@ from sqlalchemy import func, insert, select, text
 
 from bench.stats import Samples, Timer
 from bench.world import World
-from engine.courses.runtime import NO_DUE_DATE
+from engine.courses.assignment import NO_DUE_DATE
 from engine.people.access import Actor
 from engine.platform.models import ProcessInstance, Task, TaskCandidate
 from engine.work import tasks

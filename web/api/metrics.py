@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from engine.dashboard import metrics
+from engine.dashboard import heatmap
 from web.api import bp
 from web.api.auth import actor, engine
 
 
 @bp.get("/metrics/bottlenecks")
 def bottlenecks() -> Response:
-    return jsonify(metrics.bottlenecks(engine().reader(), actor(), request.args.get("process_key") or None))
+    return jsonify(heatmap.bottlenecks(engine().reader(), actor(), request.args.get("process_key") or None))
