@@ -1,5 +1,5 @@
 // The case page's diagram: draws the course's BPMN with bpmn-js (window.SamspilViewer, from
-// build/viewer.js), marks finished steps and highlights where the course stands now.
+// build/viewer.js, loaded before this bundle), marks finished steps and highlights where the course stands now.
 (function () {
   "use strict";
   var container = document.getElementById("case-diagram");
