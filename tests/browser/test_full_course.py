@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from engine.people import users
 from tests.browser.conftest import login, shot
-from tests.web.conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("deployed")
 

@@ -23,18 +23,16 @@ from engine.bpmn.sandbox_process import pool
 from engine.bpmn.scripting import RestrictedEnvironment
 from engine.courses import instances
 from engine.definitions import deployment
-from engine.people import users, youths
+from engine.people import youths
 from engine.people.access import Actor
 from engine.platform import limits
 from engine.platform.heavy_work import heavy_slot
 from engine.platform.messages import Message
 from engine.platform.models import AuditEntry, ProcessInstance
 from engine.work import tasks
-from tests.conftest import CASEWORKER, OWNER, PASSWORD
+from tests.conftest import CASEWORKER, OWNER
 from tests.diagrams import flow, process
-from tests.web.conftest import Api, api, app, client, tokens  # noqa: F401 - the web fixtures
 
-OTHER_CASEWORKER = Actor("sofie", frozenset({"sagsbehandler"}))
 ENDLESS_CAUGHT = "try:\n    while True:\n        pass\nexcept Exception:\n    pass"
 
 
@@ -140,12 +138,6 @@ def wait_until(condition_met: Callable[[], bool]) -> None:
             return
         done.wait(0.005)
     raise AssertionError("the condition never held")
-
-
-@pytest.fixture
-def other_caseworker(engine, people):
-    users.add_user(engine.uow(), "sofie", PASSWORD, ["sagsbehandler"])
-    return OTHER_CASEWORKER
 
 
 def other_course_waiting(engine: Any, actor: Actor) -> dict[str, Any]:
