@@ -10,6 +10,7 @@ import json
 import multiprocessing
 import threading
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -45,7 +46,7 @@ def with_script(process_id: str, script: str, wait_first: bool = True) -> str:
               '</bpmn:script></bpmn:scriptTask>',
               '<bpmn:userTask id="efter" name="Efter"/>', '<bpmn:endEvent id="slut"/>']
     ids = ["start", *(["foer"] if wait_first else []), "kode", "efter", "slut"]
-    flows = "".join(flow(f"f{i}", a, b) for i, (a, b) in enumerate(zip(ids, ids[1:])))
+    flows = "".join(flow(f"f{i}", a, b) for i, (a, b) in enumerate(pairwise(ids)))
     return process(process_id, "".join(nodes) + flows, {"sagsbehandler": ids})
 
 
@@ -71,7 +72,7 @@ def parallel_scripts(process_id: str, branches: int, length: int) -> str:
         ids = ["del", *[f"s{branch}_{i}" for i in range(length)], "saml"]
         nodes += [f'<bpmn:scriptTask id="{n}" scriptFormat="python"><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>'
                   for n in ids[1:-1]]
-        flows += [flow(f"f{branch}_{i}", a, b) for i, (a, b) in enumerate(zip(ids, ids[1:]))]
+        flows += [flow(f"f{branch}_{i}", a, b) for i, (a, b) in enumerate(pairwise(ids))]
     return process(process_id, "".join(nodes) + "".join(flows))
 
 
@@ -79,7 +80,7 @@ def tasks_in_a_row(process_id: str, count: int) -> str:
     ids = ["start", *[f"t{i}" for i in range(count)], "slut"]
     nodes = '<bpmn:startEvent id="start"/>' + "".join(f'<bpmn:task id="t{i}"/>' for i in range(count))
     return process(process_id, nodes + '<bpmn:endEvent id="slut"/>'
-                   + "".join(flow(f"f{i}", a, b) for i, (a, b) in enumerate(zip(ids, ids[1:]))))
+                   + "".join(flow(f"f{i}", a, b) for i, (a, b) in enumerate(pairwise(ids))))
 
 
 def condition(process_id: str, expression: str) -> str:
