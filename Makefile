@@ -7,7 +7,7 @@ ASSETS := web/static/build/.built
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 
-.PHONY: install assets run test bench bench-web clean
+.PHONY: install assets run lint test bench bench-web clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -48,7 +48,12 @@ run: install $(SECRET_FILE)
 	export $(WITH_SECRET); $(VENV)/bin/samspil worker --interval 60 & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(VENV)/bin/samspil serve --host 127.0.0.1 --port 5000
 
-test: install
+# ruff (with import sorting) and mypy, both configured in pyproject.toml; `make test` runs them first.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: lint
 	$(PY) -m pytest
 
 bench: install

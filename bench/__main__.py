@@ -42,9 +42,10 @@ def run_database(label: str, url: str, args: argparse.Namespace) -> DatabaseRun:
     try:
         with world.engine.db.connect() as connection:
             if world.dialect == "sqlite":
-                server = f"SQLite {connection.exec_driver_sql('select sqlite_version()').scalar()}, WAL, synchronous=NORMAL, temporary file"
+                version = connection.exec_driver_sql("select sqlite_version()").scalar()
+                server = f"SQLite {version}, WAL, synchronous=NORMAL, temporary file"
             else:
-                settings = {name: connection.exec_driver_sql(f"show {name}").scalar()
+                settings = {name: connection.exec_driver_sql(f"show {name}").scalar_one()
                             for name in ("server_version", "synchronous_commit", "fsync", "jit", "shared_buffers")}
                 server = ("PostgreSQL " + settings.pop("server_version") + ", "
                           + ", ".join(f"{k}={v}" for k, v in settings.items()) + ", fresh database")

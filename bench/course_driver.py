@@ -104,7 +104,7 @@ class CourseDriver:
         """Young people inserted in bulk (creating them is not what is measured)."""
         today = self.world.clock.now().date()
         now = self.world.clock.now()
-        rows = []
+        rows: list[dict[str, Any]] = []
         for i in range(count):
             age_days = int(self.rng.uniform(min_age, max_age) * 365.25)
             rows.append({"name": f"Ung {i}", "birthdate": today - timedelta(days=age_days), "created_at": now,
@@ -113,7 +113,7 @@ class CourseDriver:
             ids = list(uow.session.scalars(insert(Youth).returning(Youth.id, sort_by_parameter_order=True), rows))
             uow.commit()
         # Only someone involved may start a course or send it a message: the caseworker who registered them.
-        self.registered_by.update(zip(ids, (row["created_by"] for row in rows)))
+        self.registered_by.update(zip(ids, (row["created_by"] for row in rows), strict=True))
         return ids
 
     def start(self, youth_ids: list[int]) -> list[int]:
@@ -210,7 +210,7 @@ class CourseDriver:
         if element == "henvisning":
             outside = self.rng.random() < self.odds.outside
             self.outcome("outside_target_group" if outside else "in_target_group")
-            data = REFERRAL_OUTSIDE if outside else REFERRAL
+            data: dict[str, Any] = REFERRAL_OUTSIDE if outside else REFERRAL
         elif element == "luk_henvisning":
             data = CLOSE
         elif element == "k_moede":

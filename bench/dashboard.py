@@ -78,7 +78,10 @@ def generate(young_people: int, task_rows: int, version_id: int, seed: int = 5) 
         people: list[tuple[str, str]] = []
         status, completed_at, outcome = "running", None, None
 
-        def add(element: str, at: datetime, took: timedelta | None, due: datetime | None = None) -> datetime | None:
+        # This course's guide, coordinator, ids and task list are bound as defaults, not read from the loop.
+        def add(element: str, at: datetime, took: timedelta | None, due: datetime | None = None, *,
+                guide: str = guide, coordinator: str = coordinator, tasks: list[tuple] = tasks,
+                instance_id: int = instance_id, youth_id: int = youth_id) -> datetime | None:
             done = at + took if took is not None and at + took <= NOW else None
             by = {"accepter_guide": guide, "opfoelgning": guide, "uddannelsesplan": coordinator,
                   "overdragelse": coordinator}.get(element)
@@ -163,11 +166,11 @@ def load(db: Any, data: Generated) -> None:
         for table, columns, rows in tables:
             target = Base.metadata.tables[table]
             for start in range(0, len(rows), 20_000):
-                connection.execute(insert(target), [dict(zip(columns, row)) for row in rows[start:start + 20_000]])
+                connection.execute(insert(target), [dict(zip(columns, row, strict=True)) for row in rows[start:start + 20_000]])
         connection.exec_driver_sql("ANALYZE")
 
 
-def prepare(url: str, young_people: int, task_rows: int) -> tuple[Any, str, dict[str, int]]:
+def prepare(url: str, young_people: int, task_rows: int) -> tuple[Any, str, dict[str, float]]:
     """An empty migrated database with the default process, generated courses and a coordinator token."""
     from engine.bootstrap import bootstrap
     from engine.definitions import deployment

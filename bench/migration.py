@@ -72,6 +72,7 @@ def build_courses(world: World, count: int, first: int = 0) -> None:
     guides, coordinators = _people(world, "ungeguide"), _people(world, "koordinerende_sagsbehandler")
     with engine.reader() as uow:
         version = deployment.latest_version(uow, "samarbejdsmodel")
+        assert version is not None, "the benchmark deploys the default process first"
         _, process = process_for(uow, version.id)
         version_id = version.id
     done, count = first, first + count

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from functools import partial
 from typing import Any
 
 from bench.course_driver import REFERRAL
@@ -57,8 +58,8 @@ def measure(url: str, courses: int, inbox_calls: int) -> dict[str, dict[str, Sam
             call(MODES[i % 2], "inbox", lambda: world.client.get("/api/v1/tasks?mine=true&limit=50", headers=headers))
         referrals = world.client.get(f"/api/v1/tasks?mine=true&limit={courses}", headers=headers).get_json()
         for i, task in enumerate(referrals):
-            call(MODES[i % 2], "complete", lambda: world.client.post(
-                f"/api/v1/tasks/{task['id']}/complete", json={"data": REFERRAL}, headers=headers))
+            call(MODES[i % 2], "complete", partial(world.client.post, f"/api/v1/tasks/{task['id']}/complete",
+                                                   json={"data": REFERRAL}, headers=headers))
     finally:
         users.actor_with_permissions = real
         world.close()

@@ -190,7 +190,9 @@ class Client:
 
     def login(self, username: str) -> None:
         _, page = self.request("GET", "/login")
-        token = re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()
+        found = re.search(rb'name="csrf-token" content="([^"]+)"', page)
+        assert found is not None, "the login page holds its CSRF token"
+        token = found.group(1).decode()
         form = f"username={username}&password={PASSWORD}&csrf_token={token}".encode()
         status, _ = self.request("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"})
         if status != 302:
@@ -304,11 +306,12 @@ def check_no_lost_update(url: str, result: LoadResult, wins_by_task: dict[str, s
     with db.connect() as connection:
         completed = {r.id: r.element_id for r in connection.execute(text(
             "select id, element_id from tasks where state = 'completed'"))}
-        events = dict(connection.execute(text(
+        events: dict[str, int] = dict(connection.execute(text(
             "select task_id, count(*) from instance_events where kind = 'task_completed' group by task_id")).all())
-        open_k = connection.execute(text("select count(*) from tasks where state = 'ready' and element_id = 'k_moede'")).scalar()
+        open_k = connection.execute(text(
+            "select count(*) from tasks where state = 'ready' and element_id = 'k_moede'")).scalar_one()
         next_after_k = connection.execute(text(
-            "select count(*) from tasks where element_id = 'accepter_guide'")).scalar()
+            "select count(*) from tasks where element_id = 'accepter_guide'")).scalar_one()
         referral_done = sum(1 for e in completed.values() if e == "henvisning")
         k_done = sum(1 for e in completed.values() if e == "k_moede")
     db.dispose()

@@ -85,6 +85,7 @@ def _start_courses(engine: Engine, count: int) -> None:
     """``count`` courses waiting at the referral, created in batches of 500 per transaction."""
     with engine.uow() as uow:
         version = deployment.latest_version(uow, "samarbejdsmodel")
+        assert version is not None, "the benchmark deploys the default process first"
         _, process = process_for(uow, version.id)
         version_id = version.id
     done = 0

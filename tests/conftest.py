@@ -29,6 +29,10 @@ PROCESSES = ROOT / "processes"
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
 POSTGRES_URL = os.environ.get("SAMSPIL_TEST_DATABASE_URL")
 
+# Fixtures shared across folders, as plugins so no test module imports a fixture: the web fixtures (app,
+# client, tokens, api, pages, ...) serve the web, security and conformance suites; the OpenID provider.
+pytest_plugins = ["tests.web.fixtures", "tests.oidc.provider"]
+
 
 def on_postgres() -> bool:
     return bool(POSTGRES_URL)

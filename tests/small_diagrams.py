@@ -1,6 +1,7 @@
 """Small BPMN documents for tests: one process, optional lanes, drawn or not."""
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +45,7 @@ def linear(*middle: str, lanes: str = "") -> str:
     import re
 
     ids = ["start"] + [re.search(r'id="([^"]+)"', m).group(1) for m in middle] + ["end"]
-    flows = "".join(flow(f"f{i}", a, b) for i, (a, b) in enumerate(zip(ids, ids[1:])))
+    flows = "".join(flow(f"f{i}", a, b) for i, (a, b) in enumerate(pairwise(ids)))
     lane_set = f'<bpmn:laneSet id="ls">{lanes}</bpmn:laneSet>' if lanes else ""
     return (lane_set + '<bpmn:startEvent id="start"/>' + "".join(middle) + '<bpmn:endEvent id="end"/>' + flows)
 

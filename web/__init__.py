@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from engine.bootstrap import Engine, bootstrap
 from engine.platform import settings
@@ -44,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     given = app.config.get("ENGINE")
     database = given.db.url.render_as_string() if given is not None else app.config["DATABASE_URL"]
     app.config["SECRET_KEY"] = settings.secret_key(app.config["SECRET_KEY"], database)
+    assert isinstance(app.json, DefaultJSONProvider)  # Flask's own, whose options these are
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     engine = app.config.get("ENGINE") or bootstrap(app.config["DATABASE_URL"], app.config["CLOCK"],

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from engine.bootstrap import Engine
 from engine.courses import control as course_control
 from engine.courses import events
 from engine.definitions import deployment
@@ -26,7 +27,7 @@ CLI_ADMIN = Actor("cli", frozenset({"admin"}))
 CLI_OWNER = Actor("cli", frozenset({"procesejer"}))
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     return current_app.extensions["samspil"]
 
 

@@ -109,7 +109,7 @@ def _users(engine: Engine) -> Iterator[str]:
     for username, full_name, roles in DEMO_USERS:
         if username not in existing:
             users.add_user(engine.uow(), username, DEMO_PASSWORD, roles, full_name, f"{username}@samspil.local")
-    yield "Demo-brugere (adgangskode for alle: %s):" % DEMO_PASSWORD
+    yield f"Demo-brugere (adgangskode for alle: {DEMO_PASSWORD}):"
     for username, full_name, roles in DEMO_USERS:
         yield f"  {username:8} {full_name:22} {', '.join(roles)}"
 
@@ -131,7 +131,7 @@ def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng
         if rows:
             tasks.complete_task(engine.uow(), actor, rows[0]["id"], data)
 
-    plays: dict[str, Callable[[], None]] = {
+    plays: dict[str, Callable[[], object]] = {
         "henvisning": lambda: step(sara, "henvisning", REFERRAL),
         "henvisning_udenfor": lambda: step(sara, "henvisning", {**REFERRAL, "afdelinger_med_sag": ["familie"]}),
         "luk_henvisning": lambda: step(kim, "luk_henvisning", {"anbefaling": "Kontakt UU-vejleder", "henvist_til": "UU"}),

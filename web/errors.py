@@ -110,7 +110,7 @@ def init_app(app: Flask) -> None:
         return error_response(400, "Et tal i forespørgslen er uden for det tilladte område")
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception) -> Response:
+    def unexpected(error: Exception) -> Response | tuple[str, int]:
         # Where, not what: the message of an arbitrary exception may hold personal data.
         frames = traceback.extract_tb(error.__traceback__)
         where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames[-5:]))

@@ -88,11 +88,14 @@ def _client(name: str) -> Any:
 
 def _metadata(name: str) -> dict[str, Any]:
     """The provider's discovery document (fetched once, then cached); it must name our issuer."""
+    config = provider(name)
+    if config is None:
+        raise LoginFailed("not_configured")
     try:
         metadata = _client(name).load_server_metadata()
     except (requests.RequestException, ValueError):
         raise LoginFailed("unreachable") from None
-    if str(metadata.get("issuer", "")).rstrip("/") != provider(name).issuer.rstrip("/"):
+    if str(metadata.get("issuer", "")).rstrip("/") != config.issuer.rstrip("/"):
         raise LoginFailed("issuer")
     return metadata
 
@@ -143,13 +146,14 @@ def finish(name: str) -> VerifiedLogin:
 
 def logout_url(name: str, id_token: str | None, post_logout_redirect_uri: str) -> str | None:
     """Where to end the session at the provider too (RP-initiated logout), if it offers that."""
+    config = provider(name)
     try:
         metadata = _metadata(name)
     except LoginFailed:
         return None
-    if not metadata.get("end_session_endpoint"):
+    if config is None or not metadata.get("end_session_endpoint"):
         return None
-    hint = {"id_token_hint": id_token} if id_token else {"client_id": provider(name).client_id}
+    hint = {"id_token_hint": id_token} if id_token else {"client_id": config.client_id}
     return _client(name).create_logout_url(post_logout_redirect_uri=post_logout_redirect_uri, **hint)["url"]
 
 

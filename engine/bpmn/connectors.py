@@ -82,8 +82,9 @@ def _call_http(task_id: str, parameters: dict[str, str], data: dict[str, Any]) -
         with urllib.request.urlopen(request, timeout=HTTP_SECONDS) as response:  # noqa: S310 - admin's URL
             raw = response.read(MAX_ANSWER_BYTES + 1)
     except Exception as error:  # refused, timed out, 4xx/5xx: the course stops at the task
-        if callable(getattr(error, "close", None)):
-            error.close()   # an HTTPError holds the response open
+        close = getattr(error, "close", None)
+        if callable(close):
+            close()   # an HTTPError holds the response open
         raise ConnectorFailed(Message("engine.connector.http_failed", reason=type(error).__name__)) from None
     finally:
         spending = budget.current()

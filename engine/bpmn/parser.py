@@ -140,7 +140,7 @@ class StandardMultiInstance:
         standard = any(self.xpath(f"./bpmn:multiInstanceLoopCharacteristics/bpmn:{tag}")  # type: ignore[attr-defined]
                        for tag in STANDARD_MI_TAGS)
         if standard and not camunda_style:
-            TaskParser._add_multiinstance_task(self, loop_characteristics)  # type: ignore[arg-type]
+            TaskParser._add_multiinstance_task(self, loop_characteristics)
         else:
             super()._add_multiinstance_task(loop_characteristics)  # type: ignore[misc]
 
@@ -182,7 +182,7 @@ class UserTaskParser(StandardMultiInstance, CamundaTaskParser):
 def connector_of(node: Any) -> tuple[str | None, dict[str, str]]:
     """A service task's ``camunda:connectorId`` and its literal ``camunda:inputParameter`` values."""
     camunda = {"camunda": CAMUNDA_MODEL_NS}
-    connector = node.find("./{%s}extensionElements/{%s}connector" % (BPMN_MODEL_NS, CAMUNDA_MODEL_NS))
+    connector = node.find(f"./{{{BPMN_MODEL_NS}}}extensionElements/{{{CAMUNDA_MODEL_NS}}}connector")
     if connector is None:
         return None, {}
     ids = connector.xpath("./camunda:connectorId/text()", namespaces=camunda)

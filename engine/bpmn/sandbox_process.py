@@ -324,7 +324,7 @@ def _answer(restricted: Any, line: bytes) -> dict[str, Any]:
 
 def main() -> None:
     """Answer request lines on stdin until it closes (the server went away)."""
-    import _strptime  # noqa: F401 - datetime.strptime imports it lazily; no file is opened after startup
+    import _strptime  # type: ignore[import-not-found]  # noqa: F401 - datetime.strptime imports it lazily; no file is opened after startup
 
     from engine.bpmn import restricted
 

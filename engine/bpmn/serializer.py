@@ -29,7 +29,7 @@ from engine.bpmn.specs import ClockCycle, ClockDuration, ClockTimeDate, ServiceT
 class UserTaskConverter(TaskSpecConverter):
     """Serializes :class:`engine.bpmn.specs.UserTask` with its form key and people."""
 
-    ATTRIBUTES = ("form_key", "assignee", "candidate_users", "candidate_groups", "due_date")
+    ATTRIBUTES: tuple[str, ...] = ("form_key", "assignee", "candidate_users", "candidate_groups", "due_date")
 
     def to_dict(self, spec: UserTask) -> dict[str, Any]:
         dct = self.get_default_attributes(spec)
@@ -161,7 +161,7 @@ def _prune_above_common_ancestor(process: Any) -> None:
             common = path
         else:
             length = 0
-            for a, b in zip(common, path):
+            for a, b in zip(common, path, strict=False):  # the common prefix: lengths differ
                 if a != b:
                     break
                 length += 1

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -116,9 +117,9 @@ def _check_payload(run: Run, catcher: Any, data: dict[str, Any]) -> None:
 
 def check_declared(process: ParsedProcess, element_id: str | None, data: dict[str, Any]) -> None:
     """Data sent to the catch event ``element_id`` against the form it declares; :class:`InvalidInput` if not."""
-    key = process.message_forms.get(element_id, element_id)
+    key = process.message_forms.get(element_id, element_id) if element_id is not None else None
     validator = process.validator(key)
-    errors = undeclared_errors(process.forms.get(key) if validator is not None else None, data)
+    errors = undeclared_errors(process.form(key), data)
     if validator is not None:
         errors += form_errors(validator, data)
     if errors:
@@ -142,7 +143,7 @@ def fire_due_timers(engine: Engine, limit: int = 10_000) -> int:
     for instance_id in due:
         uow = engine.uow()
         try:
-            moved += while_code_runs(uow, lambda: _fire_due(uow, instance_id, now))
+            moved += while_code_runs(uow, partial(_fire_due, uow, instance_id, now))
         except Conflict:  # lost every race to other writers: the next pass fires it
             log.warning("timers of instance %s not fired this pass: the course kept changing", instance_id)
     log.info("worker pass moved %d instance(s)", moved)

@@ -79,6 +79,8 @@ def _register(uow: UnitOfWork, actor: Actor, version_id: int, youth: tuple[str, 
     with uow:
         not_yet(uow, submission_key)
         version = uow.session.get(ProcessVersion, version_id)
+        if version is None:  # gone since the referral was checked
+            raise NotFound(Message("engine.version.not_found"))
         with uow.session.no_autoflush:
             row = new_youth(uow, actor, *youth, youth_id=reserve_id(uow, Youth))
             run = started_run(uow, actor, version, row, None, reserve_id(uow, ProcessInstance))

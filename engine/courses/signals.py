@@ -9,6 +9,7 @@ catching event's form declares; data one of them does not declare refuses the wh
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
@@ -54,7 +55,7 @@ def broadcast_signal(uow: UnitOfWork, actor: Actor, name: Any, data: Any = None)
     for instance_id, _ in courses:
         # Each course in its own transaction, like the worker's timers; on SQLite no write lock is
         # held while its diagram code runs (:func:`engine.platform.uow.while_code_runs`).
-        reached = while_code_runs(uow, lambda: _deliver(uow, actor, name, payload, instance_id))
+        reached = while_code_runs(uow, partial(_deliver, uow, actor, name, payload, instance_id))
         if reached is not None:
             delivered.append(reached)
     return {"name": name, "instances": delivered}

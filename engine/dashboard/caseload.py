@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import ColumnClause, func, literal_column, select
 
 from engine.dashboard.scope import envelope, resolve
 from engine.people.access import Actor
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork
 
 # Written as the bare column, like the partial index's predicate, so both databases use that index.
-ACTIVE_ROW = literal_column("course_people.active")
+ACTIVE_ROW: ColumnClause[bool] = literal_column("course_people.active")
 
 
 def caseload(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def caseload(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) ->
             .where(*where).group_by(CoursePerson.lane, CoursePerson.username)).all()
     low, high = scope.config.caseload_band
     lane_order = list(labels)
-    rows = [{"lane": lane, "lane_label": labels[lane], "username": username, "young_people": int(count),
+    rows: list[dict[str, Any]] = [{"lane": lane, "lane_label": labels[lane], "username": username, "young_people": int(count),
              "above_band": int(count) > high, "below_band": int(count) < low} for lane, username, count in found]
     rows.sort(key=lambda r: (lane_order.index(r["lane"]), -r["young_people"], r["username"]))
     return envelope(scope, rows, band={"low": low, "high": high},

@@ -1,6 +1,7 @@
 """The funnel referral → k-meeting → guide → plan → follow-up → handover, with the time between steps."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ def funnel(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) -> d
                    Task.instance_id.in_(cohort))
             .group_by(Task.instance_id)).all()
         cohort_size = uow.session.scalar(select(func.count()).select_from(cohort.subquery())) or 0
-    rows = []
+    rows: list[dict[str, Any]] = []
     for index, step in enumerate(steps):
         times = [row[index + 1] for row in reached_at]
         reached = sum(1 for t in times if t is not None)
@@ -53,7 +54,7 @@ def funnel(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) -> d
     return envelope(scope, rows, empty=cohort_size == 0, cohort=int(cohort_size))
 
 
-def _median_gap(rows: list[Any], start_column: int, end_column: int) -> float | None:
+def _median_gap(rows: Sequence[Any], start_column: int, end_column: int) -> float | None:
     gaps = [(row[end_column] - row[start_column]) / 3600 for row in rows
             if row[start_column] is not None and row[end_column] is not None]
     return rounded(median(gaps)) if gaps else None

@@ -35,6 +35,7 @@ def outcomes(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) ->
                    *scope.instance_conditions())).all()
     counts: Counter[tuple[str, str]] = Counter()
     for outcome, at in found:
+        assert at is not None  # the period filter only finds courses with an outcome
         counts[(quarter_of(local_date(at)), outcome if outcome in DESTINATIONS else "other")] += 1
     rows = []
     for quarter in _quarters(scope.start, scope.end):

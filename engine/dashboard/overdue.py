@@ -30,12 +30,13 @@ def overdue(uow: UnitOfWork, actor: Actor, process_key: Any, **filters: Any) -> 
             .where(Task.created_at >= scope.period_start, Task.created_at < scope.period_end, *base)
             .group_by(Task.element_id))}
     config = scope.config
-    rows = []
+    rows: list[dict[str, Any]] = []
     for element in sorted(set(now_rows) | set(created)):
         kind = ("follow_up" if element in config.follow_up_elements
                 else "escalation" if element in config.escalation_elements else "task")
         open_row, created_row = now_rows.get(element), created.get(element)
-        rows.append({"element_id": element, "name": (open_row or created_row)[1], "kind": kind,
+        named = open_row if open_row is not None else created[element]  # the element is in one of them
+        rows.append({"element_id": element, "name": named[1], "kind": kind,
                      "open_now": int(open_row[2]) if open_row else 0,
                      "overdue_now": int(open_row[3] or 0) if open_row else 0,
                      "created_in_period": int(created_row[2]) if created_row else 0})

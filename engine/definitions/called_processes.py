@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.definitions.process_files import read_bundle
+from engine.definitions.process_files import Files, read_bundle
 from engine.definitions.validation import NS
 from engine.platform.models import ProcessVersion
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork
 
 CALLED_PREFIX = "kaldt__"
-CAMUNDA = "{%s}" % NS["camunda"]
+CAMUNDA = f"{{{NS['camunda']}}}"
 
 
 def is_called_copy(file_name: str) -> bool:
@@ -33,13 +33,13 @@ def is_called_copy(file_name: str) -> bool:
     return PurePosixPath(file_name).name.startswith(CALLED_PREFIX)
 
 
-def with_called_processes(uow: UnitOfWork, files: dict[str, str | bytes]) -> dict[str, str | bytes]:
+def with_called_processes(uow: UnitOfWork, files: Files) -> Files:
     """``files`` plus the stored files of every deployed process their call activities call from outside."""
     with uow:
         return with_called_processes_in(uow.session, files)
 
 
-def with_called_processes_in(session: Session, files: dict[str, str | bytes]) -> dict[str, str | bytes]:
+def with_called_processes_in(session: Session, files: Files) -> Files:
     """:func:`with_called_processes` inside a unit of work that is already open (deploying a draft)."""
     bundle = read_bundle(files)
     if bundle.problems:
@@ -60,7 +60,7 @@ def _calls(bundle: Any) -> tuple[set[str], dict[str, int | None]]:
     return defined, wanted
 
 
-def _copies(session: Session, files: dict[str, str | bytes], wanted: dict[str, int | None],
+def _copies(session: Session, files: Files, wanted: dict[str, int | None],
             defined: set[str]) -> dict[str, str | bytes]:
     """The called versions' stored files, renamed so the library parses them for the call only."""
     uploaded = {PurePosixPath(name.replace("\\", "/")).name for name in files}

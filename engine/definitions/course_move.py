@@ -93,7 +93,7 @@ def timer_changed(old_spec: Any, new_spec: Any) -> bool:
 
 def _recomputed(task: Any, old_spec: Any, internal: dict[str, Any]) -> dict[str, Any]:
     new_definition = getattr(task.task_spec, "event_definition", None)
-    if not timer_changed(old_spec, task.task_spec) or "event_value" not in internal \
+    if new_definition is None or not timer_changed(old_spec, task.task_spec) or "event_value" not in internal \
             or isinstance(new_definition, CycleTimerEventDefinition):
         return internal
     evaluate = task.workflow.script_engine.evaluate

@@ -11,7 +11,7 @@ from sqlalchemy.orm import load_only
 from engine.definitions.called_processes import with_called_processes
 from engine.definitions.diagram_grants import grant_problems
 from engine.definitions.library import ParseResult, parse_files
-from engine.definitions.process_files import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
+from engine.definitions.process_files import MAX_FILE_BYTES, MAX_UPLOAD_BYTES, Files
 from engine.people import audit, policy, users
 from engine.people.access import Actor
 from engine.platform.errors import InvalidDiagram, InvalidInput, TooLarge, Unreadable
@@ -35,7 +35,7 @@ class Deployed:
         return {"key": self.key, "version": self.version, "process_ids": self.process_ids}
 
 
-def validate_files(files: dict[str, str | bytes], held_roles: Iterable[str] | None = None,
+def validate_files(files: Files, held_roles: Iterable[str] | None = None,
                    actor: Actor | None = None) -> dict[str, list[dict]]:
     """Errors and warnings for a set of files, deploying nothing.
 
@@ -50,7 +50,7 @@ def validate_files(files: dict[str, str | bytes], held_roles: Iterable[str] | No
     return {"errors": [p.as_dict() for p in result.errors], "warnings": [p.as_dict() for p in result.warnings]}
 
 
-def validate(uow: UnitOfWork, actor: Actor, files: dict[str, str | bytes]) -> dict[str, list[dict]]:
+def validate(uow: UnitOfWork, actor: Actor, files: Files) -> dict[str, list[dict]]:
     """:func:`validate_files` with lanes checked against the roles users hold now.
 
     Only the roles that edit diagrams may: validation is heavy work, and its report tells which
@@ -72,7 +72,7 @@ def _refuse_unreadable(result: ParseResult) -> None:
         raise Unreadable(Message("engine.deploy.no_bpmn_file"), errors=[p.as_dict() for p in result.problems])
 
 
-def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list[Deployed]:
+def deploy(uow: UnitOfWork, files: Files, actor: Actor) -> list[Deployed]:
     """Store a new version of each executable process, unless identical files are already stored.
 
     All or nothing: an error anywhere deploys no process.
@@ -85,7 +85,7 @@ def deploy(uow: UnitOfWork, files: dict[str, str | bytes], actor: Actor) -> list
     return deployed
 
 
-def checked(files: dict[str, str | bytes], actor: Actor | None = None) -> ParseResult:
+def checked(files: Files, actor: Actor | None = None) -> ParseResult:
     """Parse files for deployment by ``actor``; an error anywhere (grant rules too) refuses them all."""
     with heavy_slot():
         result: ParseResult = parse_files(files)

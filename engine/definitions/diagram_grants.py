@@ -27,7 +27,7 @@ from engine.platform.errors import Problem
 from engine.platform.messages import Message
 from engine.work.user_fields import ROLE_KEYWORD
 
-CAMUNDA = "{%s}" % NS["camunda"]
+CAMUNDA = f"{{{NS['camunda']}}}"
 VARIABLE = re.compile(r"^\$\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}$")
 PEOPLE_ATTRIBUTES = ("assignee", "candidateUsers")
 
@@ -67,7 +67,8 @@ def _people_fields_without_role(tree: Any, bundle: FileBundle) -> Iterator[Probl
                     variables.add(part.strip()[2:-1].strip())
     for element_id, key in _forms_of(tree):
         for field, prop in sorted(_properties(bundle, key).items()):
-            if field in variables - policy.ENGINE_OWNED and not (isinstance(prop, dict) and isinstance(prop.get(ROLE_KEYWORD), str)):
+            has_role = isinstance(prop, dict) and isinstance(prop.get(ROLE_KEYWORD), str)
+            if field in variables - policy.ENGINE_OWNED and not has_role:
                 yield Problem(element_id, Message("engine.diagram.people_field_without_role", form=key, field=field))
 
 

@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.bpmn.parser import SamspilParser, element_id, restore_element_ids
 from engine.definitions.called_processes import CALLED_PREFIX
-from engine.definitions.process_files import FileBundle, read_bundle
+from engine.definitions.process_files import FileBundle, Files, read_bundle
 from engine.definitions.validation import NS, check_bundle, executable_processes, message_catch_forms
 from engine.platform.errors import Problem
 from engine.platform.messages import Message
@@ -34,6 +34,10 @@ class ParsedProcess:
     message_forms: dict[str, str] = field(default_factory=dict)
     version: int = 0                                          # the stored version's number, once stored
     validators: dict[str, Draft202012Validator] = field(default_factory=dict)
+
+    def form(self, form_key: str | None) -> dict[str, Any] | None:
+        """The form's schema; None exactly when :meth:`validator` is None (no key, or no such form)."""
+        return self.forms.get(form_key) if form_key else None
 
     def validator(self, form_key: str | None) -> Draft202012Validator | None:
         if not form_key or form_key not in self.forms:
@@ -59,7 +63,7 @@ class ParseResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def parse_files(files: dict[str, str | bytes], held_roles: Iterable[str] | None = None) -> ParseResult:
+def parse_files(files: Files, held_roles: Iterable[str] | None = None) -> ParseResult:
     """Read, check and parse a set of files; never raises for bad input, reports problems instead.
 
     With ``held_roles`` (the roles users hold), lanes no user can work in are reported too.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -16,6 +17,9 @@ from lxml import etree
 from engine.platform import limits
 from engine.platform.errors import Problem
 from engine.platform.messages import Message
+
+# A set of process files by name, as uploaded (bytes) or as stored (text); only read, never changed.
+Files = Mapping[str, str | bytes]
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DMN_NAMESPACES = {
@@ -53,7 +57,7 @@ class FileBundle:
         return digest.hexdigest()
 
 
-def read_bundle(files: dict[str, str | bytes]) -> FileBundle:
+def read_bundle(files: Files) -> FileBundle:
     """Sort and parse uploaded files by content (a BPMN may come named .xml).
 
     An upload over :data:`MAX_UPLOAD_BYTES` in all is not parsed at all: reading it is the work a

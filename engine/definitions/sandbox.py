@@ -91,7 +91,7 @@ def _replay(files: dict[str, str], checked_steps: list[dict[str, Any]], moment: 
         youth = youths.create_youth(sandbox.uow(), SETUP, "Testperson", born)
         instance = instances.start_instance(sandbox.uow(), SETUP, key, youth["id"],
                                             data if isinstance(data, dict) else None)
-        failed = None
+        failed: dict[str, Any] | None = None
         for index, step in enumerate(checked_steps):
             try:
                 _apply(sandbox, clock, instance["id"], step)
@@ -127,7 +127,8 @@ def _apply(sandbox: Any, clock: FrozenClock, instance_id: int, step: dict[str, A
 
 def _make_up_people(sandbox: Any, task_id: str, data: Any) -> None:
     """The people a form names (``x-user-role`` fields) become users of the sandbox, like its young person."""
-    schema = tasks.get_task(sandbox.uow(), Actor("testkoersel", frozenset({role_defaults.ADMIN_ROLE})), task_id).get("form_schema")
+    admin = Actor("testkoersel", frozenset({role_defaults.ADMIN_ROLE}))
+    schema = tasks.get_task(sandbox.uow(), admin, task_id).get("form_schema")
     if not isinstance(data, dict):
         return
     for name, role in user_fields(schema).items():

@@ -71,7 +71,7 @@ OMG_NAMESPACES = "http://www.omg.org/spec/"
 
 def bpmn_elements(tree: Any) -> Iterator[Any]:
     """Every element of BPMN's own namespaces (model, DI, DC), outside extension elements."""
-    extension = "{%s}extensionElements" % BPMN_NS
+    extension = f"{{{BPMN_NS}}}extensionElements"
 
     def walk(element: Any) -> Iterator[Any]:
         for child in element:
@@ -167,7 +167,7 @@ def rule_forms(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
 
 
 def form_key_of(task: Any) -> str | None:
-    key = task.get("{%s}formKey" % NS["camunda"])
+    key = task.get(f"{{{NS['camunda']}}}formKey")
     if key:
         return key
     for prop in _xpath(task, "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property"):
@@ -266,12 +266,12 @@ def rule_reachable(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
 
 def _unreachable_in(tree: Any, container: Any) -> Iterator[Problem]:
     nodes = {n.get("id"): n for n in container if isinstance(n.tag, str)
-             and n.tag.startswith("{%s}" % BPMN_NS) and n.tag.split("}")[1] in FLOW_NODES}
+             and n.tag.startswith(f"{{{BPMN_NS}}}") and n.tag.split("}")[1] in FLOW_NODES}
     if not nodes:
         return
     successors: dict[str, set[str]] = {node_id: set() for node_id in nodes}
     has_incoming: set[str] = set()
-    for flow in container.iterchildren("{%s}sequenceFlow" % BPMN_NS):
+    for flow in container.iterchildren(f"{{{BPMN_NS}}}sequenceFlow"):
         source, target = flow.get("sourceRef"), flow.get("targetRef")
         if source in successors and target in nodes:
             successors[source].add(target)
@@ -313,19 +313,19 @@ def _unreachable_in(tree: Any, container: Any) -> Iterator[Problem]:
 def rule_tasks_in_lanes(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
     """A user task outside every lane goes to no role: any user may do it, which is seldom meant."""
     in_lane = {(ref.text or "").strip() for ref in _xpath(tree, "//bpmn:lane/bpmn:flowNodeRef")}
-    camunda = "{%s}" % NS["camunda"]
+    camunda = f"{{{NS['camunda']}}}"
     for task in _xpath(tree, "//bpmn:userTask"):
         if any(task.get(camunda + name) for name in ("candidateGroups", "candidateUsers", "assignee")):
             continue
         ancestors = [task, *task.iterancestors()]
-        if not any(a.get("id") in in_lane for a in ancestors if a.tag != "{%s}process" % BPMN_NS):
+        if not any(a.get("id") in in_lane for a in ancestors if a.tag != f"{{{BPMN_NS}}}process"):
             yield Problem(task.get("id"), Message("engine.diagram.task_outside_lanes"),
                           "warning")
 
 
 def rule_diagram_drawn(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
     """Without DI (the drawing) the modeler cannot show an element; the engine runs it all the same."""
-    shapes = list(tree.getroot().iter("{%s}BPMNShape" % BPMNDI_NS, "{%s}BPMNEdge" % BPMNDI_NS))
+    shapes = list(tree.getroot().iter(f"{{{BPMNDI_NS}}}BPMNShape", f"{{{BPMNDI_NS}}}BPMNEdge"))
     drawn = {el.get("bpmnElement") for el in shapes}
     collapsed = {el.get("bpmnElement") for el in shapes if el.get("isExpanded") != "true"}
     nodes = [n for process in _xpath(tree, "/bpmn:definitions/bpmn:process")
@@ -410,7 +410,7 @@ RULES: list[Rule] = [rule_executable, rule_unique_ids, rule_references, rule_nam
 
 def element_count(bundle: FileBundle) -> int:
     """Flow nodes and sequence flows of every process, and rules of every decision table."""
-    flow_tags = {"{%s}%s" % (BPMN_NS, name) for name in (*FLOW_NODES, "sequenceFlow")}
+    flow_tags = {f"{{{BPMN_NS}}}{name}" for name in (*FLOW_NODES, "sequenceFlow")}
     count = sum(1 for tree in bundle.bpmn.values() for element in tree.getroot().iter(*flow_tags))
     return count + sum(1 for tree in bundle.dmn.values() for element in tree.getroot().iter()
                        if isinstance(element.tag, str) and element.tag.endswith("}rule"))

@@ -38,12 +38,13 @@ def _elements(xml: str) -> dict[str, tuple[str, str | None, bytes, dict[str, Any
     root = etree.fromstring(xml.encode(), safe_xml_parser())
     found = {}
     for element in root.iter():
-        if not isinstance(element.tag, str) or not element.get("id"):
+        element_id = element.get("id")
+        if not isinstance(element.tag, str) or not element_id:
             continue
         qname = etree.QName(element)
         if qname.namespace != BPMN_NS or qname.localname not in LISTED:
             continue
-        found[element.get("id")] = (qname.localname, element.get("name"), *_signature(element))
+        found[element_id] = (qname.localname, element.get("name"), *_signature(element))
     return found
 
 

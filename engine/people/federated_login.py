@@ -134,8 +134,8 @@ def sign_in_staff(uow: UnitOfWork, identity: ExternalIdentity, rules: StaffLogin
             _refuse(uow, user.username, "engine.login.inactive")
         now = uow.engine.clock.now()
         full_name = str(claims.get("name") or "").strip()[:200]
-        email = str(claims.get("email") or "").strip()
-        email = email if len(email) <= 254 and EMAIL.fullmatch(email) else None
+        given = str(claims.get("email") or "").strip()
+        email = given if len(given) <= 254 and EMAIL.fullmatch(given) else None
         actor = Actor(user.username if user else username, roles)
         if user is None:
             ensure_roles(uow, sorted(roles))  # a role the provider's groups map to has its row

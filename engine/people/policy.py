@@ -1,11 +1,11 @@
 """Who may do what: every role rule of Samspil in one place, and the one way to refuse.
 
 A role grants *what* one may do: a set of the permissions below, kept as data an admin edits
-(:mod:`engine.people.roles`; the defaults, today's role names, are in :mod:`engine.people.role_defaults`). An
-actor read from the database carries its roles' permissions; one built in code uses the defaults. Whether one may do it *for this young person* is
-involvement: a task of theirs, a lane they hold, the young person they registered, or the
-``see_all_youths`` permission. Data alone (form fields, message payloads, a name in a diagram)
-never grants anything: a person a task is narrowed to still needs the task's role.
+(:mod:`engine.people.roles`; the defaults, today's role names, are in :mod:`engine.people.role_defaults`).
+An actor read from the database carries its roles' permissions; one built in code uses the defaults.
+Whether one may do it *for this young person* is involvement: a task of theirs, a lane they hold, the
+young person they registered, or the ``see_all_youths`` permission. Data alone (form fields, message
+payloads, a name in a diagram) never grants anything: a person a task is narrowed to still needs the task's role.
 
 Every refusal goes through :func:`refuse`: it writes an audit row (who, what, which young person)
 and raises :class:`Forbidden` with a message that says nothing about what exists.

@@ -108,7 +108,7 @@ def set_permissions(uow: UnitOfWork, actor: Actor, name: Any, permissions: Any) 
         raise InvalidInput(Message("engine.role.invalid"), errors=errors)
     with uow:
         ensure_roles(uow, [name])
-        role = uow.session.get(Role, name)
+        role = uow.session.get_one(Role, name)  # ensure_roles made it
         before, after = role.permission_names, frozenset(permissions)
         if before != after:
             role.permissions = [RolePermission(role=name, permission=p) for p in sorted(after)]

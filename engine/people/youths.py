@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy import func, select
 
@@ -123,7 +123,7 @@ def ensure_may_view(uow: UnitOfWork, actor: Actor, youth_id: int, what: str = "c
     return youth
 
 
-def deny(uow: UnitOfWork, actor: Actor, youth_id: int | None, what: str) -> None:
+def deny(uow: UnitOfWork, actor: Actor, youth_id: int | None, what: str) -> NoReturn:
     """Log a refused access and refuse (:func:`engine.people.policy.refuse`). Call before any change."""
     policy.refuse(uow, actor, what, youth_id)
 

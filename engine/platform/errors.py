@@ -6,6 +6,7 @@ show it in the reader's language while the REST API keeps the Danish text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from engine.platform.messages import Message
 
@@ -13,9 +14,10 @@ from engine.platform.messages import Message
 class EngineError(Exception):
     """Base class: every error the services raise on purpose."""
 
-    def __init__(self, message: Message | str, **details: object) -> None:
+    def __init__(self, message: Message | str, **details: Any) -> None:
         super().__init__(message)
         self.message = message
+        # Free-form by kind of error (``errors`` a list of problems, ``retry_after`` seconds, ...).
         self.details = details
 
 

@@ -6,7 +6,7 @@ transaction as the workflow state they describe (DESIGN principles 3 and 6).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -48,6 +49,8 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+    if TYPE_CHECKING:  # every model here is a plain table, so Core inserts may name ``Model.__table__``
+        __table__: ClassVar[Table]
 
 
 class User(Base):

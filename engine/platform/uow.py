@@ -128,8 +128,8 @@ def reserve_id(uow: UnitOfWork, model: type) -> int:
     """
     table = model.__table__  # type: ignore[attr-defined]
     if _is_sqlite(uow):
-        return int(uow.session.scalar(select(func.coalesce(func.max(table.c.id), 0) + 1)))
-    return int(uow.session.scalar(select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))))
+        return int(uow.session.execute(select(func.coalesce(func.max(table.c.id), 0) + 1)).scalar_one())
+    return int(uow.session.execute(select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))).scalar_one())
 
 
 def _is_sqlite(uow: UnitOfWork) -> bool:

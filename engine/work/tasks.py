@@ -116,8 +116,8 @@ def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list
             query = _filtered(query, filters, uow.engine.clock.now())
             total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
             personal_first = case((or_(Task.assignee == actor.username, Task.personal.is_(True)), 0), else_=1)
-            rows = uow.session.scalars(query.order_by(personal_first, *QUEUE_ORDER)
-                                       .limit(limit).offset(max(0, filters.offset))).all()
+            rows = list(uow.session.scalars(query.order_by(personal_first, *QUEUE_ORDER)
+                                            .limit(limit).offset(max(0, filters.offset))))
         audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
         uow.commit()
         return [task_view(row) for row in rows], int(total)
@@ -326,7 +326,7 @@ def complete_loaded(uow: UnitOfWork, actor: Actor, run: Run, task: Task, candida
     if spiff_task is None or not spiff_task.has_state(TaskState.READY):
         raise Conflict(Message("engine.task.not_ready"))
     validator = run.process.validator(task.form_key)
-    schema = run.process.forms[task.form_key] if validator is not None else None
+    schema = run.process.form(task.form_key)
     errors = undeclared_errors(schema, data)
     if validator is not None:
         errors += form_errors(validator, data)

@@ -1,10 +1,10 @@
 """The whole course in the browser, as four people, from referral to handover.
 
 Sara (caseworker) registers the referral, Kim (youth coordinator) holds the k-meeting and later
-lets the three-month follow-up deadline fall due at once, Gustav (youth guide) accepts and follows up, Karin (coordinating caseworker) makes the plan and hands
-over. Along the way: the Danish texts, a form error next to its field with the typed data kept,
-the highlighted step on the case page, a caseworker refused another young person's case, and the
-access log listing each view. Every page is saved to test-artifacts/.
+lets the three-month follow-up deadline fall due at once, Gustav (youth guide) accepts and follows up,
+Karin (coordinating caseworker) makes the plan and hands over. Along the way: the Danish texts, a form
+error next to its field with the typed data kept, the highlighted step on the case page, a caseworker
+refused another young person's case, and the access log listing each view. Every page is saved to test-artifacts/.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from engine.people import users
 from tests.browser.conftest import login, shot
-from tests.web.conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("deployed")
 

@@ -14,12 +14,12 @@ from playwright.sync_api import expect
 from engine.people import users
 from tests.browser.conftest import shot
 from tests.browser.test_accessibility import violations
-from tests.oidc.provider import PASSWORD, oidc_provider  # noqa: F401  (the fixture)
+from tests.oidc.provider import PASSWORD
 from web import create_app
 
 
 @pytest.fixture
-def live_app(engine: Any, people: Any, oidc_provider: Any) -> Any:  # noqa: F811  (overrides conftest's)
+def live_app(engine: Any, people: Any, oidc_provider: Any) -> Any:  # overrides conftest's
     return create_app({"ENGINE": engine, "SECRET_KEY": "test-secret", **oidc_provider.app_config()})
 
 
@@ -33,7 +33,7 @@ def log_in_at_provider(page: Any, username: str) -> None:
 
 
 def test_a_coordinator_logs_in_through_the_provider_lands_on_the_inbox_and_logs_out_there_too(page, engine,
-                                                                                               oidc_provider):  # noqa: F811
+                                                                                               oidc_provider):
     page.goto("/")
     expect(page.get_by_role("link", name="Log ind med Ballerup Login")).to_be_visible()
     shot(page, "login-with-provider")

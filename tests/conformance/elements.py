@@ -8,6 +8,7 @@ Each :class:`Case` is deployed and driven through the REST API by ``test_element
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from tests.conformance.drive import LANE, form
@@ -35,7 +36,7 @@ def proc(body: str, nodes: list[str], key: str = "c", extra: str = "") -> str:
 
 
 def chain(*ids: str) -> str:
-    return "".join(flow(f"f_{a}_{b}", a, b) for a, b in zip(ids, ids[1:]))
+    return "".join(flow(f"f_{a}_{b}", a, b) for a, b in pairwise(ids))
 
 
 def user(element_id: str) -> str:
@@ -62,8 +63,10 @@ DMN = """<?xml version="1.0" encoding="UTF-8"?>
   <decision id="niveau" name="Niveau"><decisionTable id="tabel" hitPolicy="UNIQUE">
     <input id="in_alder" label="Alder"><inputExpression id="ie" typeRef="integer"><text>alder</text></inputExpression></input>
     <output id="out" label="Niveau" name="niveau" typeRef="string"/>
-    <rule id="r1"><inputEntry id="r1i"><text>&lt; 18</text></inputEntry><outputEntry id="r1o"><text>"ung"</text></outputEntry></rule>
-    <rule id="r2"><inputEntry id="r2i"><text>&gt;= 18</text></inputEntry><outputEntry id="r2o"><text>"voksen"</text></outputEntry></rule>
+    <rule id="r1"><inputEntry id="r1i"><text>&lt; 18</text></inputEntry>
+      <outputEntry id="r1o"><text>"ung"</text></outputEntry></rule>
+    <rule id="r2"><inputEntry id="r2i"><text>&gt;= 18</text></inputEntry>
+      <outputEntry id="r2o"><text>"voksen"</text></outputEntry></rule>
   </decisionTable></decision>
 </definitions>
 """

@@ -8,7 +8,7 @@ SIGNAL = '<bpmn:signal id="sig_skoleaar" name="skoleaar"/>'
 
 
 def signal_process(key: str, body: str, nodes: list[str]) -> str:
-    lanes = ('<bpmn:laneSet id="ls"><bpmn:lane id="l" name="%s">' % LANE
+    lanes = (f'<bpmn:laneSet id="ls"><bpmn:lane id="l" name="{LANE}">'
              + "".join(f"<bpmn:flowNodeRef>{n}</bpmn:flowNodeRef>" for n in nodes) + "</bpmn:lane></bpmn:laneSet>")
     return definitions(SIGNAL + f'<bpmn:process id="{key}" isExecutable="true">' + lanes + body + "</bpmn:process>")
 

@@ -24,7 +24,6 @@ from tests.course import (
     start_course,
     to_follow_up,
 )
-from tests.integration.test_mail import smtp  # noqa: F401  (the fixture: a real SMTP server in-process)
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
@@ -187,7 +186,7 @@ def test_nobody_else_may_mark_a_notice_read(engine):
     assert len(notices.unread_notices(engine.uow(), CASEWORKER)) == 1
 
 
-def test_the_referrer_gets_a_mail_that_links_to_the_case_and_holds_no_personal_data(engine, smtp):  # noqa: F811
+def test_the_referrer_gets_a_mail_that_links_to_the_case_and_holds_no_personal_data(engine, smtp):
     inbox, settings = smtp
     users.update_user(engine.uow(), "sara", "Sara Sagsbehandler", "sara@kommune.test")
     instance = start_course(engine, CASEWORKER, name="Emil Jensen")

@@ -162,7 +162,7 @@ def test_the_waiting_list_names_everyone_waiting_at_the_busiest_element(simulate
     result = waiting.waiting_at(engine.uow(), COORDINATOR, "samarbejdsmodel", busiest)
     expected = sorted((t for t in open_tasks if t.element_id == busiest), key=lambda t: (t.created_at, t.task_id))
     assert [row["task_id"] for row in result["rows"]] == [t.task_id for t in expected]
-    for row, task in zip(result["rows"], expected):
+    for row, task in zip(result["rows"], expected, strict=True):
         assert close(row["waiting_hours"], hours(now - task.created_at))
         assert row["overdue"] == bool(task.due_at and task.due_at < now)
         assert row["youth_id"] == task.youth_id and row["youth_name"].startswith("Ung ")
@@ -214,7 +214,7 @@ def test_the_funnel_counts_courses_reaching_each_step_and_the_time_between_steps
     result = funnel.funnel(engine.reader(), COORDINATOR, "samarbejdsmodel", **PERIOD, **given)
     assert result["cohort"] == len(cohort)
     assert [row["element_id"] for row in result["rows"]] == order
-    for index, (element, row) in enumerate(zip(order, result["rows"])):
+    for index, (element, row) in enumerate(zip(order, result["rows"], strict=True)):
         reached = [done for done in first_done.values() if element in done]
         assert row["reached"] == len(reached)
         if index == 0:

@@ -1,9 +1,8 @@
 """A real OpenID provider for the tests: npm's ``oidc-provider`` run by ``provider.mjs`` on loopback.
 
 ``oidc_provider`` (session-scoped) starts it once with the client Samspil is registered as and a few
-staff accounts, and stops it afterwards. Import the fixture into a test module to use it::
-
-    from tests.oidc.provider import oidc_provider  # noqa: F401  (the fixture)
+staff accounts, and stops it afterwards. This module is a pytest plugin (registered in tests/conftest.py):
+a test names ``oidc_provider`` as a parameter to use it.
 
 ``OidcProvider.app_config()`` is the ``create_app`` configuration that logs in through it;
 ``log_in_over_http`` plays the browser at the provider (its login form) with plain HTTP;

@@ -121,10 +121,6 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     engine.db.dispose()
 
 
-# The attack tests use the web suite's app, client and tokens (one fresh database per test).
-from tests.web.conftest import api, app, client, tokens  # noqa: E402,F401
-
-
 @pytest.fixture
 def outsiders(engine: Engine, tokens: dict[str, str]) -> dict[str, str]:
     """Users of each kind who are involved in nothing, and an integration's token; added to ``tokens``."""
@@ -132,3 +128,10 @@ def outsiders(engine: Engine, tokens: dict[str, str]) -> dict[str, str]:
         users.add_user(engine.uow(), name, PASSWORD, roles)
         tokens[name] = users.create_token(engine.uow(), name)
     return tokens
+
+
+@pytest.fixture
+def other_caseworker(engine: Engine, people: dict[str, list[str]]) -> Actor:
+    """A second caseworker, sofie, whose own course must keep moving while another course's code runs."""
+    users.add_user(engine.uow(), "sofie", PASSWORD, ["sagsbehandler"])
+    return Actor("sofie", frozenset({"sagsbehandler"}))

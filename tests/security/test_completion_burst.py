@@ -29,7 +29,7 @@ def test_a_burst_of_completions_on_different_courses_all_succeed_and_none_is_los
 
     results = in_threads(*[lambda c=course: complete_after_barrier(c) for course in courses])
     assert [r for r in results if isinstance(r, BaseException)] == []
-    for course, moved in zip(courses, results):
+    for course, moved in zip(courses, results, strict=True):
         assert moved["id"] == course["id"] and moved["status"] == "running"
         assert [t["element_id"] for t in moved["tasks"] if t["state"] == "ready"] == ["efter"]
         assert completions_of(engine, course["id"]) == 1

@@ -10,6 +10,7 @@ import json
 import multiprocessing
 import threading
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -23,18 +24,16 @@ from engine.bpmn.sandbox_process import pool
 from engine.bpmn.scripting import RestrictedEnvironment
 from engine.courses import instances
 from engine.definitions import deployment
-from engine.people import users, youths
+from engine.people import youths
 from engine.people.access import Actor
 from engine.platform import limits
 from engine.platform.heavy_work import heavy_slot
 from engine.platform.messages import Message
 from engine.platform.models import AuditEntry, ProcessInstance
 from engine.work import tasks
-from tests.conftest import CASEWORKER, OWNER, PASSWORD
+from tests.conftest import CASEWORKER, OWNER
 from tests.diagrams import flow, process
-from tests.web.conftest import Api, api, app, client, tokens  # noqa: F401 - the web fixtures
 
-OTHER_CASEWORKER = Actor("sofie", frozenset({"sagsbehandler"}))
 ENDLESS_CAUGHT = "try:\n    while True:\n        pass\nexcept Exception:\n    pass"
 
 
@@ -47,7 +46,7 @@ def with_script(process_id: str, script: str, wait_first: bool = True) -> str:
               '</bpmn:script></bpmn:scriptTask>',
               '<bpmn:userTask id="efter" name="Efter"/>', '<bpmn:endEvent id="slut"/>']
     ids = ["start", *(["foer"] if wait_first else []), "kode", "efter", "slut"]
-    flows = "".join(flow(f"f{i}", a, b) for i, (a, b) in enumerate(zip(ids, ids[1:])))
+    flows = "".join(flow(f"f{i}", a, b) for i, (a, b) in enumerate(pairwise(ids)))
     return process(process_id, "".join(nodes) + flows, {"sagsbehandler": ids})
 
 
@@ -73,7 +72,7 @@ def parallel_scripts(process_id: str, branches: int, length: int) -> str:
         ids = ["del", *[f"s{branch}_{i}" for i in range(length)], "saml"]
         nodes += [f'<bpmn:scriptTask id="{n}" scriptFormat="python"><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>'
                   for n in ids[1:-1]]
-        flows += [flow(f"f{branch}_{i}", a, b) for i, (a, b) in enumerate(zip(ids, ids[1:]))]
+        flows += [flow(f"f{branch}_{i}", a, b) for i, (a, b) in enumerate(pairwise(ids))]
     return process(process_id, "".join(nodes) + "".join(flows))
 
 
@@ -81,7 +80,7 @@ def tasks_in_a_row(process_id: str, count: int) -> str:
     ids = ["start", *[f"t{i}" for i in range(count)], "slut"]
     nodes = '<bpmn:startEvent id="start"/>' + "".join(f'<bpmn:task id="t{i}"/>' for i in range(count))
     return process(process_id, nodes + '<bpmn:endEvent id="slut"/>'
-                   + "".join(flow(f"f{i}", a, b) for i, (a, b) in enumerate(zip(ids, ids[1:]))))
+                   + "".join(flow(f"f{i}", a, b) for i, (a, b) in enumerate(pairwise(ids))))
 
 
 def condition(process_id: str, expression: str) -> str:
@@ -140,12 +139,6 @@ def wait_until(condition_met: Callable[[], bool]) -> None:
             return
         done.wait(0.005)
     raise AssertionError("the condition never held")
-
-
-@pytest.fixture
-def other_caseworker(engine, people):
-    users.add_user(engine.uow(), "sofie", PASSWORD, ["sagsbehandler"])
-    return OTHER_CASEWORKER
 
 
 def other_course_waiting(engine: Any, actor: Actor) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from engine.platform.models import InstanceEvent
 from engine.work import tasks
 from tests.conftest import CASEWORKER, COORDINATOR
 from tests.course import REFERRAL
-from tests.security.test_diagram_code import complete_first, deploy, in_threads, other_caseworker, start, wait_until, with_script  # noqa: F401 - other_caseworker is a fixture
+from tests.security.test_diagram_code import complete_first, deploy, in_threads, start, wait_until, with_script
 
 # Busy for a good part of a second in the sandbox (under its one-second kill on most machines;
 # killed, the course stops in error, which is as good a hostile finish for these tests).

@@ -13,7 +13,6 @@ from engine.platform.errors import Forbidden
 from engine.platform.models import AuditEntry
 from tests.conftest import CASEWORKER
 from tests.security.test_diagram_code import with_script
-from tests.web.conftest import app, client, pages, users_with_passwords  # noqa: F401 - the web fixtures
 
 
 def refusals(engine, username: str) -> list[str]:

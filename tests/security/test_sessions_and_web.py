@@ -22,9 +22,7 @@ from engine.platform.models import AuditEntry, LoginFailure
 from engine.platform.settings import DEVELOPMENT_SECRET, ConfigurationError, InsecureConfiguration
 from tests.conftest import ADMIN, COORDINATOR, PASSWORD, ROOT
 from tests.diagrams import simple
-
-# The web fixtures, used here without a conftest of this folder (the route-walk suite may keep its own).
-from tests.web.conftest import Pages, api, app, client, pages, tokens, users_with_passwords  # noqa: F401
+from tests.web.fixtures import Pages
 from web import create_app
 
 REAL_CPR = "0103094234"

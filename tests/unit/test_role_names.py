@@ -18,7 +18,7 @@ ALLOWED = {"people/role_defaults.py", "dashboard/config.py", "people/cases.py"}
 
 
 def test_no_engine_module_outside_the_defaults_names_a_default_role() -> None:
-    pattern = re.compile(r"""["'](%s)["']""" % "|".join(DEFAULT_ROLES))
+    pattern = re.compile(r"""["'](""" + "|".join(DEFAULT_ROLES) + r""")["']""")
     found = []
     for path in sorted(ENGINE.rglob("*.py")):
         relative = path.relative_to(ENGINE).as_posix()

@@ -179,6 +179,7 @@ def test_a_diagram_without_di_deploys_with_a_warning() -> None:
 
 
 def test_an_element_missing_from_the_drawing_is_a_warning_on_it() -> None:
-    xml = diagram(linear('<bpmn:task id="t1"/>')).replace('<bpmndi:BPMNShape id="t1_di" bpmnElement="t1">', '<bpmndi:BPMNShape id="t1_di" bpmnElement="zz">')
+    xml = diagram(linear('<bpmn:task id="t1"/>')).replace('<bpmndi:BPMNShape id="t1_di" bpmnElement="t1">',
+                                                         '<bpmndi:BPMNShape id="t1_di" bpmnElement="zz">')
     _, warnings = problems(xml)
     assert "ikke placeret i tegningen" in warnings["t1"]

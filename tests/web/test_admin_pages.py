@@ -8,9 +8,8 @@ import re
 import pytest
 
 from engine.people import users
-from tests.conftest import CASEWORKER
+from tests.conftest import CASEWORKER, PASSWORD
 from tests.course import start_course
-from tests.web.conftest import PASSWORD
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def check_json_and_csv(api, figure):
     header, *lines = read_csv(exported)
     assert len(lines) == len(body["rows"])
     assert set(header) <= set(body["rows"][0])
-    first = dict(zip(header, lines[0]))
+    first = dict(zip(header, lines[0], strict=True))
     for column, value in body["rows"][0].items():
         if column in first and not isinstance(value, bool):
             assert first[column] == ("" if value is None else str(value))

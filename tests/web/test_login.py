@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.people import users
-from tests.web.conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client):

@@ -18,13 +18,12 @@ from engine.people import audit, users
 from engine.platform.models import UserIdentity
 from engine.platform.settings import ConfigurationError
 from tests.conftest import ADMIN, PASSWORD
-from tests.oidc.provider import oidc_provider  # noqa: F401  (the fixture)
-from tests.web.conftest import csrf_from
+from tests.web.fixtures import csrf_from
 from web import create_app
 
 
 @pytest.fixture
-def app(engine, people, oidc_provider):  # noqa: F811
+def app(engine, people, oidc_provider):
     return create_app({"TESTING": True, "ENGINE": engine, "SECRET_KEY": "test-secret", **oidc_provider.app_config()})
 
 
@@ -58,7 +57,7 @@ def test_the_login_page_offers_the_provider_beside_passwords(client):
     assert "Log ind med Ballerup Login" in page and 'name="password"' in page
 
 
-def test_discovery_authorization_code_with_pkce_s256_state_and_nonce(client, oidc_provider):  # noqa: F811
+def test_discovery_authorization_code_with_pkce_s256_state_and_nonce(client, oidc_provider):
     authorize = urlsplit(start(client))
     params = parse_qs(authorize.query)
     assert f"{authorize.scheme}://{authorize.netloc}" == oidc_provider.issuer
@@ -67,7 +66,7 @@ def test_discovery_authorization_code_with_pkce_s256_state_and_nonce(client, oid
     assert params["redirect_uri"] == ["http://localhost/login/oidc/callback"]
 
 
-def test_a_first_login_creates_the_user_with_the_mapped_roles_and_lands_on_the_inbox(client, oidc_provider, engine):  # noqa: F811
+def test_a_first_login_creates_the_user_with_the_mapped_roles_and_lands_on_the_inbox(client, oidc_provider, engine):
     response = log_in(client, oidc_provider, "oline", next_path="/unge")
     assert response.status_code == 303 and response.headers["Location"] == "/unge"
     assert "Mine opgaver" in client.get("/").get_data(as_text=True)
@@ -81,13 +80,13 @@ def test_a_first_login_creates_the_user_with_the_mapped_roles_and_lands_on_the_i
     assert len(logins) == 1
 
 
-def test_a_user_from_the_provider_has_no_password_to_log_in_with(client, oidc_provider, engine):  # noqa: F811
+def test_a_user_from_the_provider_has_no_password_to_log_in_with(client, oidc_provider, engine):
     log_in(client, oidc_provider, "oline")
     for guess in ("", "!external-login", PASSWORD):
         assert users.authenticate(engine.uow(), "oline", guess) is None
 
 
-def test_every_login_refreshes_the_roles_and_a_change_ends_the_other_sessions(app, oidc_provider, engine):  # noqa: F811
+def test_every_login_refreshes_the_roles_and_a_change_ends_the_other_sessions(app, oidc_provider, engine):
     oidc_provider.set_claims("b2e1-rolf", groups=["ballerup-ungeguides"])
     at_work, at_home = app.test_client(), app.test_client()
     log_in(at_work, oidc_provider, "rolf")
@@ -106,7 +105,7 @@ def test_every_login_refreshes_the_roles_and_a_change_ends_the_other_sessions(ap
     assert at_home.get("/").status_code == 200 and again.get("/").status_code == 200
 
 
-def test_a_login_whose_claims_map_to_no_role_is_refused_and_nothing_is_created(client, oidc_provider, engine):  # noqa: F811
+def test_a_login_whose_claims_map_to_no_role_is_refused_and_nothing_is_created(client, oidc_provider, engine):
     response = log_in(client, oidc_provider, "kaj")
     assert response.status_code == 303 and response.headers["Location"] == "/login"
     assert "Du har ikke adgang til Samspil" in flashed_on_login_page(client)
@@ -118,7 +117,7 @@ def test_a_login_whose_claims_map_to_no_role_is_refused_and_nothing_is_created(c
     assert refused["user"] == "kaj" and refused["detail"] == "identitetsudbyder: no_role"
 
 
-def test_a_user_who_loses_every_mapped_group_is_refused_and_keeps_no_session(app, oidc_provider, engine):  # noqa: F811
+def test_a_user_who_loses_every_mapped_group_is_refused_and_keeps_no_session(app, oidc_provider, engine):
     oidc_provider.set_claims("b2e1-rolf", groups=["ballerup-ungeguides"])
     before = app.test_client()
     log_in(before, oidc_provider, "rolf")
@@ -128,7 +127,7 @@ def test_a_user_who_loses_every_mapped_group_is_refused_and_keeps_no_session(app
     assert [e["user"] for e in refusals(engine)] == ["rolf"]
 
 
-def test_a_deactivated_user_is_refused_at_the_provider_login(client, oidc_provider, engine):  # noqa: F811
+def test_a_deactivated_user_is_refused_at_the_provider_login(client, oidc_provider, engine):
     log_in(client, oidc_provider, "oline")
     users.set_active(engine.uow(), "oline", False, actor=ADMIN)
     other = client.application.test_client()
@@ -137,7 +136,7 @@ def test_a_deactivated_user_is_refused_at_the_provider_login(client, oidc_provid
     assert refusals(engine)[0]["detail"] == "identitetsudbyder: inactive"
 
 
-def test_a_provider_account_does_not_take_over_a_local_user_of_the_same_name(client, oidc_provider, engine):  # noqa: F811
+def test_a_provider_account_does_not_take_over_a_local_user_of_the_same_name(client, oidc_provider, engine):
     response = log_in(client, oidc_provider, "gustav")  # the provider says "gustav", in the admins' group
     assert response.headers["Location"] == "/login"
     assert "Der findes allerede en lokal bruger" in flashed_on_login_page(client)
@@ -145,7 +144,7 @@ def test_a_provider_account_does_not_take_over_a_local_user_of_the_same_name(cli
     assert refusals(engine)[0]["detail"] == "identitetsudbyder: username_taken"
 
 
-def test_an_installation_may_link_its_existing_users_by_username(engine, people, oidc_provider):  # noqa: F811
+def test_an_installation_may_link_its_existing_users_by_username(engine, people, oidc_provider):
     app = create_app({"TESTING": True, "ENGINE": engine, "SECRET_KEY": "test-secret",
                       **oidc_provider.app_config(OIDC_LINK_BY_USERNAME="1")})
     client = app.test_client()
@@ -154,7 +153,7 @@ def test_an_installation_may_link_its_existing_users_by_username(engine, people,
     assert client.get("/").status_code == 200
 
 
-def test_a_callback_this_browser_did_not_start_is_refused(app, oidc_provider, engine):  # noqa: F811
+def test_a_callback_this_browser_did_not_start_is_refused(app, oidc_provider, engine):
     # Login CSRF: the attacker logs in at the provider and sends the victim their callback link.
     attacker, victim = app.test_client(), app.test_client()
     callback = oidc_provider.log_in_over_http(start(attacker), "oline")
@@ -167,7 +166,7 @@ def test_a_callback_this_browser_did_not_start_is_refused(app, oidc_provider, en
     assert refusals(engine)[0]["detail"] == "identitetsudbyder: state"
 
 
-def test_a_replayed_callback_is_refused(client, oidc_provider, engine):  # noqa: F811
+def test_a_replayed_callback_is_refused(client, oidc_provider, engine):
     callback = oidc_provider.log_in_over_http(start(client), "oline")
     assert client.get(callback).status_code == 303
     client.post("/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
@@ -176,7 +175,7 @@ def test_a_replayed_callback_is_refused(client, oidc_provider, engine):  # noqa:
     assert refusals(engine)[0]["detail"] == "identitetsudbyder: state"
 
 
-def test_an_id_token_for_another_nonce_is_refused(client, oidc_provider, engine):  # noqa: F811
+def test_an_id_token_for_another_nonce_is_refused(client, oidc_provider, engine):
     # The provider issues an ID token for a nonce other than the one this browser's login was given
     # (a token replayed from another login): state and PKCE hold, the nonce does not.
     authorize = with_params(start(client), nonce="a-nonce-from-another-login")
@@ -187,14 +186,14 @@ def test_an_id_token_for_another_nonce_is_refused(client, oidc_provider, engine)
     assert refusals(engine)[0]["detail"] == "identitetsudbyder: nonce"
 
 
-def test_a_forged_code_is_refused_by_the_provider(client, oidc_provider, engine):  # noqa: F811
+def test_a_forged_code_is_refused_by_the_provider(client, oidc_provider, engine):
     callback = with_params(oidc_provider.log_in_over_http(start(client), "nina"), code="forged-code")
     assert client.get(callback).headers["Location"] == "/login"
     assert "nina" not in {u["username"] for u in users.list_users(engine.uow())}
     assert refusals(engine)[0]["detail"] == "identitetsudbyder: provider:invalid_grant"
 
 
-def test_a_code_from_another_browsers_login_fails_pkce(app, oidc_provider, engine):  # noqa: F811
+def test_a_code_from_another_browsers_login_fails_pkce(app, oidc_provider, engine):
     # A stolen code put into this browser's own callback: its PKCE verifier does not match the code.
     thief, victim = app.test_client(), app.test_client()
     stolen = parse_qs(urlsplit(oidc_provider.log_in_over_http(start(victim), "nina")).query)["code"][0]
@@ -204,20 +203,20 @@ def test_a_code_from_another_browsers_login_fails_pkce(app, oidc_provider, engin
     assert refusals(engine)[0]["detail"] == "identitetsudbyder: provider:invalid_grant"
 
 
-def test_an_answer_naming_another_issuer_is_refused(client, oidc_provider, engine):  # noqa: F811
+def test_an_answer_naming_another_issuer_is_refused(client, oidc_provider, engine):
     callback = with_params(oidc_provider.log_in_over_http(start(client), "nina"), iss="https://idp.evil.example")
     assert client.get(callback).headers["Location"] == "/login"
     assert refusals(engine)[0]["detail"] == "identitetsudbyder: issuer"
 
 
-def test_the_provider_reporting_an_error_is_refused(client, oidc_provider, engine):  # noqa: F811
+def test_the_provider_reporting_an_error_is_refused(client, oidc_provider, engine):
     state = parse_qs(urlsplit(start(client)).query)["state"][0]
     response = client.get(f"/login/oidc/callback?error=access_denied&state={state}")
     assert response.headers["Location"] == "/login"
     assert refusals(engine)[0]["detail"] == "identitetsudbyder: provider:access_denied"
 
 
-def test_logout_ends_the_session_here_and_at_the_provider(client, oidc_provider):  # noqa: F811
+def test_logout_ends_the_session_here_and_at_the_provider(client, oidc_provider):
     browser = requests.Session()  # the provider's cookies, as the same browser keeps them
     client.get(oidc_provider.log_in_over_http(start(client), "oline", browser=browser))
     # Still logged in at the provider: a new login there goes straight back without its form.
@@ -243,13 +242,13 @@ def test_logout_ends_the_session_here_and_at_the_provider(client, oidc_provider)
     assert 'name="login"' in page.text
 
 
-def test_the_logout_form_may_lead_to_the_providers_logout_page(client, oidc_provider):  # noqa: F811
+def test_the_logout_form_may_lead_to_the_providers_logout_page(client, oidc_provider):
     log_in(client, oidc_provider, "oline")
     policy = client.get("/").headers["Content-Security-Policy"]
     assert f"form-action 'self' {oidc_provider.issuer}" in policy
 
 
-def test_password_login_switched_off_hides_the_form_and_refuses_a_password(engine, people, oidc_provider):  # noqa: F811
+def test_password_login_switched_off_hides_the_form_and_refuses_a_password(engine, people, oidc_provider):
     app = create_app({"TESTING": True, "ENGINE": engine, "SECRET_KEY": "test-secret",
                       **oidc_provider.app_config(LOCAL_LOGIN="0")})
     client = app.test_client()
@@ -267,7 +266,7 @@ def test_password_login_switched_off_hides_the_form_and_refuses_a_password(engin
     assert client.get("/konto/adgangskode").status_code == 404
 
 
-def test_a_configuration_nobody_could_log_in_with_is_refused_at_start(engine, oidc_provider):  # noqa: F811
+def test_a_configuration_nobody_could_log_in_with_is_refused_at_start(engine, oidc_provider):
     base = {"ENGINE": engine, "SECRET_KEY": "test-secret"}
     with pytest.raises(ConfigurationError, match="SAMSPIL_OIDC_ISSUER"):
         create_app({**base, "LOCAL_LOGIN": "0"})
@@ -277,7 +276,7 @@ def test_a_configuration_nobody_could_log_in_with_is_refused_at_start(engine, oi
         create_app({**base, **oidc_provider.app_config(OIDC_CLIENT_SECRET="")})
 
 
-def test_a_discovery_document_naming_another_issuer_is_refused(engine, people, oidc_provider):  # noqa: F811
+def test_a_discovery_document_naming_another_issuer_is_refused(engine, people, oidc_provider):
     # The same provider reached under another name: its discovery document names its real issuer,
     # which is not the one configured, so nothing it signs is trusted here.
     elsewhere = oidc_provider.issuer.replace("127.0.0.1", "localhost")
@@ -289,7 +288,7 @@ def test_a_discovery_document_naming_another_issuer_is_refused(engine, people, o
     assert refusals(engine)[0]["detail"] == "identitetsudbyder: issuer"
 
 
-def test_an_unreachable_provider_is_told_plainly(engine, people, oidc_provider):  # noqa: F811
+def test_an_unreachable_provider_is_told_plainly(engine, people, oidc_provider):
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         nobody = f"http://127.0.0.1:{closed.getsockname()[1]}"
@@ -301,13 +300,13 @@ def test_an_unreachable_provider_is_told_plainly(engine, people, oidc_provider):
     assert refusals(engine)[0]["detail"] == "identitetsudbyder: unreachable"
 
 
-def test_in_production_the_issuer_must_be_https(engine, oidc_provider, monkeypatch):  # noqa: F811
+def test_in_production_the_issuer_must_be_https(engine, oidc_provider, monkeypatch):
     monkeypatch.setenv("SAMSPIL_ENV", "production")
     with pytest.raises(ConfigurationError, match="https"):
         create_app({"ENGINE": engine, "SECRET_KEY": "a-real-secret-for-this-test", **oidc_provider.app_config()})
 
 
-def test_only_the_newest_login_attempt_is_remembered_so_the_cookie_stays_small(client, oidc_provider, engine):  # noqa: F811
+def test_only_the_newest_login_attempt_is_remembered_so_the_cookie_stays_small(client, oidc_provider, engine):
     first = oidc_provider.log_in_over_http(start(client), "nina")
     for _ in range(10):
         latest = start(client)

@@ -50,7 +50,8 @@ def test_a_missing_required_field_shows_its_error_next_to_it_and_keeps_what_was_
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     field = page[page.index('<label for="f-henvisningsaarsag"'):]
-    assert re.match(r'(?s)<label for="f-henvisningsaarsag">.*?</label>\s*<p class="field-error" id="f-henvisningsaarsag-error">skal udfyldes</p>', field)
+    assert re.match(r'(?s)<label for="f-henvisningsaarsag">.*?</label>\s*'
+                    r'<p class="field-error" id="f-henvisningsaarsag-error">skal udfyldes</p>', field)
     assert 'value="&lt;b&gt;Ungeteamet&lt;/b&gt;"' in page  # kept, and escaped
     assert tasks.get_task(engine.uow(), CASEWORKER, task["id"])["state"] == "ready"
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, g, request
 
+from engine.bootstrap import Engine
 from engine.people import audit, users
 from engine.people.access import Actor
 from web.api import bp
@@ -34,7 +35,7 @@ def authenticate() -> Response | None:
     return None
 
 
-def engine():  # type: ignore[no-untyped-def]
+def engine() -> Engine:
     return current_app.extensions["samspil"]
 
 

@@ -35,7 +35,7 @@ No compile step and no extra dependency: a catalog is read once per process.
 """
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 

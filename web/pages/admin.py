@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from engine.people import audit, roles, users
 from engine.platform.clock import as_utc
@@ -39,8 +40,9 @@ def users_page() -> Any:
 @bp.post("/brugere")
 @permission_required("manage_users")
 def add_user() -> Any:
-    form = {"username": request.form.get("username", "").strip(), "full_name": request.form.get("full_name", "").strip(),
-            "email": request.form.get("email", "").strip() or None, "roles": request.form.getlist("roles")}
+    form: dict[str, Any] = {"username": request.form.get("username", "").strip(),
+                            "full_name": request.form.get("full_name", "").strip(),
+                            "email": request.form.get("email", "").strip() or None, "roles": request.form.getlist("roles")}
     try:
         users.add_user(engine().uow(), form["username"], request.form.get("password", ""), form["roles"],
                        form["full_name"], form["email"], actor=current_actor())
@@ -77,7 +79,7 @@ def edit_user(username: str) -> Any:
 
 @bp.post("/brugere/<username>/roller")
 @permission_required("manage_users")
-def set_roles(username: str) -> Response:
+def set_roles(username: str) -> ResponseReturnValue:
     users.set_roles(engine().uow(), username, request.form.getlist("roles"), actor=current_actor())
     flash(_("admin.roles_saved", user=username), "success")
     return redirect(url_for("admin.users_page"), code=303)
@@ -85,7 +87,7 @@ def set_roles(username: str) -> Response:
 
 @bp.post("/brugere/<username>/aktiv")
 @permission_required("manage_users")
-def set_active(username: str) -> Response:
+def set_active(username: str) -> ResponseReturnValue:
     active = request.form.get("active") == "1"
     if username == current_actor().username and not active:
         flash(_("admin.not_yourself"), "error")
@@ -111,7 +113,7 @@ def create_token() -> Any:
 
 @bp.post("/tokens/<int:token_id>/tilbagekald")
 @permission_required("manage_users")
-def revoke_token(token_id: int) -> Response:
+def revoke_token(token_id: int) -> ResponseReturnValue:
     users.revoke_token(engine().uow(), token_id, actor=current_actor())
     flash(_("admin.token_revoked"), "success")
     return redirect(url_for("admin.users_page"), code=303)

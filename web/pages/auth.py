@@ -23,7 +23,9 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from engine.bootstrap import Engine
 from engine.people import audit, policy, users
@@ -102,7 +104,7 @@ def _local_path(target: str | None) -> str | None:
     return target.rstrip("?") or "/"
 
 
-def local_redirect(target: str | None, default: str) -> Response:
+def local_redirect(target: str | None, default: str) -> WerkzeugResponse:
     """Redirect (303) to ``target`` if it is a path on this site, else to ``default``."""
     return redirect(_local_path(target) or default, code=303)
 
@@ -195,7 +197,7 @@ def start_session(actor: Actor) -> None:
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
     from web.pages import oidc_login
 
     if g.get("actor") is not None:
@@ -235,7 +237,7 @@ def change_password() -> Any:
 
 
 @bp.post("/sprog")
-def set_language() -> Response:
+def set_language() -> ResponseReturnValue:
     lang = request.form.get("lang")
     if lang in LANGUAGES:
         session["lang"] = lang

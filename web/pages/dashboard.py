@@ -6,6 +6,7 @@ Bad filters are shown next to their field, with what was typed kept.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -46,7 +47,8 @@ def _all_figures(process_key: str, filters: dict[str, Any]) -> dict[str, Any]:
     """Every figure of the page, each in its own read-only unit of work, a few at a time in parallel
     (they are independent reads), so the page takes about as long as its slowest figures."""
     samspil, actor = engine(), current_actor()
-    calls = {name: (figure.service, (process_key,), filters) for name, figure in FIGURES.items()}
+    calls: dict[str, tuple[Callable[..., dict[str, Any]], tuple[Any, ...], dict[str, Any]]] = {
+        name: (figure.service, (process_key,), filters) for name, figure in FIGURES.items()}
     calls["diagram"] = (diagram.diagram, (process_key, filters.get("version")), {})
     with ThreadPoolExecutor(max_workers=PARALLEL_FIGURES) as pool:
         running = {name: pool.submit(service, samspil.reader(), actor, *args, **kwargs)

@@ -212,7 +212,7 @@ def parse_form(schema: Mapping[str, Any], form: MultiDict[str, str],
         name = f"{prefix}{key}"
         widget = widget_for(prop)
         if widget == "rows":
-            rows = []
+            rows: list[tuple[dict[str, Any], dict[str, list[str]]]] = []
             for index in _row_indices(form, name):
                 row, row_problems = parse_form(prop.get("items") or {}, form, f"{name}.{index}.")
                 rows.append((row, {_renumber(k, name, index, len(rows)): v for k, v in row_problems.items()}))
@@ -242,7 +242,7 @@ def parse_form(schema: Mapping[str, Any], form: MultiDict[str, str],
                 continue
             if widget in ("number", "integer"):
                 try:
-                    number = float(text.replace(",", ".")) if widget == "number" else int(text)
+                    number: float = float(text.replace(",", ".")) if widget == "number" else int(text)
                     data[key] = int(number) if widget == "number" and number.is_integer() else number
                 except ValueError:
                     data[key] = text

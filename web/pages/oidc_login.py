@@ -29,6 +29,8 @@ import os
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, flash, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from engine.people import audit, federated_login
 from engine.people.access import Actor
@@ -101,7 +103,7 @@ def logout_redirect() -> str | None:
 
 
 @bp.get("/login/oidc")
-def start() -> Response:
+def start() -> ResponseReturnValue:
     if oidc.provider(PROVIDER) is None:
         return redirect(url_for("auth.login"))
     session["login_next"] = _local_path(request.args.get("next"))
@@ -112,7 +114,7 @@ def start() -> Response:
 
 
 @bp.get("/login/oidc/callback")
-def callback() -> Response:
+def callback() -> ResponseReturnValue:
     if oidc.provider(PROVIDER) is None:
         return redirect(url_for("auth.login"))
     try:
@@ -132,7 +134,7 @@ def callback() -> Response:
     return redirect(next_path or url_for("inbox.index"), code=303)
 
 
-def _refused(reason: str, message: str) -> Response:
+def _refused(reason: str, message: str) -> WerkzeugResponse:
     """A login attempt that failed a check: logged without any claim, shown as one plain message."""
     with engine().uow() as uow:
         audit.record(uow, Actor("?"), "login_refused", None, f"identitetsudbyder: {reason}"[:200])

@@ -1,4 +1,7 @@
-"""Roles and rights (admin), cover and handover of people (coordinator): pages over engine.people.roles and engine.courses.cover."""
+"""Roles and rights (admin), cover and handover of people (coordinator).
+
+Pages over engine.people.roles and engine.courses.cover.
+"""
 from __future__ import annotations
 
 from typing import Any

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from engine.definitions import deployment, drafts, instance_migration, sandbox, version_diff, versions
 from engine.platform.errors import Conflict, InvalidInput
@@ -50,7 +51,7 @@ def library() -> str:
 
 @bp.post("/importer")
 @permission_required("edit_diagrams")
-def import_diagram() -> Response:
+def import_diagram() -> ResponseReturnValue:
     """A diagram from another tool (Camunda Modeler, spiff-arena, ...) becomes a draft to open and check."""
     upload = request.files.get("diagram")
     key = (request.form.get("key") or "").strip()

@@ -1,4 +1,7 @@
-"""The app factory over the test engine, a test client, and API tokens per role."""
+"""The app factory over the test engine, a test client, and API tokens per role.
+
+A pytest plugin (registered in tests/conftest.py), so the web, security and conformance suites share it.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
