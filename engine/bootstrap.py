@@ -32,7 +32,7 @@ class Engine:
     db: SqlEngine
     session_factory: sessionmaker[Session]
     parts: Parts
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings
     before_commit: Callable[[UnitOfWork], None] | None = field(default=None)
 
     @property
