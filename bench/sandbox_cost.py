@@ -16,7 +16,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
@@ -122,7 +122,8 @@ def measure(courses: int = 100, calls: int = 2000) -> SandboxCost:
     with sqlite_database() as sandboxed_url, sqlite_database() as in_process_url:
         sandboxed, in_process = build_world(sandboxed_url), build_world(in_process_url)
         try:
-            in_process.engine.script_engine = ScriptEngine(in_process.clock, InProcessEnvironment())
+            in_process.engine.parts = replace(in_process.engine.parts,
+                                              script_engine=ScriptEngine(in_process.clock, InProcessEnvironment()))
             warm = Samples()
             for world in (sandboxed, in_process):   # parse caches, compiled code, the sandbox process
                 for _ in range(3):

@@ -96,7 +96,7 @@ def snapshot(engine: Engine, instance_id: int) -> dict[str, Any]:
         people = {row.id: sorted(uow.session.scalars(select(TaskCandidate.username)
                                                      .where(TaskCandidate.task_id == row.id))) for row in rows}
         _, process = process_for(uow, instance.process_version_id)
-        workflow = engine.serializer.loads(instance.state, process.spec, process.subprocess_specs)
+        workflow = engine.parts.serializer.loads(instance.state, process.spec, process.subprocess_specs)
         waiting = sorted((t.task_spec.bpmn_id, str(t.id), t.internal_data.get("event_value"))
                          for t in workflow.get_tasks(state=TaskState.WAITING)
                          if getattr(t.task_spec, "event_definition", None) is not None)

@@ -13,16 +13,20 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from engine.bootstrap import Engine, bootstrap
-from engine.platform import settings
+from engine.platform.settings import Settings
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. The settings are read from the environment here, once (``config["SETTINGS"]``
+    may give them instead); config keys win over them, and the engine is handed the same settings."""
     app = Flask(__name__, instance_relative_config=True)
+    given_settings = (config or {}).get("SETTINGS")
+    the_settings: Settings = given_settings if given_settings is not None else Settings.from_environment()
     app.config.from_mapping(
-        SECRET_KEY=os.environ.get("SAMSPIL_SECRET_KEY"),
-        DATABASE_URL=os.environ.get("SAMSPIL_DATABASE_URL"),
+        SECRET_KEY=the_settings.secret_key,
+        DATABASE_URL=the_settings.database_url,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         CLOCK=None,
         JSON_SORT_KEYS=False,
@@ -31,9 +35,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_NAME="samspil_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("SAMSPIL_COOKIE_SECURE", "1") != "0",
+        SESSION_COOKIE_SECURE=the_settings.cookie_secure,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
-        SESSION_IDLE_MINUTES=int(os.environ.get("SAMSPIL_SESSION_IDLE_MINUTES", "60")),
+        SESSION_IDLE_MINUTES=the_settings.session_idle_minutes,
+        TRUSTED_PROXIES=the_settings.trusted_proxies,
         WTF_CSRF_TIME_LIMIT=None,  # a CSRF token lives as long as its session
     )
     if config:
@@ -44,13 +49,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # One rule for the secret, shared with the engine: the public development key only in development.
     given = app.config.get("ENGINE")
     database = given.db.url.render_as_string() if given is not None else app.config["DATABASE_URL"]
-    app.config["SECRET_KEY"] = settings.secret_key(app.config["SECRET_KEY"], database)
+    app.config["SECRET_KEY"] = the_settings.secret(app.config["SECRET_KEY"], database)
     assert isinstance(app.json, DefaultJSONProvider)  # Flask's own, whose options these are
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     engine = app.config.get("ENGINE") or bootstrap(app.config["DATABASE_URL"], app.config["CLOCK"],
-                                                   app.config["SECRET_KEY"])
+                                                   app.config["SECRET_KEY"], settings=the_settings)
     app.extensions["samspil"] = engine
+    app.extensions["samspil_settings"] = the_settings
 
     from web import api, cli, errors, hardening, pages
 

@@ -119,8 +119,7 @@ def worker_command(once: bool, now: str | None, interval: float) -> None:
         except ValueError:
             click.echo("fejl: --now skal være et ISO 8601-tidspunkt", err=True)
             sys.exit(2)
-        engine.clock = FrozenClock(moment)
-        engine.script_engine.clock = engine.clock
+        engine = engine.at(FrozenClock(moment))  # one clock, shared by the services and the timers
     while True:
         course_control.resume_due(engine)  # paused courses whose date has come; their due timers fire now
         moved = events.fire_due_timers(engine)

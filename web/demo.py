@@ -89,8 +89,7 @@ def load_demo(engine: Engine, youths_per_journey: int = 2, seed: int = 2026) -> 
     rng = random.Random(seed)
     real_now = engine.clock.now()
     clock = FrozenClock(real_now - timedelta(days=200))
-    past = Engine(engine.db, engine.session_factory, clock, engine.library, engine.serializer,
-                  type(engine.script_engine)(clock), engine.vault)
+    past = engine.at(clock)  # the same engine, reading the demo's clock (its timers too)
     count = 0
     for journey in JOURNEYS:
         for _ in range(youths_per_journey):

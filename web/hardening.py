@@ -23,8 +23,6 @@ from flask import Flask, Response, g, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine.platform import settings
-
 MAX_JSON_DEPTH = 64
 access_log = logging.getLogger("samspil.access")
 PAGE_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -83,8 +81,7 @@ def init_app(app: Flask) -> None:
     provider = GuardedJSONProvider(app)
     provider.sort_keys, provider.ensure_ascii = app.json.sort_keys, app.json.ensure_ascii  # type: ignore[attr-defined]
     app.json = provider
-    proxies = app.config.get("TRUSTED_PROXIES")
-    proxies = settings.trusted_proxies() if proxies is None else int(proxies)
+    proxies = int(app.config["TRUSTED_PROXIES"])  # from the settings (create_app), unless config gave it
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 

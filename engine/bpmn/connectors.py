@@ -22,7 +22,6 @@ the task (:func:`engine.courses.runtime.advance`), and a retry calls again.
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.request
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from typing import Any
 from engine.bpmn import budget
 from engine.bpmn.restricted import plain_problem
 from engine.platform.messages import Message
+from engine.platform.settings import http_endpoints
 
 HTTP_SECONDS = 5.0
 MAX_ANSWER_BYTES = 256 * 1024
@@ -45,15 +45,6 @@ class ConnectorFailed(Exception):
 class Connector:
     check: Callable[[str, dict[str, str]], list[Message]]           # (task id, parameters) -> problems at deploy
     call: Callable[[str, dict[str, str], dict[str, Any]], dict[str, Any]]   # -> data to add to the task
-
-
-def http_endpoints() -> dict[str, str]:
-    """The endpoints an administrator configured by name (``SAMSPIL_HTTP_ENDPOINTS``)."""
-    try:
-        configured = json.loads(os.environ.get("SAMSPIL_HTTP_ENDPOINTS") or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return {str(k): str(v) for k, v in configured.items()} if isinstance(configured, dict) else {}
 
 
 def _fields(parameters: dict[str, str]) -> list[str]:

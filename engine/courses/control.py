@@ -37,7 +37,7 @@ from engine.platform.uow import while_code_runs
 from engine.platform.views import iso
 
 if TYPE_CHECKING:
-    from engine.bootstrap import Engine
+    from engine.platform.parts import UnitsOfWork
     from engine.platform.uow import UnitOfWork
 
 DROPOUT_LANES = role_defaults.DROPOUT_LANES
@@ -72,7 +72,7 @@ def may_report_dropout(actor: Actor, data: dict[str, Any] | None) -> bool:
 def pause_course(uow: UnitOfWork, actor: Actor, instance_id: int, reason: Any, resume_on: Any) -> dict[str, Any]:
     """Hold a running course until ``resume_on`` (a date after today) for ``reason``."""
     with uow:
-        today = uow.engine.clock.now().date()
+        today = uow.clock.now().date()
         errors = _reason_errors(reason)
         resume = parse_date(resume_on)
         if resume is None:
@@ -84,7 +84,7 @@ def pause_course(uow: UnitOfWork, actor: Actor, instance_id: int, reason: Any, r
             raise InvalidInput(Message("engine.course.invalid"), errors=errors)
         if instance.status != "running":
             raise Conflict(Message("engine.instance.not_running"), status=instance.status)
-        now = uow.engine.clock.now()
+        now = uow.clock.now()
         instance.status = PAUSED
         instance.updated_at = now
         uow.session.add(CourseHold(instance_id=instance.id, youth_id=instance.youth_id, reason=reason.strip(),
@@ -107,7 +107,7 @@ def resume_course(uow: UnitOfWork, actor: Actor, instance_id: int) -> dict[str, 
         return _summary(instance)
 
 
-def resume_due(engine: Engine) -> int:
+def resume_due(engine: UnitsOfWork) -> int:
     """Worker: resume every paused course whose resume date has come (from midnight UTC that day)."""
     today = engine.clock.now().date()
     with engine.reader() as uow:
@@ -136,7 +136,7 @@ def close_course(uow: UnitOfWork, actor: Actor, instance_id: int, reason: Any) -
             raise InvalidInput(Message("engine.course.invalid"), errors=errors)
         if instance.status not in ("running", PAUSED, "error"):
             raise Conflict(Message("engine.instance.not_running"), status=instance.status)
-        now = uow.engine.clock.now()
+        now = uow.clock.now()
         hold = uow.session.get(CourseHold, instance.id)
         if hold is not None:
             uow.session.delete(hold)
@@ -197,13 +197,13 @@ def _resume(uow: UnitOfWork, instance: ProcessInstance, username: str | None) ->
     if hold is not None:
         uow.session.delete(hold)
     instance.status = "running"
-    instance.updated_at = uow.engine.clock.now()
+    instance.updated_at = uow.clock.now()
     _event(uow, instance, "course_resumed", username, None)
 
 
 def _event(uow: UnitOfWork, instance: ProcessInstance, kind: str, username: str | None,
            detail: dict[str, Any] | None, task: Task | None = None) -> None:
-    uow.session.add(InstanceEvent(instance_id=instance.id, youth_id=instance.youth_id, at=uow.engine.clock.now(),
+    uow.session.add(InstanceEvent(instance_id=instance.id, youth_id=instance.youth_id, at=uow.clock.now(),
                                   kind=kind, element_id=task.element_id if task else None,
                                   name=task.name if task else None, element_type="UserTask" if task else None,
                                   task_id=task.id if task else None, username=username, detail=detail))

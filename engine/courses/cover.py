@@ -101,7 +101,7 @@ def _invalid(uow: UnitOfWork, actor: Actor, youth_id: int | None, errors: list[d
              inside: bool = False) -> NoReturn:
     """Refuse bad input before any change: logged, nothing changed. ``inside``: ``uow`` is open (else one is)."""
     if not inside:
-        with uow.engine.uow() as writer:
+        with uow.separate() as writer:
             _invalid(writer, actor, youth_id, errors, inside=True)
     audit.record(uow, actor, "reassign_refused", youth_id, ", ".join(sorted({str(e["field"]) for e in errors})))
     uow.commit()  # the refusal only: nothing else has been changed yet
@@ -268,7 +268,7 @@ def _move(uow: UnitOfWork, actor: Actor, from_user: str, to_user: str, courses: 
         claimed_by_them = row.assignee == from_user
         _give(uow, row, (named - {from_user}) | {to_user})
         if claimed_by_them:
-            row.assignee, row.claimed_at = to_user, uow.engine.clock.now()
+            row.assignee, row.claimed_at = to_user, uow.clock.now()
         uow.session.add(_task_event(uow, row, actor))
         audit.record(uow, actor, "task_assigned", row.youth_id, f"opgave {row.element_id} til {to_user}")
 
@@ -276,6 +276,6 @@ def _move(uow: UnitOfWork, actor: Actor, from_user: str, to_user: str, courses: 
 def _task_event(uow: UnitOfWork, row: Task, actor: Actor) -> Any:
     from engine.platform.models import InstanceEvent
 
-    return InstanceEvent(instance_id=row.instance_id, youth_id=row.youth_id, at=uow.engine.clock.now(),
+    return InstanceEvent(instance_id=row.instance_id, youth_id=row.youth_id, at=uow.clock.now(),
                          kind="task_assigned", element_id=row.element_id, name=row.name, element_type="UserTask",
                          task_id=row.id, username=actor.username)

@@ -26,8 +26,8 @@ from engine.work.forms import form_errors
 from engine.work.tasks import undeclared_errors
 
 if TYPE_CHECKING:
-    from engine.bootstrap import Engine
     from engine.definitions.library import ParsedProcess
+    from engine.platform.parts import UnitsOfWork
     from engine.platform.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def check_declared(process: ParsedProcess, element_id: str | None, data: dict[st
                                    for error in errors])
 
 
-def fire_due_timers(engine: Engine, limit: int = 10_000) -> int:
+def fire_due_timers(engine: UnitsOfWork, limit: int = 10_000) -> int:
     """One worker pass: every instance with a timer due by the engine clock moves on.
 
     Each instance moves in its own transaction, taken with FOR UPDATE SKIP LOCKED so that several

@@ -64,7 +64,7 @@ def start_in(uow: UnitOfWork, actor: Actor, version: ProcessVersion, youth: Yout
 def started_run(uow: UnitOfWork, actor: Actor, version: ProcessVersion, youth: Youth,
                 data: dict[str, Any] | None, instance_id: int | None = None) -> Run:
     """A new course (with ``instance_id``, if reserved) run to its first wait; nothing written or added yet."""
-    now = uow.engine.clock.now()
+    now = uow.clock.now()
     _, process = process_for(uow, version.id)
     start_data = {"youth_id": youth.id, "initiator": actor.username, "birthdate": youth.birthdate.isoformat(),
                   "birthdate_25": add_years(youth.birthdate, 25), **(data or {})}

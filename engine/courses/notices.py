@@ -88,6 +88,6 @@ def mark_read(uow: UnitOfWork, actor: Actor, notice_id: int) -> None:
         if notice is None or notice.username != actor.username:
             raise NotFound(Message("engine.notice.not_found"))
         if notice.read_at is None:
-            notice.read_at = uow.engine.clock.now()
+            notice.read_at = uow.clock.now()
         audit.record(uow, actor, "notice_read", notice.youth_id, f"besked {notice.id}")
         uow.commit()

@@ -71,7 +71,7 @@ class Run:
 
 def process_for(uow: UnitOfWork, version_id: int) -> tuple[ProcessVersion | None, ParsedProcess]:
     """The parsed process of a version, from the in-memory library when it is there."""
-    library = uow.engine.library
+    library = uow.library
     cached = library.peek(version_id)
     if cached is not None:
         return None, cached
@@ -82,7 +82,7 @@ def process_for(uow: UnitOfWork, version_id: int) -> tuple[ProcessVersion | None
 
 
 def new_workflow(uow: UnitOfWork, process: ParsedProcess, data: dict[str, Any]) -> BpmnWorkflow:
-    workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=uow.engine.script_engine)
+    workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=uow.script_engine)
     start = workflow.get_tasks(state=TaskState.READY)[0]
     start.data.update(data)
     return workflow
@@ -108,11 +108,11 @@ def load_run(uow: UnitOfWork, instance_id: int | ScalarSelect[int], username: st
     if instance is None:
         raise NotFound(Message("engine.instance.not_found"))
     _, process = process_for(uow, instance.process_version_id)
-    workflow = uow.engine.workflows.take(instance.id, instance.lock_version)
+    workflow = uow.workflows.take(instance.id, instance.lock_version)
     if workflow is None:
-        workflow = uow.engine.serializer.loads(instance.state, process.spec, process.subprocess_specs)
-    workflow.script_engine = uow.engine.script_engine
-    return Run(instance, workflow, process, username, uow.engine.clock.now())
+        workflow = uow.serializer.loads(instance.state, process.spec, process.subprocess_specs)
+    workflow.script_engine = uow.script_engine
+    return Run(instance, workflow, process, username, uow.clock.now())
 
 
 def advance(run: Run, first: Callable[[], Any] | None = None, at: Any = None) -> None:
@@ -225,13 +225,13 @@ def save(uow: UnitOfWork, run: Run) -> None:
     if instance.status != "running":
         instance.next_timer_at = None
     sync_tasks(uow, run, run.open_rows if run.open_rows is not None else load_open_rows(uow, run.instance.id))
-    instance.state = uow.engine.serializer.dumps(workflow)
+    instance.state = uow.serializer.dumps(workflow)
     instance.updated_at = run.now
     # Plain Core inserts in one statement: history rows need no ORM identity, and there are several per step.
     if run.events:
         uow.session.execute(insert(InstanceEvent.__table__), run.events)
     facts.record(uow, run, before)
-    uow.after_commit(lambda: uow.engine.workflows.put(instance.id, instance.lock_version, workflow))
+    uow.after_commit(lambda: uow.workflows.put(instance.id, instance.lock_version, workflow))
 
 
 def _data_snapshot(workflow: BpmnWorkflow) -> dict[str, Any]:

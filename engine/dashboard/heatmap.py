@@ -41,7 +41,7 @@ def bottlenecks(uow: UnitOfWork, actor: Actor, process_key: str | None) -> list[
     """The heatmap's figures over every open task (of one process, if named), with each element's role."""
     policy.require(uow, actor, "view_metrics", "tal: flaskehalse", Message("engine.metrics.forbidden"))
     with uow:
-        rows = _waiting(uow, uow.engine.clock.now(), [OPEN] + ([Task.process_key == process_key] if process_key else []))
+        rows = _waiting(uow, uow.clock.now(), [OPEN] + ([Task.process_key == process_key] if process_key else []))
     for row in rows:
         row["median_wait_hours"] = row["median_wait_hours"] or 0.0
         row["p90_wait_hours"] = row["p90_wait_hours"] or 0.0

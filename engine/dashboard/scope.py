@@ -158,7 +158,7 @@ def resolve(uow: UnitOfWork, actor: Actor, process_key: Any, version: Any = None
             raise _bad(Message("engine.dashboard.bad_version"), "version") from None
         if number < 1:
             raise _bad(Message("engine.dashboard.bad_version"), "version")
-    now = uow.engine.clock.now()
+    now = uow.clock.now()
     today = local_date(now)
     first, last = _date(start, "start"), _date(end, "end")
     last = last or today

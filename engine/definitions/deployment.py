@@ -113,7 +113,7 @@ def store_versions(uow: UnitOfWork, result: ParseResult, actor: Actor) -> list[D
             continue
         latest = uow.session.scalar(select(func.max(ProcessVersion.version)).where(ProcessVersion.key == key))
         version = ProcessVersion(key=key, version=(latest or 0) + 1, name=process.name, content_hash=content_hash,
-                                 files=result.bundle.sources, deployed_at=uow.engine.clock.now(),
+                                 files=result.bundle.sources, deployed_at=uow.clock.now(),
                                  deployed_by=actor.username)
         uow.session.add(version)
         audit.record(uow, actor, "process_deployed", None, f"{key} version {version.version}")

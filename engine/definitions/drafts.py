@@ -117,7 +117,7 @@ def save_draft(uow: UnitOfWork, actor: Actor, key: str, files: Any, revision: An
         raise InvalidInput(Message("engine.draft.bad_based_on_version"),
                            errors=[{"field": "based_on_version", "message": Message("engine.field.integer")}])
     with uow:
-        now = uow.engine.clock.now()
+        now = uow.clock.now()
         draft = uow.session.scalars(select(ProcessDraft).where(ProcessDraft.key == key).with_for_update()).one_or_none()
         if draft is None:
             if revision is not None:

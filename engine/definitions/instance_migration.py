@@ -43,7 +43,7 @@ from engine.platform.models import ProcessInstance, Task
 from engine.platform.uow import UnitOfWork, while_code_runs
 
 if TYPE_CHECKING:
-    from engine.bootstrap import Engine
+    from engine.platform.parts import UnitsOfWork
 
 log = logging.getLogger(__name__)
 MIGRATABLE = ("running", "error")
@@ -195,7 +195,7 @@ def _check_options(dry_run: Any, limit: Any, instance_ids: Any, timer_rule: Any,
     return checked
 
 
-def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any, to_version: Any,
+def migrate_instances(engine: UnitsOfWork, actor: Actor, key: str, from_version: Any, to_version: Any,
                       dry_run: Any = True, mapping: Any = None, limit: Any = None,
                       instance_ids: Any = None,
                       progress: Callable[[int, int], None] | None = None,
@@ -256,13 +256,13 @@ def migrate_instances(engine: Engine, actor: Actor, key: str, from_version: Any,
     return result
 
 
-def _check_one(engine: Engine, the_plan: Plan, instance_id: int, timer_rule: str) -> dict[str, Any]:
+def _check_one(engine: UnitsOfWork, the_plan: Plan, instance_id: int, timer_rule: str) -> dict[str, Any]:
     with engine.reader() as uow:
         instance = uow.session.get(ProcessInstance, instance_id)
         if instance is None or instance.process_version_id != the_plan.from_id:
             return {}
-        workflow = uow.engine.serializer.loads(instance.state, the_plan.old.spec, the_plan.old.subprocess_specs)
-        workflow.script_engine = uow.engine.script_engine
+        workflow = uow.serializer.loads(instance.state, the_plan.old.spec, the_plan.old.subprocess_specs)
+        workflow.script_engine = uow.script_engine
         report = migration_report.describe_before(instance, workflow)
         reason = blocker(the_plan, workflow)
         if reason is None:
@@ -272,7 +272,7 @@ def _check_one(engine: Engine, the_plan: Plan, instance_id: int, timer_rule: str
 
 
 @contextmanager
-def _migration_sessions(engine: Engine) -> Iterator[Callable[[], UnitOfWork]]:
+def _migration_sessions(engine: UnitsOfWork) -> Iterator[Callable[[], UnitOfWork]]:
     """Units of work for moving courses, one transaction each.
 
     On PostgreSQL they use their own small pool whose connections do not wait for the WAL flush of
@@ -288,7 +288,7 @@ def _migration_sessions(engine: Engine) -> Iterator[Callable[[], UnitOfWork]]:
                        connect_args={"options": "-c jit=off -c synchronous_commit=off"})
     try:
         factory = make_session_factory(db)
-        yield lambda: UnitOfWork(engine, factory)
+        yield lambda: UnitOfWork(engine.parts, factory, before_commit=engine.before_commit)
     finally:
         db.dispose()
 
@@ -322,8 +322,8 @@ def _move_in(uow: UnitOfWork, actor: Actor, the_plan: Plan, instance_id: int, ti
             return _busy(uow, instance_id) if named or expected_revision is not None else {}
         instance = rows[0][0]
         open_rows = [task for _, task in rows if task is not None]
-        workflow = uow.engine.serializer.loads(instance.state, the_plan.old.spec, the_plan.old.subprocess_specs)
-        workflow.script_engine = uow.engine.script_engine
+        workflow = uow.serializer.loads(instance.state, the_plan.old.spec, the_plan.old.subprocess_specs)
+        workflow.script_engine = uow.script_engine
         report = migration_report.describe_before(instance, workflow)
         if expected_revision is not None and instance.lock_version != expected_revision:
             report = migration_report.finish(report, (Message("engine.migration.changed_since_dry_run"), None))
@@ -337,7 +337,7 @@ def _move_in(uow: UnitOfWork, actor: Actor, the_plan: Plan, instance_id: int, ti
             move(the_plan, workflow, timer_rule)
             migration_report.describe_after(report, workflow)
             instance.process_version_id = the_plan.to_id
-            run = Run(instance, workflow, the_plan.new, actor.username, uow.engine.clock.now())
+            run = Run(instance, workflow, the_plan.new, actor.username, uow.clock.now())
             run.open_rows = open_rows
             run.record("instance_migrated", detail={"from_version": the_plan.from_version,
                                                     "to_version": the_plan.to_version, "timer_rule": timer_rule})

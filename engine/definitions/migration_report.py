@@ -17,12 +17,12 @@ from engine.people.youths import involved_filter
 from engine.platform.models import ProcessInstance, Youth
 
 if TYPE_CHECKING:
-    from engine.bootstrap import Engine
+    from engine.platform.parts import UnitsOfWork
 
 NAME_CHUNK = 5_000  # young people named per query: SQLite bounds the parameters of one statement
 
 
-def name_courses(engine: Engine, actor: Actor, reports: list[dict[str, Any]]) -> None:
+def name_courses(engine: UnitsOfWork, actor: Actor, reports: list[dict[str, Any]]) -> None:
     """The young person's name on each course the actor may see (never their CPR); each name shown is logged."""
     youth_ids = {r["youth_id"] for r in reports if r.get("youth_id") is not None}
     if not youth_ids:

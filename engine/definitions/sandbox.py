@@ -1,6 +1,6 @@
 """Test runs of a draft: the engine runs it in a sandbox that touches no real data.
 
-Each call builds a fresh in-memory SQLite engine with a :class:`FrozenClock`, deploys the draft's
+Each call builds a fresh in-memory SQLite engine with a :class:`FrozenClock` (``uow.parts.sandbox``), deploys the draft's
 files there, starts one course for a made-up young person and replays the steps the owner has
 taken so far (complete a task as a role, let time pass, send a message). Replaying instead of
 keeping a sandbox alive between requests means nothing is kept on the server and any web process
@@ -9,12 +9,12 @@ can answer; a test run has a handful of steps, so replaying them is cheap.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from engine.bootstrap import bootstrap
 from engine.bpmn import budget
 from engine.courses import events, instances
 from engine.definitions import deployment
@@ -31,6 +31,8 @@ from engine.work import tasks
 from engine.work.user_fields import user_fields
 
 if TYPE_CHECKING:
+    from engine.platform.clock import Clock
+    from engine.platform.parts import UnitsOfWork
     from engine.platform.uow import UnitOfWork
 
 SETUP = Actor("testkoersel", frozenset(role_defaults.SANDBOX_ROLES))
@@ -78,13 +80,13 @@ def test_run(uow: UnitOfWork, actor: Actor, files: dict[str, str], steps: Any = 
     whole_run = budget.Budget(script_seconds=limits.TEST_RUN_SCRIPT_SECONDS, steps=limits.TEST_RUN_ENGINE_STEPS,
                               engine_seconds=limits.TEST_RUN_ENGINE_SECONDS)
     with heavy_slot(), budget.operation(whole_run):
-        return _replay(files, checked_steps, moment, born, data)
+        return _replay(uow.parts.sandbox, files, checked_steps, moment, born, data)
 
 
-def _replay(files: dict[str, str], checked_steps: list[dict[str, Any]], moment: datetime, born: str,
-            data: Any) -> dict[str, Any]:
+def _replay(new_sandbox: Callable[[Clock], UnitsOfWork], files: dict[str, str], checked_steps: list[dict[str, Any]],
+            moment: datetime, born: str, data: Any) -> dict[str, Any]:
     clock = FrozenClock(moment)
-    sandbox = bootstrap("sqlite://", clock, secret_key="sandbox")
+    sandbox = new_sandbox(clock)  # a fresh engine on an in-memory database, reading this clock
     try:
         upgrade(sandbox.db)
         key = deployment.deploy(sandbox.uow(), files, SETUP)[0].key

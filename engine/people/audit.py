@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 def record(uow: UnitOfWork, actor: Actor | None, action: str, youth_id: int | None, detail: str | None = None) -> None:
     """One audit row, as a plain Core insert: the log needs no ORM identity, and every request writes one."""
     uow.session.execute(insert(AuditEntry.__table__), [{
-        "at": uow.engine.clock.now(), "username": actor.username if actor else None, "action": action,
+        "at": uow.clock.now(), "username": actor.username if actor else None, "action": action,
         "youth_id": youth_id, "detail": detail}])
 
 
 def record_many(uow: UnitOfWork, actor: Actor, action: str, youth_ids: Iterable[int], detail: str | None = None) -> None:
     """One row per young person whose data was shown, written in one statement."""
-    now = uow.engine.clock.now()
+    now = uow.clock.now()
     rows = [{"at": now, "username": actor.username, "action": action, "youth_id": youth_id, "detail": detail}
             for youth_id in sorted(set(youth_ids))]
     if rows:

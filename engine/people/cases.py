@@ -263,7 +263,7 @@ def add_comment(uow: UnitOfWork, actor: Actor, task_id: str, body: Any,
                                         "message": Message("engine.comment.max_length", max=MAX_COMMENT_LENGTH)}])
         once(uow, actor, submission_key)
         comment = TaskComment(task_id=task.id, youth_id=task.youth_id, username=actor.username,
-                              at=uow.engine.clock.now(), body=body.strip())
+                              at=uow.clock.now(), body=body.strip())
         uow.session.add(comment)
         audit.record(uow, actor, "task_commented", task.youth_id, f"opgave {task.element_id}")
         uow.commit()

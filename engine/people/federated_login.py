@@ -132,7 +132,7 @@ def sign_in_staff(uow: UnitOfWork, identity: ExternalIdentity, rules: StaffLogin
             _refuse(uow, user.username if user else username, "engine.login.no_role")
         if user is not None and not user.active:
             _refuse(uow, user.username, "engine.login.inactive")
-        now = uow.engine.clock.now()
+        now = uow.clock.now()
         full_name = str(claims.get("name") or "").strip()[:200]
         given = str(claims.get("email") or "").strip()
         email = given if len(given) <= 254 and EMAIL.fullmatch(given) else None

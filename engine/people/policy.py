@@ -75,7 +75,7 @@ def refuse(uow: UnitOfWork, actor: Actor | None, what: str, youth_id: int | None
 def refuse_outside(uow: UnitOfWork, actor: Actor | None, what: str, youth_id: int | None = None,
                    message: Message | None = None) -> NoReturn:
     """:func:`refuse` where no unit of work is open yet: opens a writing one (of the same engine) for the row."""
-    with uow.engine.uow() as writer:
+    with uow.separate() as writer:
         refuse(writer, actor, what, youth_id, message)
 
 

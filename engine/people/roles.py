@@ -55,7 +55,7 @@ def ensure_roles(uow: UnitOfWork, names: Iterable[str]) -> None:
     wanted = set(names)
     known = set(uow.session.scalars(select(Role.name).where(Role.name.in_(sorted(wanted))))) if wanted else set()
     for name in sorted(wanted - known):
-        uow.session.add(Role(name=name, created_at=uow.engine.clock.now()))
+        uow.session.add(Role(name=name, created_at=uow.clock.now()))
     if wanted - known:
         uow.session.flush()
 
@@ -102,7 +102,7 @@ def set_permissions(uow: UnitOfWork, actor: Actor, name: Any, permissions: Any) 
             errors.append({"field": "permissions",
                            "message": Message("engine.role.unknown_permission", permissions=", ".join(unknown)[:200])})
     if errors:
-        with uow.engine.uow() as writer:
+        with uow.separate() as writer:
             audit.record(writer, actor, "role_change_refused", None, "ugyldig rolle eller rettighed")
             writer.commit()
         raise InvalidInput(Message("engine.role.invalid"), errors=errors)

@@ -69,7 +69,7 @@ def add_user(uow: UnitOfWork, username: str, password: str, roles: list[str], fu
             raise Conflict(Message("engine.user.username_taken"))
         ensure_roles(uow, roles)
         user = User(username=username, full_name=full_name, email=email, password_hash=_hasher.hash(password),
-                    active=True, created_at=uow.engine.clock.now(),
+                    active=True, created_at=uow.clock.now(),
                     roles=[UserRole(role=role) for role in sorted(set(roles))])
         uow.session.add(user)
         audit.record(uow, actor, "user_created", None, f"{username}: roller {', '.join(sorted(set(roles)))}")
@@ -136,7 +136,7 @@ def create_token(uow: UnitOfWork, username: str, name: str = "", *, actor: Actor
         if user is None:
             raise NotFound(Message("engine.user.not_found"))
         token = "sp_" + secrets.token_urlsafe(32)
-        row = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token), created_at=uow.engine.clock.now())
+        row = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token), created_at=uow.clock.now())
         uow.session.add(row)
         uow.session.flush()
         audit.record(uow, actor, "token_created", None, f"{username}: token {row.id}")
@@ -176,7 +176,7 @@ def login(uow: UnitOfWork, username: str, password: str, source: str | None = No
     """
     username = (username or "").strip()[:80]
     source = (source or None) and source[:64]
-    now = uow.engine.clock.now()
+    now = uow.clock.now()
     since = now - FAILURE_WINDOW
     with uow:
         from_here = LoginFailure.source == source if source else LoginFailure.source.is_(None)
@@ -355,7 +355,7 @@ def revoke_token(uow: UnitOfWork, token_id: int, *, actor: Actor | None = None) 
         if token is None:
             raise NotFound(Message("engine.token.not_found"))
         if token.revoked_at is None:
-            token.revoked_at = uow.engine.clock.now()
+            token.revoked_at = uow.clock.now()
             audit.record(uow, actor, "token_revoked", None, f"{token.user.username}: token {token.id}")
         uow.commit()
 

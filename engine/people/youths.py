@@ -46,7 +46,7 @@ def check_youth(uow: UnitOfWork, name: Any, birthdate: Any, cpr: Any) -> tuple[s
     elif len(name.strip()) > 200:
         errors.append({"field": "name", "message": Message("engine.youth.name_too_long")})
     born = parse_date(birthdate)
-    today = uow.engine.clock.now().date()
+    today = uow.clock.now().date()
     if born is None:
         errors.append({"field": "birthdate", "message": Message("engine.youth.bad_birthdate")})
     elif born > today or born.year < today.year - 40:
@@ -67,9 +67,9 @@ def check_youth(uow: UnitOfWork, name: Any, birthdate: Any, cpr: Any) -> tuple[s
 def new_youth(uow: UnitOfWork, actor: Actor, name: str, born: date, digits: str | None,
               youth_id: int | None = None) -> Youth:
     """A checked young person, not yet in the session (a referral adds it only once its code has run)."""
-    return Youth(id=youth_id, name=name, birthdate=born, created_at=uow.engine.clock.now(), created_by=actor.username,
-                 cpr_encrypted=uow.engine.vault.encrypt(digits) if digits else None,
-                 cpr_hash=uow.engine.vault.search_hash(digits) if digits else None,
+    return Youth(id=youth_id, name=name, birthdate=born, created_at=uow.clock.now(), created_by=actor.username,
+                 cpr_encrypted=uow.vault.encrypt(digits) if digits else None,
+                 cpr_hash=uow.vault.search_hash(digits) if digits else None,
                  cpr_masked=mask_cpr(digits) if digits else None)
 
 
@@ -151,7 +151,7 @@ def search_youths(uow: UnitOfWork, actor: Actor, text: str, limit: int = 50) -> 
             _allow_cpr_lookup(uow, actor)
         query = select(Youth).order_by(Youth.name).limit(limit)
         if digits:
-            query = query.where(Youth.cpr_hash == uow.engine.vault.search_hash(digits))
+            query = query.where(Youth.cpr_hash == uow.vault.search_hash(digits))
         elif text:
             query = query.where(Youth.name.ilike(f"%{text}%"))
         if not policy.sees_all(actor):
@@ -174,7 +174,7 @@ def _allow_cpr_lookup(uow: UnitOfWork, actor: Actor) -> None:
     The user's row is locked first (PostgreSQL), so two lookups at once cannot both take the last one.
     """
     uow.session.execute(select(User.id).where(User.username == actor.username).with_for_update())
-    now = uow.engine.clock.now()
+    now = uow.clock.now()
     recent = uow.session.execute(select(func.count(), func.min(AuditEntry.at)).where(
         AuditEntry.username == actor.username, AuditEntry.action == CPR_LOOKUP,
         AuditEntry.at > now - CPR_SEARCH_WINDOW)).one()

@@ -1,7 +1,6 @@
 """Database connections: SQLite by default, PostgreSQL when configured (principle 7)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,9 @@ DEFAULT_SQLITE_PATH = Path("instance") / "samspil.db"
 
 
 def database_url(url: str | None = None) -> str:
-    """The configured URL; a plain ``postgresql://`` URL is driven by psycopg 3."""
-    url = url or os.environ.get("SAMSPIL_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    """The URL to use (the configured one is passed in: :class:`engine.platform.settings.Settings`);
+    a plain ``postgresql://`` URL is driven by psycopg 3."""
+    url = url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):
@@ -22,7 +22,7 @@ def database_url(url: str | None = None) -> str:
     return url
 
 
-def make_engine(url: str | None = None, **kwargs: Any) -> SqlEngine:
+def make_engine(url: str | None = None, synchronous_commit: str | None = None, **kwargs: Any) -> SqlEngine:
     url = database_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
@@ -35,8 +35,8 @@ def make_engine(url: str | None = None, **kwargs: Any) -> SqlEngine:
     # large tables the planner would otherwise compile every inbox query anew.
     options = "-c jit=off"
     # synchronous_commit=off trades the last fraction of a second of commits on a server crash
-    # (never consistency) for commits that do not wait for the disk. Off only when asked for.
-    synchronous_commit = os.environ.get("SAMSPIL_PG_SYNCHRONOUS_COMMIT")
+    # (never consistency) for commits that do not wait for the disk. Off only when asked for
+    # (``SAMSPIL_PG_SYNCHRONOUS_COMMIT``, passed in from the settings).
     if synchronous_commit in ("on", "off", "local", "remote_write", "remote_apply"):
         options += f" -c synchronous_commit={synchronous_commit}"
     return create_engine(url, pool_pre_ping=True, connect_args={"options": options}, **kwargs)

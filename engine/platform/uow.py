@@ -28,7 +28,7 @@ from engine.platform.errors import Conflict
 from engine.platform.messages import Message
 
 if TYPE_CHECKING:
-    from engine.bootstrap import Engine
+    from engine.platform.parts import Parts
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,13 +41,40 @@ _SQLITE_BUSY_CODES = frozenset({5, 517})
 
 
 class UnitOfWork:
-    def __init__(self, engine: Engine, session_factory: sessionmaker[Session], write: bool = True) -> None:
-        self.engine = engine
+    """One transaction, and the parts its service needs (``uow.clock``, ``uow.library``, ...).
+
+    The parts are handed in (built once by bootstrap, :class:`engine.platform.parts.Parts`), so a
+    service reads exactly what it uses and never reaches for the whole engine.
+    """
+
+    def __init__(self, parts: Parts, session_factory: sessionmaker[Session], write: bool = True,
+                 before_commit: Callable[[UnitOfWork], None] | None = None) -> None:
+        self.parts = parts
+        self.clock = parts.clock
+        self.library = parts.library
+        self.serializer = parts.serializer
+        self.script_engine = parts.script_engine
+        self.vault = parts.vault
+        self.workflows = parts.workflows
         self._session_factory = session_factory
+        self._before_commit = before_commit
         self.write = write
         self.session: Session
         self._committed = False
         self.deferred = False  # set by :func:`while_code_runs`: take SQLite's write lock at the first write
+
+    def separate(self, write: bool = True) -> UnitOfWork:
+        """A unit of work of its own on the same database and parts (not yet entered).
+
+        For what must not share this one's fate: a refusal logged even though this one rolls back,
+        or a short read that must not see this one's pending changes.
+        """
+        return UnitOfWork(self.parts, self._session_factory, write=write, before_commit=self._before_commit)
+
+    @property
+    def dialect(self) -> str:
+        """The database's dialect name (``sqlite`` or ``postgresql``), known before the session opens."""
+        return str(self._session_factory.kw["bind"].dialect.name)
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
@@ -69,8 +96,8 @@ class UnitOfWork:
         """Commit; a row changed by someone else since we read it (optimistic locking) is a Conflict."""
         try:
             self.session.flush()
-            if self.engine.before_commit is not None:
-                self.engine.before_commit(self)
+            if self._before_commit is not None:
+                self._before_commit(self)
             self.session.commit()
         except StaleDataError:
             raise Conflict(Message("engine.instance.changed_meanwhile")) from None
@@ -133,7 +160,7 @@ def reserve_id(uow: UnitOfWork, model: type) -> int:
 
 
 def _is_sqlite(uow: UnitOfWork) -> bool:
-    return uow.engine.db.dialect.name == "sqlite"
+    return uow.dialect == "sqlite"
 
 
 def _lost_race(error: OperationalError) -> bool:

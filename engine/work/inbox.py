@@ -35,7 +35,7 @@ class InboxFilter:
 
 
 def inbox(uow: UnitOfWork, actor: Actor, filters: InboxFilter) -> dict[str, Any]:
-    now = uow.engine.clock.now()
+    now = uow.clock.now()
     mine = or_(Task.assignee == actor.username, Task.personal.is_(True))
 
     def conditions(f: InboxFilter) -> list[Any]:

@@ -5,26 +5,25 @@ calls for it, so a rolled-back change sends nothing and a crash loses nothing. T
 then finds overdue tasks (:func:`queue_overdue`) and sends what is owed (:func:`send_pending`)
 over SMTP. A mail names the task and links to it; it holds no personal data about the young person.
 
-SMTP is configured from the environment (:meth:`SmtpSettings.from_env`): ``SAMSPIL_SMTP_HOST``,
-``SAMSPIL_SMTP_PORT`` (25), ``SAMSPIL_SMTP_USER``, ``SAMSPIL_SMTP_PASSWORD``, ``SAMSPIL_SMTP_STARTTLS``
+SMTP is configured from the environment, read once at start (:class:`engine.platform.settings.SmtpSettings`):
+``SAMSPIL_SMTP_HOST``, ``SAMSPIL_SMTP_PORT`` (25), ``SAMSPIL_SMTP_USER``, ``SAMSPIL_SMTP_PASSWORD``, ``SAMSPIL_SMTP_STARTTLS``
 (``1`` to use STARTTLS), ``SAMSPIL_MAIL_FROM`` and ``SAMSPIL_BASE_URL`` (for links). Without a host
 nothing is sent and the rows wait.
 """
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
-from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, exists, select
 
 from engine.platform.models import MailNotification, Task, TaskCandidate, User, UserRole
+from engine.platform.settings import SmtpSettings
 
 if TYPE_CHECKING:
-    from engine.bootstrap import Engine
+    from engine.platform.parts import UnitsOfWork
     from engine.platform.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -43,35 +42,14 @@ BODIES = {
 ABOUT_THE_CASE = {REFERRAL_CLOSED}  # mails that link to the case page and are owed whatever the task's state
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str | None
-    port: int = 25
-    user: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    sender: str = "samspil@localhost"
-    base_url: str = "http://127.0.0.1:5000"
-    timeout: float = 10.0
-
-    @classmethod
-    def from_env(cls) -> SmtpSettings:
-        env = os.environ
-        return cls(host=env.get("SAMSPIL_SMTP_HOST") or None, port=int(env.get("SAMSPIL_SMTP_PORT") or 25),
-                   user=env.get("SAMSPIL_SMTP_USER") or None, password=env.get("SAMSPIL_SMTP_PASSWORD") or None,
-                   starttls=env.get("SAMSPIL_SMTP_STARTTLS") == "1",
-                   sender=env.get("SAMSPIL_MAIL_FROM") or "samspil@localhost",
-                   base_url=(env.get("SAMSPIL_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"))
-
-
 def notify_assigned(uow: UnitOfWork, task: Task, people: set[str]) -> None:
     """Owe each person a task was narrowed to a mail (in the open unit of work)."""
-    now = uow.engine.clock.now()
+    now = uow.clock.now()
     uow.session.add_all(MailNotification(task_id=task.id, kind=ASSIGNED, username=name, created_at=now, attempts=0)
                         for name in sorted(people))
 
 
-def queue_overdue(engine: Engine) -> int:
+def queue_overdue(engine: UnitsOfWork) -> int:
     """Owe a mail for each ready task past its due date: to its assignee, else the people it is
     narrowed to, else everyone holding its role. Once per task and person."""
     now = engine.clock.now()
@@ -100,9 +78,11 @@ def _people_for(uow: UnitOfWork, task: Task) -> set[str]:
     return set()
 
 
-def send_pending(engine: Engine, settings: SmtpSettings | None = None, limit: int = 500) -> int:
-    """Send the mails owed, over one SMTP connection; returns how many were sent."""
-    settings = settings or SmtpSettings.from_env()
+def send_pending(engine: UnitsOfWork, settings: SmtpSettings | None = None, limit: int = 500) -> int:
+    """Send the mails owed, over one SMTP connection; returns how many were sent.
+
+    ``settings`` default to the engine's (``SAMSPIL_SMTP_*``, read once at start)."""
+    settings = settings or engine.settings.smtp
     if not settings.host:
         return 0
     with engine.reader() as uow:
@@ -150,7 +130,7 @@ def _message(settings: SmtpSettings, kind: str, task_id: str, name: str, to: str
     return message
 
 
-def _mark(engine: Engine, done: list[int], failed: list[int]) -> None:
+def _mark(engine: UnitsOfWork, done: list[int], failed: list[int]) -> None:
     with engine.uow() as uow:
         now = engine.clock.now()
         for row in uow.session.scalars(select(MailNotification).where(MailNotification.id.in_(done + failed))):

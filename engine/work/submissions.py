@@ -41,7 +41,7 @@ def once(uow: UnitOfWork, actor: Actor, key: str | None, result: dict[str, Any] 
         return
     not_yet(uow, key)
     key = str(key)[:MAX_KEY_LENGTH]
-    uow.session.add(FormSubmission(key=key, username=actor.username, at=uow.engine.clock.now(), result=result))
+    uow.session.add(FormSubmission(key=key, username=actor.username, at=uow.clock.now(), result=result))
     try:
         uow.session.flush()
     except IntegrityError:  # the same key, committed by a concurrent request meanwhile

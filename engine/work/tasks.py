@@ -76,7 +76,7 @@ def _my_inbox(uow: UnitOfWork, actor: Actor, filters: TaskFilter, limit: int) ->
     the inbox stays fast with a hundred thousand open tasks. The parts are merged here. Rows are
     read as plain rows, not ORM objects: the inbox only shows them.
     """
-    now = uow.engine.clock.now()
+    now = uow.clock.now()
     wanted = filters.offset + limit
     in_person = policy.task_role_sql(actor, Task.role)  # a name alone grants nothing: the role too
     claimed = select(TASK_ROW).where(Task.assignee == actor.username, text(CLAIMED_PREDICATE), in_person)
@@ -113,7 +113,7 @@ def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list
             elif not policy.sees_all(actor):
                 query = query.where(or_(actionable(actor), Task.completed_by == actor.username,
                                         Task.youth_id.in_(select(Youth.id).where(involved_filter(actor)))))
-            query = _filtered(query, filters, uow.engine.clock.now())
+            query = _filtered(query, filters, uow.clock.now())
             total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
             personal_first = case((or_(Task.assignee == actor.username, Task.personal.is_(True)), 0), else_=1)
             rows = list(uow.session.scalars(query.order_by(personal_first, *QUEUE_ORDER)
@@ -200,7 +200,7 @@ def claim_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
         _ensure_may_act(uow, actor, task)
         if task.assignee != actor.username:
             task.assignee = actor.username
-            task.claimed_at = uow.engine.clock.now()
+            task.claimed_at = uow.clock.now()
             _event(uow, task, "task_claimed", actor)
         audit.record(uow, actor, "task_claimed", task.youth_id, f"opgave {task.element_id}")
         uow.commit()
@@ -248,7 +248,7 @@ def assign_task(uow: UnitOfWork, actor: Actor, task_id: str, username: Any) -> d
     from engine.people.users import actor_for_username
 
     policy.require(uow, actor, "reassign", f"opgave {task_id!s:.40}: giv til")
-    person = actor_for_username(uow.engine.reader(), username) if isinstance(username, str) and username else None
+    person = actor_for_username(uow.separate(write=False), username) if isinstance(username, str) and username else None
     with uow:
         task = _task_for_update(uow, task_id)
         ensure_may_view(uow, actor, task.youth_id, f"opgave {task.element_id}: giv til")
@@ -259,7 +259,7 @@ def assign_task(uow: UnitOfWork, actor: Actor, task_id: str, username: Any) -> d
                                errors=[{"field": "user", "message": Message("engine.form.user_role")}])
         uow.session.execute(delete(TaskCandidate).where(TaskCandidate.task_id == task.id))
         uow.session.add(TaskCandidate(task_id=task.id, username=person.username))
-        task.personal, task.assignee, task.claimed_at = True, person.username, uow.engine.clock.now()
+        task.personal, task.assignee, task.claimed_at = True, person.username, uow.clock.now()
         _event(uow, task, "task_assigned", actor)
         audit.record(uow, actor, "task_assigned", task.youth_id, f"opgave {task.element_id} til {person.username}")
         uow.commit()
@@ -269,7 +269,7 @@ def assign_task(uow: UnitOfWork, actor: Actor, task_id: str, username: Any) -> d
 def _event(uow: UnitOfWork, task: Task, kind: str, actor: Actor) -> None:
     from engine.platform.models import InstanceEvent
 
-    uow.session.add(InstanceEvent(instance_id=task.instance_id, youth_id=task.youth_id, at=uow.engine.clock.now(),
+    uow.session.add(InstanceEvent(instance_id=task.instance_id, youth_id=task.youth_id, at=uow.clock.now(),
                                   kind=kind, element_id=task.element_id, name=task.name, element_type="UserTask",
                                   task_id=task.id, username=actor.username))
 

@@ -133,7 +133,7 @@ def _assert_whole(engine, iid, version):
         instance = uow.session.get(ProcessInstance, iid)
         assert instance.process_version_id == version
         _, process = process_for(uow, instance.process_version_id)
-        workflow = engine.serializer.loads(instance.state, process.spec, process.subprocess_specs)
+        workflow = engine.parts.serializer.loads(instance.state, process.spec, process.subprocess_specs)
         from SpiffWorkflow.util.task import TaskState
         ready = {str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
         rows = uow.session.scalars(select(Task).where(Task.instance_id == iid, Task.state == "ready")).all()

@@ -17,9 +17,8 @@ from sqlalchemy import select
 
 from engine.bootstrap import bootstrap
 from engine.people import users, youths
-from engine.platform import settings
 from engine.platform.models import AuditEntry, LoginFailure
-from engine.platform.settings import DEVELOPMENT_SECRET, ConfigurationError, InsecureConfiguration
+from engine.platform.settings import DEVELOPMENT_SECRET, ConfigurationError, InsecureConfiguration, Settings
 from tests.conftest import ADMIN, COORDINATOR, PASSWORD, ROOT
 from tests.diagrams import simple
 from tests.web.fixtures import Pages
@@ -412,7 +411,7 @@ def test_forwarded_headers_are_ignored_unless_proxies_are_trusted(engine, people
 def test_a_trusted_proxy_count_that_is_not_a_number_stops_the_app(monkeypatch):
     monkeypatch.setenv("SAMSPIL_TRUSTED_PROXIES", "alle")
     with pytest.raises(ConfigurationError, match="SAMSPIL_TRUSTED_PROXIES"):
-        settings.trusted_proxies()
+        Settings.from_environment()
 
 
 # --- finding 13b: JSON that cannot be stored or walked is a 400 ------------------------------------

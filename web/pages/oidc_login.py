@@ -6,7 +6,8 @@
   and a fresh session begins. A refusal or a failed check goes back to the login page with a
   message; nothing is created, and it is in the access log.
 
-Configuration (``create_app(config)`` keys, else the environment):
+Configuration (``create_app(config)`` keys, else the environment, read once into
+:class:`engine.platform.settings.Settings`):
 
 =====================  ==============================  ==========================================
 key                    environment                     default
@@ -25,7 +26,6 @@ LOCAL_LOGIN            SAMSPIL_LOCAL_LOGIN             ``1``; ``0`` hides and re
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, flash, redirect, request, session, url_for
@@ -35,40 +35,26 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from engine.people import audit, federated_login
 from engine.people.access import Actor
 from engine.people.federated_login import RoleMapping, StaffLoginRules
-from engine.platform import settings
 from engine.platform.errors import Forbidden
-from engine.platform.settings import ConfigurationError
+from engine.platform.settings import ConfigurationError, Settings
 from web import hardening, oidc
 from web.i18n import _, localize
 from web.pages.auth import _local_path, engine, start_session
 
 bp = Blueprint("oidc_login", __name__)
 PROVIDER = "staff"
-_SETTINGS = {
-    "OIDC_ISSUER": ("SAMSPIL_OIDC_ISSUER", ""),
-    "OIDC_CLIENT_ID": ("SAMSPIL_OIDC_CLIENT_ID", ""),
-    "OIDC_CLIENT_SECRET": ("SAMSPIL_OIDC_CLIENT_SECRET", ""),
-    "OIDC_SCOPE": ("SAMSPIL_OIDC_SCOPE", "openid profile email"),
-    "OIDC_ROLE_CLAIM": ("SAMSPIL_OIDC_ROLE_CLAIM", "groups"),
-    "OIDC_ROLE_MAP": ("SAMSPIL_OIDC_ROLE_MAP", "{}"),
-    "OIDC_USERNAME_CLAIM": ("SAMSPIL_OIDC_USERNAME_CLAIM", "preferred_username"),
-    "OIDC_LINK_BY_USERNAME": ("SAMSPIL_OIDC_LINK_BY_USERNAME", "0"),
-    "OIDC_PROVIDER_NAME": ("SAMSPIL_OIDC_PROVIDER_NAME", "kommunens login"),
-    "LOCAL_LOGIN": ("SAMSPIL_LOCAL_LOGIN", "1"),
-}
-
-
 def init_app(app: Flask) -> None:
     """Read the settings, refuse a configuration nobody could log in with, register the provider."""
-    for key, (variable, default) in _SETTINGS.items():
-        app.config.setdefault(key, os.environ.get(variable, default))
+    the_settings: Settings = app.extensions["samspil_settings"]
+    for key, value in the_settings.oidc.items():  # read once, in create_app (OIDC_VARIABLES)
+        app.config.setdefault(key, value)
     app.config["LOCAL_LOGIN"] = _flag(app.config["LOCAL_LOGIN"])
     issuer = (app.config["OIDC_ISSUER"] or "").strip()
     if not issuer:
         if not app.config["LOCAL_LOGIN"]:
             raise ConfigurationError("SAMSPIL_LOCAL_LOGIN=0 kræver SAMSPIL_OIDC_ISSUER: ellers kan ingen logge ind")
         return
-    if settings.environment() == "production" and not issuer.startswith("https://"):
+    if the_settings.environment == "production" and not issuer.startswith("https://"):
         raise ConfigurationError("SAMSPIL_OIDC_ISSUER skal være en https-adresse (SAMSPIL_ENV=production)")
     if not app.config["OIDC_CLIENT_ID"] or not app.config["OIDC_CLIENT_SECRET"]:
         raise ConfigurationError("SAMSPIL_OIDC_ISSUER kræver SAMSPIL_OIDC_CLIENT_ID og SAMSPIL_OIDC_CLIENT_SECRET")
