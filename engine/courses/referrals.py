@@ -10,7 +10,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from engine.courses.instances import started_run
-from engine.courses.runtime import pending_candidates, process_for, save, sync_tasks
+from engine.courses.moving import moving
+from engine.courses.runtime import pending_candidates, process_for, sync_tasks
 from engine.definitions.deployment import latest_version
 from engine.people import audit, policy
 from engine.people.access import Actor
@@ -103,11 +104,12 @@ def _register(uow: UnitOfWork, actor: Actor, version_id: int, youth: tuple[str, 
                 for pending in list(uow.session.new):   # refused: only the refusal is written, no half a case
                     uow.session.expunge(pending)
                 policy.refuse(uow, actor, f"henvisning: opgave {task.element_id}")
-            if task is not None:
-                complete_loaded(uow, actor, run, task, candidates, referral, write)
-            else:
-                write()
-                save(uow, run)
+            with moving(uow, run, actor, "task_completed" if task is not None else None,
+                        f"opgave {task.element_id}" if task is not None else None, commit=False):
+                if task is not None:
+                    complete_loaded(uow, actor, run, task, candidates, referral, write)
+                else:
+                    write()
         result = {"youth_id": row.id, "instance_id": run.instance.id}
         once(uow, actor, submission_key)
         set_result(uow, submission_key, result)

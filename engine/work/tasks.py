@@ -12,7 +12,8 @@ from sqlalchemy import case, func, or_, select, text
 
 from engine.courses.instances import run_view
 from engine.courses.journal import record_submission, submitted_data
-from engine.courses.runtime import Run, advance, load_open_rows_and_candidates, load_run, save
+from engine.courses.moving import moving
+from engine.courses.runtime import Run, advance, load_open_rows_and_candidates, load_run
 from engine.people import audit, policy
 from engine.people.access import Actor
 from engine.people.policy import may_act
@@ -285,15 +286,13 @@ def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dic
                            errors=[{"path": "", "message": Message("engine.field.must_be_object")}])
     def attempt() -> dict[str, Any]:
         with uow:
-            run = complete_in(uow, actor, task_id, data)
-            uow.commit()
-            return run_view(run)
+            return run_view(complete_in(uow, actor, task_id, data))
 
     return while_code_runs(uow, attempt)
 
 
 def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any]) -> Run:
-    """Complete a task inside the open unit of work and run the course on (not committed).
+    """Complete a task inside the open unit of work, run the course on and commit.
 
     The instance row is locked before the task row is read, the same order every operation that
     moves an instance uses, so two of them can never wait for each other.
@@ -307,7 +306,8 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     task = next((row for row in run.open_rows if row.id == task_id), None)
     if task is None:
         raise Conflict(Message("engine.task.not_ready"))
-    complete_loaded(uow, actor, run, task, candidates[task.id], data)
+    with moving(uow, run, actor, "task_completed", f"opgave {task.element_id}"):
+        complete_loaded(uow, actor, run, task, candidates[task.id], data)
     return run
 
 
@@ -315,8 +315,10 @@ def complete_loaded(uow: UnitOfWork, actor: Actor, run: Run, task: Task, candida
                     data: dict[str, Any], write: Callable[[], None] | None = None) -> None:
     """Complete ``task`` of a loaded ``run`` and run the course on; ``write`` is called once the code has run.
 
-    Nothing is written before the diagram's code has run (:func:`engine.platform.uow.while_code_runs`);
-    ``write`` lets a caller whose rows are still pending (a referral) flush them only then.
+    Called inside :func:`engine.courses.moving.moving`, which saves the course and audits the
+    completion. Nothing is written before the diagram's code has run
+    (:func:`engine.platform.uow.while_code_runs`); ``write`` lets a caller whose rows are still
+    pending (a referral) flush them only then.
     """
     task_id = task.id
     _ensure_may_act(uow, actor, task, candidates)
@@ -348,5 +350,3 @@ def complete_loaded(uow: UnitOfWork, actor: Actor, run: Run, task: Task, candida
     task.completed_by = actor.username
     task.assignee = task.assignee or actor.username
     record_submission(uow, task, actor.username, data, run.now)
-    save(uow, run)
-    audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")
