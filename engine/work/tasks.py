@@ -141,6 +141,7 @@ def _task_id(task_id: str) -> str:
 
 
 def _task_for_update(uow: UnitOfWork, task_id: str) -> Task:
+    """The task row, locked: for the services that change it (claim, release, give)."""
     task = uow.session.scalars(select(Task).where(Task.id == _task_id(task_id)).with_for_update()).one_or_none()
     if task is None:
         raise NotFound(Message("engine.task.not_found"))
@@ -181,7 +182,7 @@ def get_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
     from engine.courses.runtime import process_for
 
     with uow:
-        task = _task_for_update(uow, task_id)
+        task = _task_row(uow, task_id)  # read, not changed: no lock
         ensure_may_view(uow, actor, task.youth_id)
         view = task_view(task)
         _, process = process_for(uow, task.process_version_id)
@@ -246,11 +247,11 @@ def assign_task(uow: UnitOfWork, actor: Actor, task_id: str, username: Any) -> d
     """
     from sqlalchemy import delete
 
-    from engine.people.users import actor_for_username
+    from engine.people.users import active_actor
 
     policy.require(uow, actor, "reassign", f"opgave {task_id!s:.40}: giv til")
-    person = actor_for_username(uow.engine.reader(), username) if isinstance(username, str) and username else None
     with uow:
+        person = active_actor(uow.session, username) if isinstance(username, str) and username else None
         task = _task_for_update(uow, task_id)
         ensure_may_view(uow, actor, task.youth_id, f"opgave {task.element_id}: giv til")
         if task.state != "ready":

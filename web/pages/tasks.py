@@ -109,7 +109,7 @@ def _already_done(task: dict[str, Any]) -> Response:
 
 def current_task(task_id: str) -> dict[str, Any] | None:
     try:
-        return tasks.get_task(engine().reader(), current_actor(), task_id)
+        return tasks.get_task(engine().uow(), current_actor(), task_id)
     except EngineError:
         return None
 
