@@ -331,11 +331,10 @@ def list_users(uow: UnitOfWork) -> list[dict[str, Any]]:
         return [user_view(u) for u in uow.session.scalars(select(User).order_by(User.username))]
 
 
-def users_with_role(uow: UnitOfWork, role: str) -> list[dict[str, Any]]:
-    """Active users holding a role (for choosing a guide or a coordinating caseworker)."""
-    with uow:
-        query = select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True)).order_by(User.username)
-        return [user_view(u) for u in uow.session.scalars(query)]
+def users_with_role_in(uow: UnitOfWork, role: str) -> list[dict[str, Any]]:
+    """Active users holding a role (to give a task to), inside the caller's unit of work."""
+    query = select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True)).order_by(User.username)
+    return [user_view(u) for u in uow.session.scalars(query)]
 
 
 def set_roles(uow: UnitOfWork, username: str, roles: list[str], *, actor: Actor | None = None) -> dict[str, Any]:

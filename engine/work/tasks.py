@@ -101,27 +101,33 @@ def _my_inbox(uow: UnitOfWork, actor: Actor, filters: TaskFilter, limit: int) ->
 
 def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list[dict[str, Any]], int]:
     """A page of tasks and the total count: with ``mine``, the actor's inbox; else what they may see."""
-    limit = max(1, min(filters.limit, MAX_PAGE))
     with uow:
-        if filters.mine and filters.state == "ready":
-            rows, total = _my_inbox(uow, actor, filters, limit)
-        else:
-            query = select(Task)
-            if filters.state:
-                query = query.where(Task.state == filters.state)
-            if filters.mine:
-                query = query.where(actionable(actor))
-            elif not policy.sees_all(actor):
-                query = query.where(or_(actionable(actor), Task.completed_by == actor.username,
-                                        Task.youth_id.in_(select(Youth.id).where(involved_filter(actor)))))
-            query = _filtered(query, filters, uow.engine.clock.now())
-            total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-            personal_first = case((or_(Task.assignee == actor.username, Task.personal.is_(True)), 0), else_=1)
-            rows = uow.session.scalars(query.order_by(personal_first, *QUEUE_ORDER)
-                                       .limit(limit).offset(max(0, filters.offset))).all()
-        audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
+        found = list_tasks_in(uow, actor, filters)
         uow.commit()
-        return [task_view(row) for row in rows], int(total)
+        return found
+
+
+def list_tasks_in(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list[dict[str, Any]], int]:
+    """:func:`list_tasks` inside the caller's unit of work, the listing logged (not committed)."""
+    limit = max(1, min(filters.limit, MAX_PAGE))
+    if filters.mine and filters.state == "ready":
+        rows, total = _my_inbox(uow, actor, filters, limit)
+    else:
+        query = select(Task)
+        if filters.state:
+            query = query.where(Task.state == filters.state)
+        if filters.mine:
+            query = query.where(actionable(actor))
+        elif not policy.sees_all(actor):
+            query = query.where(or_(actionable(actor), Task.completed_by == actor.username,
+                                    Task.youth_id.in_(select(Youth.id).where(involved_filter(actor)))))
+        query = _filtered(query, filters, uow.engine.clock.now())
+        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        personal_first = case((or_(Task.assignee == actor.username, Task.personal.is_(True)), 0), else_=1)
+        rows = uow.session.scalars(query.order_by(personal_first, *QUEUE_ORDER)
+                                   .limit(limit).offset(max(0, filters.offset))).all()
+    audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
+    return [task_view(row) for row in rows], int(total)
 
 
 def _task_row(uow: UnitOfWork, task_id: str) -> Task:
@@ -179,21 +185,26 @@ def ensure_may_act(uow: UnitOfWork, actor: Actor, task_id: str) -> None:
 
 def get_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
     """One task with its form schema, for whoever may act on it or see the young person."""
-    from engine.courses.runtime import process_for
-
     with uow:
-        task = _task_row(uow, task_id)  # read, not changed: no lock
-        ensure_may_view(uow, actor, task.youth_id)
-        view = task_view(task)
-        _, process = process_for(uow, task.process_version_id)
-        view["form_schema"] = process.forms.get(task.form_key) if task.form_key else None
-        view["may_act"] = task.state == "ready" and may_act(actor, task.role, task.assignee,
-                                                             task.personal, _candidates(uow, task))
-        if task.state == "completed":
-            view["data"] = submitted_data(uow, task.id)
-        audit.record(uow, actor, "task_viewed", task.youth_id, f"opgave {task.element_id}")
+        view = get_task_in(uow, actor, _task_row(uow, task_id))  # read, not changed: no lock
         uow.commit()
         return view
+
+
+def get_task_in(uow: UnitOfWork, actor: Actor, task: Task) -> dict[str, Any]:
+    """:func:`get_task`'s view of a task row inside the caller's unit of work, the view logged (not committed)."""
+    from engine.courses.runtime import process_for
+
+    ensure_may_view(uow, actor, task.youth_id)
+    view = task_view(task)
+    _, process = process_for(uow, task.process_version_id)
+    view["form_schema"] = process.forms.get(task.form_key) if task.form_key else None
+    view["may_act"] = task.state == "ready" and may_act(actor, task.role, task.assignee,
+                                                         task.personal, _candidates(uow, task))
+    if task.state == "completed":
+        view["data"] = submitted_data(uow, task.id)
+    audit.record(uow, actor, "task_viewed", task.youth_id, f"opgave {task.element_id}")
+    return view
 
 
 def claim_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
@@ -292,8 +303,8 @@ def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dic
     return while_code_runs(uow, attempt)
 
 
-def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any]) -> Run:
-    """Complete a task inside the open unit of work, run the course on and commit.
+def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any], commit: bool = True) -> Run:
+    """Complete a task inside the open unit of work, run the course on and commit (unless told not to).
 
     The instance row is locked before the task row is read, the same order every operation that
     moves an instance uses, so two of them can never wait for each other.
@@ -307,7 +318,7 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     task = next((row for row in run.open_rows if row.id == task_id), None)
     if task is None:
         raise Conflict(Message("engine.task.not_ready"))
-    with moving(uow, run, actor, "task_completed", f"opgave {task.element_id}"):
+    with moving(uow, run, actor, "task_completed", f"opgave {task.element_id}", commit=commit):
         complete_loaded(uow, actor, run, task, candidates[task.id], data)
     return run
 
