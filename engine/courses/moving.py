@@ -11,9 +11,10 @@ order are written once:
         return run_view(run)
 
 The caller opens the unit of work (its checks and the view it returns after the commit share the
-transaction) and wraps the whole in :func:`engine.platform.uow.while_code_runs` when diagram code
-runs: :func:`moving` writes nothing before the body has run, so on SQLite no write lock is held
-while the code runs, and a stale snapshot at the first write (the save) runs the operation again.
+transaction) and wraps the whole in :func:`engine.platform.uow.while_code_runs`: a move runs
+diagram code, and on SQLite :func:`moving` refuses a unit of work that took the write lock up
+front. It writes nothing before the body has run, so on SQLite no write lock is held while the
+code runs, and a stale snapshot at the first write (the save) runs the operation again.
 An exception in the body leaves the course as it was: nothing is saved, the caller's unit of work
 rolls back.
 """
@@ -21,16 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ScalarSelect
 
 from engine.courses.runtime import Run, load_run, save
 from engine.people import audit
 from engine.people.access import SYSTEM, Actor
-
-if TYPE_CHECKING:
-    from engine.platform.uow import UnitOfWork
+from engine.platform.uow import UnitOfWork, ensure_no_write_lock_while_code_runs
 
 
 @contextmanager
@@ -47,6 +45,7 @@ def moving(uow: UnitOfWork, course: int | ScalarSelect[int] | Run, actor: Actor,
     ``commit=False`` leaves the commit to a caller that has more to write in the same transaction.
     Moves by the engine itself (:data:`SYSTEM`) are credited to no one in the course's journal.
     """
+    ensure_no_write_lock_while_code_runs(uow)
     run = course if isinstance(course, Run) else load_run(uow, course, None if actor is SYSTEM else actor.username)
     yield run
     save(uow, run)

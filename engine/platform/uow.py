@@ -151,6 +151,16 @@ def while_code_runs(uow: UnitOfWork, operation: Callable[[], T]) -> T:
         uow.deferred = False
 
 
+def ensure_no_write_lock_while_code_runs(uow: UnitOfWork) -> None:
+    """Refuse to run diagram code in a unit of work that took SQLite's write lock up front.
+
+    Such a unit of work (not entered through :func:`while_code_runs`) would hold the one write lock
+    of the server while untrusted code runs: every other writer would wait for it (issue 10).
+    """
+    if _is_sqlite(uow) and not uow.deferred:
+        raise RuntimeError("an operation that runs diagram code must go through while_code_runs")
+
+
 def reserve_id(uow: UnitOfWork, model: type) -> int:
     """The id the next row of ``model``'s table gets, known before anything is written.
 
