@@ -44,7 +44,7 @@ class Engine:
         return UnitOfWork(self.parts, self.session_factory, write=write, before_commit=self.before_commit)
 
     def reader(self) -> UnitOfWork:
-        """A unit of work that only reads (it does not take SQLite's write lock)."""
+        """A unit of work that only reads: it takes no write lock, and refuses to write, commit or lock rows."""
         return self.uow(write=False)
 
     def at(self, clock: Clock) -> Engine:

@@ -26,7 +26,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from sqlalchemy import select, update
 
-from engine.courses.runtime import advance, load_run, save
+from engine.courses.moving import moving
+from engine.courses.runtime import advance
 from engine.people import audit, policy, role_defaults
 from engine.people.access import SYSTEM, Actor
 from engine.people.youths import deny, parse_date
@@ -168,16 +169,13 @@ def _dropout(uow: UnitOfWork, actor: Actor, instance_id: int, reason: Any,
             raise InvalidInput(Message("engine.course.invalid"), errors=errors)
         if row.status != "running" or DROPOUT_MESSAGE not in (row.waiting_messages or []):
             raise Conflict(Message("engine.course.no_dropout_now"), status=row.status)
-        run = load_run(uow, instance_id, actor.username)
-        catcher = next(task for task in run.workflow.event_manager.tasks.values()
-                       if isinstance(task.task_spec.event_definition, MessageEventDefinition)
-                       and task.task_spec.event_definition.name == DROPOUT_MESSAGE)
-        run.record("dropout_reported", catcher, {"reason": reason.strip()})
-        run.workflow.catch(BpmnEvent(catcher.task_spec.event_definition, payload={}))
-        advance(run)
-        save(uow, run)
-        audit.record(uow, actor, "dropout_reported", run.instance.youth_id, f"forløb {instance_id}")
-        uow.commit()
+        with moving(uow, instance_id, actor, "dropout_reported", f"forløb {instance_id}") as run:
+            catcher = next(task for task in run.workflow.event_manager.tasks.values()
+                           if isinstance(task.task_spec.event_definition, MessageEventDefinition)
+                           and task.task_spec.event_definition.name == DROPOUT_MESSAGE)
+            run.record("dropout_reported", catcher, {"reason": reason.strip()})
+            run.workflow.catch(BpmnEvent(catcher.task_spec.event_definition, payload={}))
+            advance(run)
         return _summary(run.instance)
 
 

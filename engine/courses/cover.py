@@ -19,7 +19,7 @@ from engine.courses.instances import run_view
 from engine.courses.runtime import Run, load_open_rows, load_run, save
 from engine.people import audit, policy
 from engine.people.access import Actor, lane_role
-from engine.people.roles import actor_with_permissions
+from engine.people.users import active_actor
 from engine.people.youths import ensure_may_view
 from engine.platform.errors import Conflict, InvalidInput, NotFound
 from engine.platform.messages import Message
@@ -27,7 +27,6 @@ from engine.platform.models import CoursePerson, ProcessInstance, Task, TaskCand
 from engine.work.mail import notify_assigned
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
     from engine.platform.uow import UnitOfWork
 
@@ -51,12 +50,6 @@ def find_lane(run: Run, asked: str) -> Lane | None:
     wanted = asked.strip().lower()
     return next((lane for lane in lanes_of(run)
                  if lane.name.strip().lower() == wanted or (lane.lane_id or "").lower() == wanted), None)
-
-
-def person(session: Session, username: str) -> Actor | None:
-    """An active user with roles and permissions, read in the caller's transaction."""
-    user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).one_or_none()
-    return actor_with_permissions(session, user.username, user.role_names) if user is not None else None
 
 
 def _lacks_role(username: str, role: str | None) -> dict[str, Any]:
@@ -84,7 +77,7 @@ def set_lane_people(uow: UnitOfWork, actor: Actor, instance_id: int, lane: Any, 
             _invalid(uow, actor, run.instance.youth_id,
                      [{"field": "lane", "message": Message("engine.people.unknown_lane")}], inside=True)
         errors = [_lacks_role(name, found.role) for name in people
-                  if (holder := person(uow.session, name)) is None or not policy.holds_task_role(holder, found.role)]
+                  if (holder := active_actor(uow.session, name)) is None or not policy.holds_task_role(holder, found.role)]
         if errors:
             _invalid(uow, actor, run.instance.youth_id, errors, inside=True)
         if run.instance.status not in CHANGEABLE:
@@ -204,7 +197,7 @@ def handover(uow: UnitOfWork, actor: Actor, from_user: Any, to_user: Any, dry_ru
     with uow:
         if uow.session.scalar(select(User.id).where(User.username == from_user)) is None:
             raise NotFound(Message("engine.user.not_found"))
-        receiver = person(uow.session, to_user)
+        receiver = active_actor(uow.session, to_user)
         if receiver is None:
             _invalid(uow, actor, None, [{"field": "to", "message": Message("engine.handover.unknown_user")}], inside=True)
         courses = _courses_of(uow, from_user)

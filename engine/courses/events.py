@@ -14,8 +14,9 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from sqlalchemy import select
 
 from engine.courses.instances import run_view
-from engine.courses.runtime import Run, advance, event_definitions, event_subprocess_messages, load_run, save
-from engine.people import audit, policy
+from engine.courses.moving import moving
+from engine.courses.runtime import Run, advance, event_definitions, event_subprocess_messages
+from engine.people import policy
 from engine.people.access import SYSTEM, Actor
 from engine.people.youths import ensure_may_view
 from engine.platform.errors import Conflict, InvalidInput, NotFound
@@ -70,14 +71,12 @@ def _deliver(uow: UnitOfWork, actor: Actor, name: str, youth_id: int | None, ins
         target = next((row.id for row in uow.session.execute(query) if name in (row.waiting_messages or [])), None)
         if target is None:
             raise NotFound(Message("engine.message.nobody_waits"))
-        run = load_run(uow, target, actor.username)
-        catcher, definition = _message_catcher(run, name)
-        _check_payload(run, catcher, data or {})
-        event = BpmnEvent(definition, payload=dict(data or {}))
-        advance(run, first=lambda: run.workflow.catch(event), at=catcher if hasattr(catcher, "has_state") else None)
-        save(uow, run)
-        audit.record(uow, actor, "message_delivered", run.instance.youth_id, f"besked {name} til forløb {target}")
-        uow.commit()
+        with moving(uow, target, actor, "message_delivered", f"besked {name} til forløb {target}") as run:
+            catcher, definition = _message_catcher(run, name)
+            _check_payload(run, catcher, data or {})
+            event = BpmnEvent(definition, payload=dict(data or {}))
+            advance(run, first=lambda: run.workflow.catch(event),
+                    at=catcher if hasattr(catcher, "has_state") else None)
         return {"instance_id": run.instance.id, "status": run.instance.status}
 
 
@@ -158,14 +157,10 @@ def _fire_due(uow: UnitOfWork, instance_id: int, now: datetime) -> int:
             ProcessInstance.next_timer_at <= now).with_for_update(skip_locked=True))
         if locked is None:
             return 0
-        run = load_run(uow, instance_id, None)
-        run.workflow.refresh_timers()
-        advance(run)
-        save(uow, run)
-        audit.record(uow, SYSTEM, "timers_fired", run.instance.youth_id, f"forløb {instance_id}")
-        uow.commit()
+        with moving(uow, instance_id, SYSTEM, "timers_fired", f"forløb {instance_id}") as run:
+            run.workflow.refresh_timers()
+            advance(run)
         return 1
-
 
 
 def fire_timer_now(uow: UnitOfWork, actor: Actor, instance_id: int, element_id: Any) -> dict[str, Any]:
@@ -185,21 +180,18 @@ def _fire_now(uow: UnitOfWork, actor: Actor, instance_id: int, element_id: str) 
         if not policy.allows(actor, "fire_timers"):
             youth_id = uow.session.scalar(select(ProcessInstance.youth_id).where(ProcessInstance.id == instance_id))
             policy.refuse(uow, actor, f"tidsfrist {element_id}", youth_id)
-        run = load_run(uow, instance_id, actor.username)
-        ensure_may_view(uow, actor, run.instance.youth_id, f"tidsfrist {element_id}")
-        if run.instance.status != "running":
-            raise Conflict(Message("engine.instance.not_running"), status=run.instance.status)
-        waiting = _timers_at(run, element_id)
-        if not waiting:
-            raise Conflict(Message("engine.timer.not_waiting"))
-        for task in waiting:
-            _due_now(task, run.now)
-        run.record("timer_advanced", waiting[0])
-        run.workflow.refresh_timers()
-        advance(run)
-        save(uow, run)
-        audit.record(uow, actor, "timer_advanced", run.instance.youth_id, f"forløb {instance_id}, {element_id}")
-        uow.commit()
+        with moving(uow, instance_id, actor, "timer_advanced", f"forløb {instance_id}, {element_id}") as run:
+            ensure_may_view(uow, actor, run.instance.youth_id, f"tidsfrist {element_id}")
+            if run.instance.status != "running":
+                raise Conflict(Message("engine.instance.not_running"), status=run.instance.status)
+            waiting = _timers_at(run, element_id)
+            if not waiting:
+                raise Conflict(Message("engine.timer.not_waiting"))
+            for task in waiting:
+                _due_now(task, run.now)
+            run.record("timer_advanced", waiting[0])
+            run.workflow.refresh_timers()
+            advance(run)
         return run_view(run)
 
 

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from engine.bpmn.scripting import add_years
-from engine.courses.runtime import Run, advance, clear_errors, load_run, new_workflow, process_for, save
+from engine.courses.moving import moving
+from engine.courses.runtime import Run, advance, clear_errors, new_workflow, process_for
 from engine.definitions.deployment import latest_version
 from engine.people import audit, policy
 from engine.people.access import Actor
@@ -52,12 +53,13 @@ def start_in(uow: UnitOfWork, actor: Actor, version: ProcessVersion, youth: Yout
     The course's row is inserted only after its first steps have run: diagram code runs before
     anything is written (:func:`engine.platform.uow.while_code_runs`). Its events get its id then.
     """
-    run = started_run(uow, actor, version, youth, data)
-    uow.session.add(run.instance)
+    with moving(uow, started_run(uow, actor, version, youth, data), actor, "instance_started",
+                commit=False) as run:
+        uow.session.add(run.instance)
+        uow.session.flush()
+        for event in run.events:
+            event["instance_id"] = run.instance.id
     uow.session.flush()
-    for event in run.events:
-        event["instance_id"] = run.instance.id
-    save_started(uow, actor, run)
     return run.instance
 
 
@@ -76,13 +78,6 @@ def started_run(uow: UnitOfWork, actor: Actor, version: ProcessVersion, youth: Y
     run.record("instance_started", detail={"version": version.version})
     advance(run)
     return run
-
-
-def save_started(uow: UnitOfWork, actor: Actor, run: Run) -> None:
-    """Save a started course whose row is in the session (not committed)."""
-    save(uow, run)
-    audit.record(uow, actor, "instance_started", run.instance.youth_id, f"forløb {run.instance.id}")
-    uow.session.flush()
 
 
 def _check_data(data: Any) -> None:
@@ -142,14 +137,11 @@ def retry_instance(uow: UnitOfWork, actor: Actor, instance_id: int, data: Any = 
 
 def _retry(uow: UnitOfWork, actor: Actor, instance_id: int, data: dict[str, Any] | None) -> dict[str, Any]:
     with uow:
-        run = load_run(uow, instance_id, actor.username)
-        ensure_may_view(uow, actor, run.instance.youth_id, f"forløb {instance_id}: genstart")
-        if run.instance.status != "error":
-            raise Conflict(Message("engine.instance.not_failed"))
-        clear_errors(run, data)
-        run.record("instance_retried")
-        advance(run)
-        save(uow, run)
-        audit.record(uow, actor, "instance_retried", run.instance.youth_id, f"forløb {instance_id}")
-        uow.commit()
+        with moving(uow, instance_id, actor, "instance_retried", f"forløb {instance_id}") as run:
+            ensure_may_view(uow, actor, run.instance.youth_id, f"forløb {instance_id}: genstart")
+            if run.instance.status != "error":
+                raise Conflict(Message("engine.instance.not_failed"))
+            clear_errors(run, data)
+            run.record("instance_retried")
+            advance(run)
         return run_view(run)

@@ -63,16 +63,22 @@ def notice_view(notice: Notice) -> dict[str, Any]:
 
 def unread_notices(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
     """The actor's unread notices, newest first, with the young person's name (for the inbox)."""
+    with uow:
+        unread = unread_notices_in(uow, actor)
+        uow.commit()
+        return unread
+
+
+def unread_notices_in(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
+    """:func:`unread_notices` inside the caller's unit of work, each one logged as viewed (not committed)."""
     from engine.platform.models import Youth
 
-    with uow:
-        rows = uow.session.execute(select(Notice, Youth.name).join(Youth, Youth.id == Notice.youth_id)
-                                   .where(Notice.username == actor.username, Notice.read_at.is_(None))
-                                   .order_by(Notice.created_at.desc(), Notice.id.desc()).limit(100)).all()
-        for notice, _name in rows:
-            audit.record(uow, actor, "notice_viewed", notice.youth_id, f"besked {notice.id}")
-        uow.commit()
-        return [{**notice_view(notice), "youth_name": name} for notice, name in rows]
+    rows = uow.session.execute(select(Notice, Youth.name).join(Youth, Youth.id == Notice.youth_id)
+                               .where(Notice.username == actor.username, Notice.read_at.is_(None))
+                               .order_by(Notice.created_at.desc(), Notice.id.desc()).limit(100)).all()
+    for notice, _name in rows:
+        audit.record(uow, actor, "notice_viewed", notice.youth_id, f"besked {notice.id}")
+    return [{**notice_view(notice), "youth_name": name} for notice, name in rows]
 
 
 def notices_of_course(uow: UnitOfWork, instance_id: int) -> list[dict[str, Any]]:

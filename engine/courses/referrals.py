@@ -6,18 +6,18 @@ of it; a resent form (same ``submission_key``) changes nothing and returns the f
 """
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from engine.courses.instances import started_run
-from engine.courses.runtime import pending_candidates, process_for, save, sync_tasks
+from engine.courses.moving import moving
+from engine.courses.runtime import pending_candidates, process_for, sync_tasks
 from engine.definitions.deployment import latest_version
 from engine.people import audit, policy
 from engine.people.access import Actor
 from engine.people.youths import check_youth, new_youth, youth_errors
 from engine.platform.errors import InvalidInput, NotFound
 from engine.platform.messages import Message
-from engine.platform.models import ProcessInstance, ProcessVersion, Youth
+from engine.platform.models import ProcessInstance, Youth
 from engine.platform.uow import reserve_id, while_code_runs
 from engine.work.forms import form_errors
 from engine.work.submissions import not_yet, once, set_result
@@ -50,39 +50,34 @@ def register_referral(uow: UnitOfWork, actor: Actor, youth: dict[str, Any], refe
     policy.require(uow, actor, "register_youth", "henvisning: registrér", Message("engine.referral.may_not_register"))
     if not isinstance(referral, dict):
         referral = {}
+    return while_code_runs(uow, lambda: _register(uow, actor, process_key, youth, referral, submission_key))
+
+
+def _register(uow: UnitOfWork, actor: Actor, process_key: str, youth: dict[str, Any],
+              referral: dict[str, Any], submission_key: str | None) -> dict[str, Any]:
+    """The referral's one transaction; both its diagram-code runs come before its first write.
+
+    The input is checked first (an invalid form wins over a resent one). The young person's and the
+    course's ids are reserved (:func:`engine.platform.uow.reserve_id`), the course is started and its
+    referral task completed in memory; only then are the rows written.
+    """
     with uow:
         version = latest_version(uow, process_key)
         if version is None:
             raise NotFound(Message("engine.process.not_found"))
-        version_id = version.id
-        _, process = process_for(uow, version_id)
+        _, process = process_for(uow, version.id)
         validator = process.validator(REFERRAL_FORM)
-    errors = [{"path": f"youth/{e['field']}", "message": e["message"]}
-              for e in youth_errors(uow, youth.get("name"), youth.get("birthdate"), youth.get("cpr"))]
-    if validator is not None:
-        errors += [{"path": f"referral/{e['path']}" if e["path"] else "referral", "message": e["message"]}
-                   for e in form_errors(validator, referral)]
-    if errors:
-        raise InvalidInput(Message("engine.referral.invalid"), errors=errors)
-    name, born, digits = check_youth(uow, youth.get("name"), youth.get("birthdate"), youth.get("cpr"))
-    return while_code_runs(uow, lambda: _register(uow, actor, version_id, (name, born, digits), referral,
-                                                  submission_key))
-
-
-def _register(uow: UnitOfWork, actor: Actor, version_id: int, youth: tuple[str, date, str | None],
-              referral: dict[str, Any], submission_key: str | None) -> dict[str, Any]:
-    """The referral's one transaction; both its diagram-code runs come before its first write.
-
-    The young person's and the course's ids are reserved (:func:`engine.platform.uow.reserve_id`), the
-    course is started and its referral task completed in memory; only then are the rows written.
-    """
-    with uow:
+        errors = [{"path": f"youth/{e['field']}", "message": e["message"]}
+                  for e in youth_errors(uow, youth.get("name"), youth.get("birthdate"), youth.get("cpr"))]
+        if validator is not None:
+            errors += [{"path": f"referral/{e['path']}" if e["path"] else "referral", "message": e["message"]}
+                       for e in form_errors(validator, referral)]
+        if errors:
+            raise InvalidInput(Message("engine.referral.invalid"), errors=errors)
+        name, born, digits = check_youth(uow, youth.get("name"), youth.get("birthdate"), youth.get("cpr"))
         not_yet(uow, submission_key)
-        version = uow.session.get(ProcessVersion, version_id)
-        if version is None:  # gone since the referral was checked
-            raise NotFound(Message("engine.version.not_found"))
         with uow.session.no_autoflush:
-            row = new_youth(uow, actor, *youth, youth_id=reserve_id(uow, Youth))
+            row = new_youth(uow, actor, name, born, digits, youth_id=reserve_id(uow, Youth))
             run = started_run(uow, actor, version, row, None, reserve_id(uow, ProcessInstance))
             sync_tasks(uow, run, [])       # the first task rows, pending in the session
             run.open_rows = list(run.open_tasks)
@@ -105,11 +100,12 @@ def _register(uow: UnitOfWork, actor: Actor, version_id: int, youth: tuple[str, 
                 for pending in list(uow.session.new):   # refused: only the refusal is written, no half a case
                     uow.session.expunge(pending)
                 policy.refuse(uow, actor, f"henvisning: opgave {task.element_id}")
-            if task is not None:
-                complete_loaded(uow, actor, run, task, candidates, referral, write)
-            else:
-                write()
-                save(uow, run)
+            with moving(uow, run, actor, "task_completed" if task is not None else None,
+                        f"opgave {task.element_id}" if task is not None else None, commit=False):
+                if task is not None:
+                    complete_loaded(uow, actor, run, task, candidates, referral, write)
+                else:
+                    write()
         result = {"youth_id": row.id, "instance_id": run.instance.id}
         once(uow, actor, submission_key)
         set_result(uow, submission_key, result)

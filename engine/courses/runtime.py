@@ -4,7 +4,7 @@ Every operation that moves an instance goes: load the row (locked), restore the 
 version's parsed spec, let SpiffWorkflow run to its next wait, then save the state together with
 the task rows, the event rows and the instance's plain columns, in the same transaction. Nothing
 is written before the run (:func:`engine.platform.uow.while_code_runs`): diagram code runs with no write
-lock held on SQLite.
+lock held on SQLite. :func:`engine.courses.moving.moving` strings these steps together, once.
 """
 from __future__ import annotations
 

@@ -17,8 +17,9 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from sqlalchemy import select
 
 from engine.courses.events import check_declared
-from engine.courses.runtime import advance, load_run, process_for, save
-from engine.people import audit, policy
+from engine.courses.moving import moving
+from engine.courses.runtime import advance, load_run, process_for
+from engine.people import policy
 from engine.people.access import Actor
 from engine.people.youths import involved_filter
 from engine.platform.errors import InvalidInput
@@ -74,10 +75,8 @@ def _deliver(uow: UnitOfWork, actor: Actor, name: str, payload: dict[str, Any],
         if not catchers:
             return None
         event = BpmnEvent(catchers[0].task_spec.event_definition, payload=payload)
-        advance(run, first=lambda: run.workflow.catch(event), at=catchers[0])
-        save(uow, run)
-        audit.record(uow, actor, "signal_delivered", run.instance.youth_id, f"signal {name} til forløb {instance_id}")
-        uow.commit()
+        with moving(uow, run, actor, "signal_delivered", f"signal {name} til forløb {instance_id}"):
+            advance(run, first=lambda: run.workflow.catch(event), at=catchers[0])
         return {"instance_id": run.instance.id, "status": run.instance.status}
 
 

@@ -30,11 +30,12 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, create_engine, func, select
 
 from engine.bpmn.parser import spec_name
-from engine.courses.runtime import Run, advance, process_for, save
+from engine.courses.moving import moving
+from engine.courses.runtime import Run, advance, process_for
 from engine.definitions import course_move, migration_report
 from engine.definitions.library import ParsedProcess
 from engine.definitions.versions import find_version
-from engine.people import audit, policy
+from engine.people import policy
 from engine.people.access import Actor
 from engine.platform.db import make_session_factory
 from engine.platform.errors import Conflict, InvalidInput
@@ -341,14 +342,11 @@ def _move_in(uow: UnitOfWork, actor: Actor, the_plan: Plan, instance_id: int, ti
             run.open_rows = open_rows
             run.record("instance_migrated", detail={"from_version": the_plan.from_version,
                                                     "to_version": the_plan.to_version, "timer_rule": timer_rule})
-            if instance.status == "running":
-                advance(run)
-            save(uow, run)
-            audit.record(uow, actor, "instance_migrated", instance.youth_id,
-                         f"forløb {instance_id} fra version {the_plan.from_version} til {the_plan.to_version}")
-        uow.session.flush()  # what commit would flush anyway; it gives the course its new revision
-        revision = instance.lock_version
-        uow.commit()
+            with moving(uow, run, actor, "instance_migrated",
+                        f"forløb {instance_id} fra version {the_plan.from_version} til {the_plan.to_version}"):
+                if instance.status == "running":
+                    advance(run)
+        revision = instance.lock_version  # the commit's flush gave the course its new revision
     report = migration_report.finish(report, None, migrated=True)
     report["revision"] = revision
     return report

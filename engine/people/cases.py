@@ -204,26 +204,25 @@ def consent_of(data: dict[str, Any], forms: dict[str, Any]) -> dict[str, Any] | 
             "given_by": _title(_prop(forms, REFERRAL_FORM, "samtykke_givet_af"), data.get("samtykke_givet_af"))}
 
 
-def task_context(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
-    """What the task page shows beside the form: the young person, the current plan, the comments."""
-    from engine.work.tasks import _task_row
+def task_context_in(uow: UnitOfWork, actor: Actor, task: Task) -> dict[str, Any]:
+    """What the task page shows beside the form: the young person, the current plan, the comments.
 
-    with uow:
-        task = _task_row(uow, task_id)
-        youth = ensure_may_view(uow, actor, task.youth_id)
-        instance = uow.session.get(ProcessInstance, task.instance_id)
-        version = uow.session.get(ProcessVersion, instance.process_version_id) if instance else None
-        forms = _forms(version)
-        data = (instance.data if instance else None) or {}
-        comments = uow.session.scalars(select(TaskComment).where(TaskComment.task_id == task.id)
-                                       .order_by(TaskComment.at, TaskComment.id)).all()
-        statuses = journal.latest_milestone_status(journal.submissions_of(uow, instance.id).values()) \
-            if instance else {}
-        return {"youth": youth_view(youth), "plan": plan_of(data, forms, statuses), "consent": consent_of(data, forms),
-                "people": _people(uow, data),
-                "course_status": instance.status if instance else None,
-                "comments": [{"user": c.username, "at": iso(c.at), "body": c.body} for c in comments],
-                **_submitted(uow, task, forms), "choices": _data_choices(forms.get(task.form_key or ""), data)}
+    For a task row read in the caller's unit of work (:func:`engine.work.task_page.task_page`).
+    """
+    youth = ensure_may_view(uow, actor, task.youth_id)
+    instance = uow.session.get(ProcessInstance, task.instance_id)
+    version = uow.session.get(ProcessVersion, instance.process_version_id) if instance else None
+    forms = _forms(version)
+    data = (instance.data if instance else None) or {}
+    comments = uow.session.scalars(select(TaskComment).where(TaskComment.task_id == task.id)
+                                   .order_by(TaskComment.at, TaskComment.id)).all()
+    statuses = journal.latest_milestone_status(journal.submissions_of(uow, instance.id).values()) \
+        if instance else {}
+    return {"youth": youth_view(youth), "plan": plan_of(data, forms, statuses), "consent": consent_of(data, forms),
+            "people": _people(uow, data),
+            "course_status": instance.status if instance else None,
+            "comments": [{"user": c.username, "at": iso(c.at), "body": c.body} for c in comments],
+            **_submitted(uow, task, forms), "choices": _data_choices(forms.get(task.form_key or ""), data)}
 
 
 def _submitted(uow: UnitOfWork, task: Task, forms: dict[str, Any]) -> dict[str, Any]:

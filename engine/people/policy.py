@@ -64,9 +64,12 @@ def refuse(uow: UnitOfWork, actor: Actor | None, what: str, youth_id: int | None
            message: Message | None = None) -> NoReturn:
     """Log a refused attempt and refuse; call inside an open unit of work, before any change.
 
-    The audit row is committed (the unit of work holds nothing else yet). ``message`` defaults to
-    one that names nothing: the same whether the young person or the thing asked for exists.
+    The audit row is committed (the unit of work holds nothing else yet); a reading unit of work
+    may not write, so under one the row is written by a writing one of its own. ``message``
+    defaults to one that names nothing: the same whether the young person or the thing asked for exists.
     """
+    if not uow.write:
+        refuse_outside(uow, actor, what, youth_id, message)
     audit.record(uow, actor, "access_denied", youth_id, what)
     uow.commit()
     raise Forbidden(message or Message("engine.youth.no_access"))

@@ -27,6 +27,8 @@ from engine.platform.messages import Message
 from engine.platform.models import ApiToken, LoginFailure, User, UserRole
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from engine.platform.uow import UnitOfWork
 
 DEFAULT_ROLES = ROLES  # what the admin page offers first; any plain role name is accepted
@@ -119,14 +121,18 @@ def _details_errors(full_name: str | None, email: str | None) -> list[dict[str, 
 def authenticate(uow: UnitOfWork, username: str, password: str) -> Actor | None:
     """The actor for a correct username and password of an active user; None otherwise."""
     with uow:
-        user = uow.session.scalars(select(User).where(User.username == (username or "").strip())).one_or_none()
-        try:
-            _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
-        except (VerificationError, InvalidHashError):
-            return None
-        if user is None or not user.active:
-            return None
-        return actor_with_permissions(uow.session, user.username, user.role_names)
+        return _authenticated(uow, username, password)
+
+
+def _authenticated(uow: UnitOfWork, username: str, password: str) -> Actor | None:
+    user = uow.session.scalars(select(User).where(User.username == (username or "").strip())).one_or_none()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    return actor_with_permissions(uow.session, user.username, user.role_names)
 
 
 def create_token(uow: UnitOfWork, username: str, name: str = "", *, actor: Actor | None = None) -> str:
@@ -169,40 +175,73 @@ def _token_hash(token: str) -> str:
 
 
 def login(uow: UnitOfWork, username: str, password: str, source: str | None = None) -> Actor | None:
-    """Like :func:`authenticate`, with throttling (see :data:`FAILURES_BEFORE_DELAY`).
+    """Like :func:`authenticate`, with throttling (see :data:`FAILURES_BEFORE_DELAY`); one transaction.
 
     Raises :class:`TooManyAttempts` (with ``retry_after`` seconds) while this username from this
     source (an IP address), or the source as a whole, must wait; the password is then not even checked.
     """
+    with uow:
+        actor = _login_in(uow, username, password, source)
+        uow.commit()
+        return actor
+
+
+def sign_in(uow: UnitOfWork, username: str, password: str,
+            source: str | None = None) -> tuple[Actor | None, int | None]:
+    """The login page's one call: :func:`login`, its audit row, and the new session's generation.
+
+    Returns ``(actor, session generation)``, ``(None, None)`` for a wrong password. A throttled
+    attempt is logged as failed too, then :class:`TooManyAttempts` is raised.
+    """
+    name = (username or "").strip()
+    with uow:
+        try:
+            actor = _login_in(uow, name, password, source)
+        except TooManyAttempts:
+            audit.record(uow, Actor(name[:80] or "?"), "login_failed", None)
+            uow.commit()
+            raise
+        audit.record(uow, actor or Actor(name[:80] or "?"), "login" if actor else "login_failed", None)
+        generation = _generation(uow, actor.username) if actor is not None else None
+        uow.commit()
+        return actor, generation
+
+
+def refuse_password_login(uow: UnitOfWork, username: str) -> None:
+    """Log a password login tried while passwords are switched off (only the identity provider logs in)."""
+    with uow:
+        audit.record(uow, Actor((username or "").strip()[:80] or "?"), "login_refused", None, "adgangskode slået fra")
+        uow.commit()
+
+
+def _login_in(uow: UnitOfWork, username: str, password: str, source: str | None) -> Actor | None:
+    """:func:`login` inside the caller's open unit of work: throttle, check, count the outcome (not committed)."""
     username = (username or "").strip()[:80]
     source = (source or None) and source[:64]
     now = uow.clock.now()
     since = now - FAILURE_WINDOW
-    with uow:
-        from_here = LoginFailure.source == source if source else LoginFailure.source.is_(None)
-        pair_count, latest = uow.session.execute(select(func.count(), func.max(LoginFailure.at)).where(
-            LoginFailure.username == username, from_here, LoginFailure.at >= since)).one()
-        waits = []
-        if pair_count >= FAILURES_BEFORE_DELAY:
-            delay = min(FIRST_DELAY * 2 ** (pair_count - FAILURES_BEFORE_DELAY), MAX_DELAY)
-            waits.append(latest + delay - now)
-        if source:
-            source_count, oldest = uow.session.execute(select(func.count(), func.min(LoginFailure.at)).where(
-                LoginFailure.source == source, LoginFailure.at >= since)).one()
-            if source_count >= MAX_FAILURES_PER_SOURCE:
-                waits.append(oldest + FAILURE_WINDOW - now)
-        wait = max(waits, default=timedelta(0))
-        if wait > timedelta(0):
-            raise TooManyAttempts(Message("engine.user.too_many_attempts"),
-                                  retry_after=max(1, int(wait.total_seconds())))
-    actor = authenticate(uow, username, password)
-    with uow:
-        if actor is None:
-            uow.session.add(LoginFailure(username=username, source=source, at=now))
-        else:
-            uow.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
-        uow.session.execute(delete(LoginFailure).where(LoginFailure.at < now - 4 * FAILURE_WINDOW))
-        uow.commit()
+    from_here = LoginFailure.source == source if source else LoginFailure.source.is_(None)
+    pair_count, latest = uow.session.execute(select(func.count(), func.max(LoginFailure.at)).where(
+        LoginFailure.username == username, from_here, LoginFailure.at >= since)).one()
+    waits = []
+    if pair_count >= FAILURES_BEFORE_DELAY:
+        delay = min(FIRST_DELAY * 2 ** (pair_count - FAILURES_BEFORE_DELAY), MAX_DELAY)
+        waits.append(latest + delay - now)
+    if source:
+        source_count, oldest = uow.session.execute(select(func.count(), func.min(LoginFailure.at)).where(
+            LoginFailure.source == source, LoginFailure.at >= since)).one()
+        if source_count >= MAX_FAILURES_PER_SOURCE:
+            waits.append(oldest + FAILURE_WINDOW - now)
+    wait = max(waits, default=timedelta(0))
+    if wait > timedelta(0):
+        raise TooManyAttempts(Message("engine.user.too_many_attempts"),
+                              retry_after=max(1, int(wait.total_seconds())))
+    actor = _authenticated(uow, username, password)
+    if actor is None:
+        uow.session.add(LoginFailure(username=username, source=source, at=now))
+    else:
+        uow.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    uow.session.execute(delete(LoginFailure).where(LoginFailure.at < now - 4 * FAILURE_WINDOW))
     return actor
 
 
@@ -211,14 +250,16 @@ def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str, s
 
     The current password is checked like a login (throttled, failures counted), so someone holding a
     stolen session cannot guess it. Returns the new session generation, for the session that asked.
+    One transaction; a wrong current password commits only its counted failure.
     """
     if len(new or "") < MIN_PASSWORD_LENGTH:
         raise InvalidInput(Message("engine.user.invalid"), errors=[{
             "field": "new_password", "message": Message("engine.user.password_too_short", min=MIN_PASSWORD_LENGTH)}])
-    if login(uow, actor.username, current, source) is None:
-        raise InvalidInput(Message("engine.user.invalid"), errors=[{
-            "field": "current_password", "message": Message("engine.user.wrong_current_password")}])
     with uow:
+        if _login_in(uow, actor.username, current, source) is None:
+            uow.commit()
+            raise InvalidInput(Message("engine.user.invalid"), errors=[{
+                "field": "current_password", "message": Message("engine.user.wrong_current_password")}])
         user = _user(uow, actor.username)
         user.password_hash = _hasher.hash(new)
         _end_sessions(user)
@@ -241,7 +282,11 @@ def logout(uow: UnitOfWork, actor: Actor) -> None:
 def session_generation(uow: UnitOfWork, username: str) -> int | None:
     """The number a new session of the user is issued under; None for no such user."""
     with uow:
-        return uow.session.scalar(select(User.session_generation).where(User.username == username))
+        return _generation(uow, username)
+
+
+def _generation(uow: UnitOfWork, username: str) -> int | None:
+    return uow.session.scalar(select(User.session_generation).where(User.username == username))
 
 
 def actor_for_session(uow: UnitOfWork, username: str, generation: Any) -> Actor | None:
@@ -260,10 +305,15 @@ def _end_sessions(user: User) -> None:
 def actor_for_username(uow: UnitOfWork, username: str) -> Actor | None:
     """The actor for an active user (a logged-in session names its user; deactivation ends it)."""
     with uow:
-        user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
-        if user is None or not user.active:
-            return None
-        return actor_with_permissions(uow.session, user.username, user.role_names)
+        return active_actor(uow.session, username)
+
+
+def active_actor(session: Session, username: str) -> Actor | None:
+    """An active user with roles and permissions, read in the caller's transaction."""
+    user = session.scalars(select(User).where(User.username == username)).one_or_none()
+    if user is None or not user.active:
+        return None
+    return actor_with_permissions(session, user.username, user.role_names)
 
 
 def user_view(user: User) -> dict[str, Any]:
@@ -281,11 +331,10 @@ def list_users(uow: UnitOfWork) -> list[dict[str, Any]]:
         return [user_view(u) for u in uow.session.scalars(select(User).order_by(User.username))]
 
 
-def users_with_role(uow: UnitOfWork, role: str) -> list[dict[str, Any]]:
-    """Active users holding a role (for choosing a guide or a coordinating caseworker)."""
-    with uow:
-        query = select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True)).order_by(User.username)
-        return [user_view(u) for u in uow.session.scalars(query)]
+def users_with_role_in(uow: UnitOfWork, role: str) -> list[dict[str, Any]]:
+    """Active users holding a role (to give a task to), inside the caller's unit of work."""
+    query = select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True)).order_by(User.username)
+    return [user_view(u) for u in uow.session.scalars(query)]
 
 
 def set_roles(uow: UnitOfWork, username: str, roles: list[str], *, actor: Actor | None = None) -> dict[str, Any]:

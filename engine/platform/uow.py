@@ -2,7 +2,9 @@
 
 Like cosmicpython's, it rolls back unless told to commit. A writing unit of work takes the write
 lock up front (BEGIN IMMEDIATE on SQLite); on PostgreSQL the services lock the rows they change
-with SELECT ... FOR UPDATE.
+with SELECT ... FOR UPDATE. A reading one (``Engine.reader()``) refuses to write or lock: a flush
+with changes, a commit, an INSERT/UPDATE/DELETE or a ``FOR UPDATE`` under it raises
+:class:`ReadOnlyViolation`, so a service handed a reader can never change data unnoticed.
 
 An operation that runs diagram code goes through :func:`while_code_runs` instead: on SQLite its
 unit of work begins DEFERRED, so while the code runs it holds only a WAL read snapshot and every
@@ -19,9 +21,9 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.platform.errors import Conflict
@@ -38,6 +40,33 @@ CODE_ATTEMPTS = 12
 # SQLITE_BUSY (another writer holds the lock: a reader is not made to wait for it, that could
 # deadlock) and SQLITE_BUSY_SNAPSHOT (someone committed since our snapshot was taken).
 _SQLITE_BUSY_CODES = frozenset({5, 517})
+_READ_ONLY = "samspil_read_only"  # Session.info key of a reading unit of work's session
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A reading unit of work was asked to write or lock: a programming error, never the user's."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush(session: Session, _context: object, _instances: object) -> None:
+    if session.info.get(_READ_ONLY):
+        raise ReadOnlyViolation("a reading unit of work may not write (flush)")
+
+
+@event.listens_for(Session, "before_commit")
+def _refuse_commit(session: Session) -> None:
+    if session.info.get(_READ_ONLY):
+        raise ReadOnlyViolation("a reading unit of work may not commit")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_write_or_lock(state: ORMExecuteState) -> None:
+    if not state.session.info.get(_READ_ONLY):
+        return
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadOnlyViolation("a reading unit of work may not write")
+    if state.is_select and getattr(state.statement, "_for_update_arg", None) is not None:
+        raise ReadOnlyViolation("a reading unit of work may not lock rows (FOR UPDATE)")
 
 
 class UnitOfWork:
@@ -78,6 +107,8 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
+        if not self.write:
+            self.session.info[_READ_ONLY] = True
         if self.write and not self.deferred and self.session.bind is not None and self.session.bind.dialect.name == "sqlite":
             self.session.connection(execution_options={"sqlite_immediate": True})
         self._committed = False
@@ -94,6 +125,8 @@ class UnitOfWork:
 
     def commit(self) -> None:
         """Commit; a row changed by someone else since we read it (optimistic locking) is a Conflict."""
+        if not self.write:
+            raise ReadOnlyViolation("a reading unit of work may not commit")
         try:
             self.session.flush()
             if self._before_commit is not None:
@@ -143,6 +176,16 @@ def while_code_runs(uow: UnitOfWork, operation: Callable[[], T]) -> T:
         raise Conflict(Message("engine.instance.changed_meanwhile"))
     finally:
         uow.deferred = False
+
+
+def ensure_no_write_lock_while_code_runs(uow: UnitOfWork) -> None:
+    """Refuse to run diagram code in a unit of work that took SQLite's write lock up front.
+
+    Such a unit of work (not entered through :func:`while_code_runs`) would hold the one write lock
+    of the server while untrusted code runs: every other writer would wait for it (issue 10).
+    """
+    if _is_sqlite(uow) and not uow.deferred:
+        raise RuntimeError("an operation that runs diagram code must go through while_code_runs")
 
 
 def reserve_id(uow: UnitOfWork, model: type) -> int:

@@ -12,7 +12,8 @@ from sqlalchemy import case, func, or_, select, text
 
 from engine.courses.instances import run_view
 from engine.courses.journal import record_submission, submitted_data
-from engine.courses.runtime import Run, advance, load_open_rows_and_candidates, load_run, save
+from engine.courses.moving import moving
+from engine.courses.runtime import Run, advance, load_open_rows_and_candidates, load_run
 from engine.people import audit, policy
 from engine.people.access import Actor
 from engine.people.policy import may_act
@@ -100,27 +101,33 @@ def _my_inbox(uow: UnitOfWork, actor: Actor, filters: TaskFilter, limit: int) ->
 
 def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list[dict[str, Any]], int]:
     """A page of tasks and the total count: with ``mine``, the actor's inbox; else what they may see."""
-    limit = max(1, min(filters.limit, MAX_PAGE))
     with uow:
-        if filters.mine and filters.state == "ready":
-            rows, total = _my_inbox(uow, actor, filters, limit)
-        else:
-            query = select(Task)
-            if filters.state:
-                query = query.where(Task.state == filters.state)
-            if filters.mine:
-                query = query.where(actionable(actor))
-            elif not policy.sees_all(actor):
-                query = query.where(or_(actionable(actor), Task.completed_by == actor.username,
-                                        Task.youth_id.in_(select(Youth.id).where(involved_filter(actor)))))
-            query = _filtered(query, filters, uow.clock.now())
-            total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-            personal_first = case((or_(Task.assignee == actor.username, Task.personal.is_(True)), 0), else_=1)
-            rows = list(uow.session.scalars(query.order_by(personal_first, *QUEUE_ORDER)
-                                            .limit(limit).offset(max(0, filters.offset))))
-        audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
+        found = list_tasks_in(uow, actor, filters)
         uow.commit()
-        return [task_view(row) for row in rows], int(total)
+        return found
+
+
+def list_tasks_in(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list[dict[str, Any]], int]:
+    """:func:`list_tasks` inside the caller's unit of work, the listing logged (not committed)."""
+    limit = max(1, min(filters.limit, MAX_PAGE))
+    if filters.mine and filters.state == "ready":
+        rows, total = _my_inbox(uow, actor, filters, limit)
+    else:
+        query = select(Task)
+        if filters.state:
+            query = query.where(Task.state == filters.state)
+        if filters.mine:
+            query = query.where(actionable(actor))
+        elif not policy.sees_all(actor):
+            query = query.where(or_(actionable(actor), Task.completed_by == actor.username,
+                                    Task.youth_id.in_(select(Youth.id).where(involved_filter(actor)))))
+        query = _filtered(query, filters, uow.clock.now())
+        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        personal_first = case((or_(Task.assignee == actor.username, Task.personal.is_(True)), 0), else_=1)
+        rows = uow.session.scalars(query.order_by(personal_first, *QUEUE_ORDER)
+                                   .limit(limit).offset(max(0, filters.offset))).all()
+    audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
+    return [task_view(row) for row in rows], int(total)
 
 
 def _task_row(uow: UnitOfWork, task_id: str) -> Task:
@@ -140,6 +147,7 @@ def _task_id(task_id: str) -> str:
 
 
 def _task_for_update(uow: UnitOfWork, task_id: str) -> Task:
+    """The task row, locked: for the services that change it (claim, release, give)."""
     task = uow.session.scalars(select(Task).where(Task.id == _task_id(task_id)).with_for_update()).one_or_none()
     if task is None:
         raise NotFound(Message("engine.task.not_found"))
@@ -177,21 +185,26 @@ def ensure_may_act(uow: UnitOfWork, actor: Actor, task_id: str) -> None:
 
 def get_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
     """One task with its form schema, for whoever may act on it or see the young person."""
-    from engine.courses.runtime import process_for
-
     with uow:
-        task = _task_for_update(uow, task_id)
-        ensure_may_view(uow, actor, task.youth_id)
-        view = task_view(task)
-        _, process = process_for(uow, task.process_version_id)
-        view["form_schema"] = process.forms.get(task.form_key) if task.form_key else None
-        view["may_act"] = task.state == "ready" and may_act(actor, task.role, task.assignee,
-                                                             task.personal, _candidates(uow, task))
-        if task.state == "completed":
-            view["data"] = submitted_data(uow, task.id)
-        audit.record(uow, actor, "task_viewed", task.youth_id, f"opgave {task.element_id}")
+        view = get_task_in(uow, actor, _task_row(uow, task_id))  # read, not changed: no lock
         uow.commit()
         return view
+
+
+def get_task_in(uow: UnitOfWork, actor: Actor, task: Task) -> dict[str, Any]:
+    """:func:`get_task`'s view of a task row inside the caller's unit of work, the view logged (not committed)."""
+    from engine.courses.runtime import process_for
+
+    ensure_may_view(uow, actor, task.youth_id)
+    view = task_view(task)
+    _, process = process_for(uow, task.process_version_id)
+    view["form_schema"] = process.forms.get(task.form_key) if task.form_key else None
+    view["may_act"] = task.state == "ready" and may_act(actor, task.role, task.assignee,
+                                                         task.personal, _candidates(uow, task))
+    if task.state == "completed":
+        view["data"] = submitted_data(uow, task.id)
+    audit.record(uow, actor, "task_viewed", task.youth_id, f"opgave {task.element_id}")
+    return view
 
 
 def claim_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
@@ -245,11 +258,11 @@ def assign_task(uow: UnitOfWork, actor: Actor, task_id: str, username: Any) -> d
     """
     from sqlalchemy import delete
 
-    from engine.people.users import actor_for_username
+    from engine.people.users import active_actor
 
     policy.require(uow, actor, "reassign", f"opgave {task_id!s:.40}: giv til")
-    person = actor_for_username(uow.separate(write=False), username) if isinstance(username, str) and username else None
     with uow:
+        person = active_actor(uow.session, username) if isinstance(username, str) and username else None
         task = _task_for_update(uow, task_id)
         ensure_may_view(uow, actor, task.youth_id, f"opgave {task.element_id}: giv til")
         if task.state != "ready":
@@ -285,15 +298,13 @@ def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dic
                            errors=[{"path": "", "message": Message("engine.field.must_be_object")}])
     def attempt() -> dict[str, Any]:
         with uow:
-            run = complete_in(uow, actor, task_id, data)
-            uow.commit()
-            return run_view(run)
+            return run_view(complete_in(uow, actor, task_id, data))
 
     return while_code_runs(uow, attempt)
 
 
-def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any]) -> Run:
-    """Complete a task inside the open unit of work and run the course on (not committed).
+def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any], commit: bool = True) -> Run:
+    """Complete a task inside the open unit of work, run the course on and commit (unless told not to).
 
     The instance row is locked before the task row is read, the same order every operation that
     moves an instance uses, so two of them can never wait for each other.
@@ -307,7 +318,8 @@ def complete_in(uow: UnitOfWork, actor: Actor, task_id: str, data: dict[str, Any
     task = next((row for row in run.open_rows if row.id == task_id), None)
     if task is None:
         raise Conflict(Message("engine.task.not_ready"))
-    complete_loaded(uow, actor, run, task, candidates[task.id], data)
+    with moving(uow, run, actor, "task_completed", f"opgave {task.element_id}", commit=commit):
+        complete_loaded(uow, actor, run, task, candidates[task.id], data)
     return run
 
 
@@ -315,8 +327,10 @@ def complete_loaded(uow: UnitOfWork, actor: Actor, run: Run, task: Task, candida
                     data: dict[str, Any], write: Callable[[], None] | None = None) -> None:
     """Complete ``task`` of a loaded ``run`` and run the course on; ``write`` is called once the code has run.
 
-    Nothing is written before the diagram's code has run (:func:`engine.platform.uow.while_code_runs`);
-    ``write`` lets a caller whose rows are still pending (a referral) flush them only then.
+    Called inside :func:`engine.courses.moving.moving`, which saves the course and audits the
+    completion. Nothing is written before the diagram's code has run
+    (:func:`engine.platform.uow.while_code_runs`); ``write`` lets a caller whose rows are still
+    pending (a referral) flush them only then.
     """
     task_id = task.id
     _ensure_may_act(uow, actor, task, candidates)
@@ -348,5 +362,3 @@ def complete_loaded(uow: UnitOfWork, actor: Actor, run: Run, task: Task, candida
     task.completed_by = actor.username
     task.assignee = task.assignee or actor.username
     record_submission(uow, task, actor.username, data, run.now)
-    save(uow, run)
-    audit.record(uow, actor, "task_completed", task.youth_id, f"opgave {task.element_id}")

@@ -29,13 +29,13 @@ def user_fields(schema: Mapping[str, Any] | None) -> dict[str, str]:
             if isinstance(prop, Mapping) and isinstance(prop.get(ROLE_KEYWORD), str)}
 
 
-def choices(uow: UnitOfWork, schema: Mapping[str, Any] | None) -> dict[str, list[tuple[str, str]]]:
-    """For a form's user fields: role -> (username, full name) of its active users, to choose from."""
+def choices_in(uow: UnitOfWork, schema: Mapping[str, Any] | None) -> dict[str, list[tuple[str, str]]]:
+    """For a form's user fields: role -> (username, full name) of its active users, to choose from.
+
+    Inside the caller's unit of work (:func:`engine.work.task_page.task_page`).
+    """
     roles = set(user_fields(schema).values())
-    if not roles:
-        return {}
-    with uow:
-        return _holders(uow, roles)
+    return _holders(uow, roles) if roles else {}
 
 
 def _holders(uow: UnitOfWork, roles: set[str]) -> dict[str, list[tuple[str, str]]]:

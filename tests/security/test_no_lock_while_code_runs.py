@@ -149,3 +149,15 @@ def test_a_referral_writes_nothing_while_its_code_runs_and_takes_no_id_twice(eng
     assert [t["element_id"] for t in course["tasks"] if t["state"] == "ready"] == ["k_moede"]
     assert completions_of(engine, referred["instance_id"]) == 1
     assert youths.get_youth(engine.uow(), COORDINATOR, referred["youth_id"])["name"] == "Henvist Ung"
+
+
+def test_a_course_moved_outside_while_code_runs_is_refused_before_it_loads(engine, people):
+    """A new operation that forgot :func:`while_code_runs` would hold SQLite's write lock while the
+    course's code runs; :func:`engine.courses.moving.moving` refuses it before anything is read."""
+    from engine.courses.moving import moving
+
+    course = start(engine, deploy(engine, with_script("almindelig", ORDINARY)))
+    with engine.uow() as uow, pytest.raises(RuntimeError, match="while_code_runs"), \
+            moving(uow, course["id"], CASEWORKER, "instance_retried"):
+        pass
+    assert completions_of(engine, course["id"]) == 0

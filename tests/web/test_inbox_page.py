@@ -74,3 +74,15 @@ def test_claiming_someone_elses_claimed_task_is_a_clear_conflict(pages, engine):
     response = pages.post(f"/opgaver/{task['id']}/tag", data={"next": "/"})
     assert response.status_code == 409
     assert "Opgaven er taget af en anden" in response.get_data(as_text=True)
+
+
+def test_the_inbox_page_is_one_writing_transaction(pages, engine):
+    """Before, the inbox page called two services (the tasks, the unread notices): two commits (issue 14)."""
+    from tests.security.test_one_transaction_and_read_only import transactions
+
+    at_k_meeting(engine, "Anna Holm")
+    pages.login("kim")
+    with transactions(engine) as seen:
+        page = pages.get("/").get_data(as_text=True)
+    assert "Anna Holm" in page
+    assert seen == {"begin": 2, "commit": 1}  # the session check (a reader) and the page

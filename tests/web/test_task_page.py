@@ -148,3 +148,24 @@ def test_the_k_meeting_offers_the_guides_and_caseworkers_to_choose_from_and_refu
     response = pages.post(f"/opgaver/{task['id']}", data=[(k, "gorm" if k == "ungeguide" else v) for k, v in form])
     assert response.status_code == 303
     assert tasks.get_task(engine.uow(), COORDINATOR, task["id"])["state"] == "completed"
+
+
+def test_the_task_page_is_one_writing_transaction_and_completing_from_it_two(pages, engine):
+    """Before, one POST of the task page ran up to six services, each its own transaction (issue 14).
+
+    Besides the session check every request makes (a reader: it begins, never commits), showing
+    the page is one call and completing from it two: the page, then the completion with the next task.
+    """
+    from tests.security.test_one_transaction_and_read_only import transactions
+
+    instance = start_course(engine, CASEWORKER)
+    task = open_task(engine, CASEWORKER, instance["id"], "henvisning")
+    pages.login("sara")
+    with transactions(engine) as seen:
+        assert pages.get(f"/opgaver/{task['id']}").status_code == 200
+    assert seen == {"begin": 2, "commit": 1}
+    pages.csrf_token()  # read off a page before counting
+    with transactions(engine) as seen:
+        response = pages.post(f"/opgaver/{task['id']}", data=referral_form())
+    assert response.status_code == 303
+    assert seen == {"begin": 3, "commit": 2}

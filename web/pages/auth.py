@@ -163,35 +163,31 @@ def login() -> Any:
     error, status, username = None, 200, ""
     if request.method == "POST" and not current_app.config.get("LOCAL_LOGIN", True):
         # Passwords are switched off: only the identity provider logs people in.
-        with engine().uow() as uow:
-            audit.record(uow, Actor((request.form.get("username") or "").strip()[:80] or "?"), "login_refused", None,
-                         "adgangskode slået fra")
-            uow.commit()
+        users.refuse_password_login(engine().uow(), request.form.get("username") or "")
         error, status = _("auth.local_login_off"), 403
     elif request.method == "POST":
         username = (request.form.get("username") or "").strip()
         try:
-            actor = users.login(engine().uow(), username, request.form.get("password") or "", request.remote_addr)
+            actor, generation = users.sign_in(engine().uow(), username, request.form.get("password") or "",
+                                              request.remote_addr)
         except TooManyAttempts as throttled:
             minutes = max(1, round(int(throttled.details.get("retry_after", 60)) / 60))
             error, status, actor = _("auth.throttled", minutes=minutes), 429, None
         else:
             if actor is None:
                 error, status = _("auth.wrong_password"), 401
-        with engine().uow() as uow:
-            audit.record(uow, actor or Actor(username[:80] or "?"), "login" if actor else "login_failed", None)
-            uow.commit()
         if actor is not None:
-            start_session(actor)
+            start_session(actor, generation)
             return redirect(next_path or url_for("inbox.index"))
     return render_template("login.html", error=error, username=username, next=next_path), status
 
 
-def start_session(actor: Actor) -> None:
-    """A fresh session for a user who just logged in (by password or through the identity provider)."""
+def start_session(actor: Actor, generation: int | None) -> None:
+    """A fresh session for a user who just logged in (by password or through the identity provider),
+    issued under the user's session ``generation`` as the login read it."""
     _end_session()  # nothing carried over from before
     session["user"] = actor.username
-    session["gen"] = users.session_generation(engine().reader(), actor.username)
+    session["gen"] = generation
     session["seen"] = int(time.time())
     session.permanent = True
 

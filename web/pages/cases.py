@@ -116,10 +116,10 @@ def fire_timer(youth_id: int, instance_id: int) -> Any:
     return redirect(url_for("cases.show", youth_id=youth_id), code=303)
 
 
-def _render_new(values: dict[str, Any] | None = None, referral: dict[str, Any] | None = None,
-                errors: dict[str, list[str]] | None = None, general: list[str] | None = None,
-                status: int = 200) -> Any:
-    schema = referrals.referral_schema(engine().reader())
+def _render_new(schema: dict[str, Any] | None, values: dict[str, Any] | None = None,
+                referral: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
+                general: list[str] | None = None, status: int = 200) -> Any:
+    """The referral page, with the referral form's ``schema`` the view read (None: no process deployed)."""
     errors = errors or {}
     fields = build_fields(schema, referral, errors, prefix="referral.") if schema else []
     return render_template("start_course.html", schema=schema, fields=fields, values=values or {},
@@ -129,26 +129,28 @@ def _render_new(values: dict[str, Any] | None = None, referral: dict[str, Any] |
 @bp.get("/unge/ny")
 @permission_required("register_youth")
 def new() -> Any:
-    return _render_new()
+    return _render_new(referrals.referral_schema(engine().reader()))
 
 
 @bp.post("/unge/ny")
 @permission_required("register_youth")
 def create() -> Any:
-    schema = referrals.referral_schema(engine().reader()) or {"type": "object", "properties": {}}
+    """Two calls: the referral form (to parse what was sent), then the registration."""
+    read = referrals.referral_schema(engine().reader())
+    schema = read or {"type": "object", "properties": {}}
     youth = {key: request.form.get(f"youth.{key}", "").strip() for key in YOUTH_FIELDS}
     referral, problems = parse_form(schema, request.form, prefix="referral.")
     if request.form.get("_action"):
         apply_row_action(schema, referral, request.form["_action"].replace("referral.", "", 1))
-        return _render_new(youth, referral)
+        return _render_new(read, youth, referral)
     if problems:
-        return _render_new(youth, referral, problems, status=422)
+        return _render_new(read, youth, referral, problems, status=422)
     try:
         result = referrals.register_referral(engine().uow(), current_actor(), youth, referral,
                                              request.form.get("submission"))
     except InvalidInput as invalid:
         by_field, general = errors_by_field(invalid.details.get("errors", []))
-        return _render_new(youth, referral, by_field, general, status=422)
+        return _render_new(read, youth, referral, by_field, general, status=422)
     except AlreadySubmitted as done:
         earlier = done.details.get("result") or {}
         flash(_("cases.already_registered"), "info")

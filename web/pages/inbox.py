@@ -31,8 +31,7 @@ def _filters() -> inbox_service.InboxFilter:
 @login_required
 def index() -> str:
     filters = _filters()
-    result = inbox_service.inbox(engine().uow(), current_actor(), filters)
-    unread = notices.unread_notices(engine().uow(), current_actor())
+    result, unread = inbox_service.inbox_page(engine().uow(), current_actor(), filters)
     return render_template("inbox.html", inbox=result, filters=filters, args=request.args, notices=unread)
 
 

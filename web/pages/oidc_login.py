@@ -32,7 +32,7 @@ from flask import Blueprint, Flask, Response, current_app, flash, redirect, requ
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from engine.people import audit, federated_login
+from engine.people import audit, federated_login, users
 from engine.people.access import Actor
 from engine.people.federated_login import RoleMapping, StaffLoginRules
 from engine.platform.errors import Forbidden
@@ -115,7 +115,7 @@ def callback() -> ResponseReturnValue:
         flash(localize(refused.message), "error")
         return redirect(url_for("auth.login"), code=303)
     next_path = session.get("login_next")
-    start_session(actor)
+    start_session(actor, users.session_generation(engine().reader(), actor.username))
     session["login_via"], session["id_token"] = PROVIDER, verified.id_token
     return redirect(next_path or url_for("inbox.index"), code=303)
 

@@ -15,9 +15,9 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug import Response
 
-from engine.people import cases, policy, users
+from engine.people import cases
 from engine.platform.errors import Conflict, EngineError, InvalidInput
-from engine.work import tasks, user_fields
+from engine.work import task_page, tasks
 from engine.work.submissions import AlreadySubmitted
 from web.i18n import _
 from web.pages.auth import current_actor, engine, login_required
@@ -26,25 +26,22 @@ from web.pages.forms import apply_row_action, build_fields, errors_by_field, par
 bp = Blueprint("tasks", __name__)
 
 
-def _render(task: dict[str, Any], values: dict[str, Any] | None = None,
+def _render(page: dict[str, Any], values: dict[str, Any] | None = None,
             errors: dict[str, list[str]] | None = None, general: list[str] | None = None, status: int = 200) -> Any:
-    context = cases.task_context(engine().reader(), current_actor(), task["id"])
+    """The page from what :func:`engine.work.task_page.task_page` read: no further service call."""
+    task, context = page["task"], page["context"]
     due = datetime.fromisoformat(task["due_at"]) if task.get("due_at") else None
     task = {**task, "overdue": due is not None and task["state"] == "ready" and due < engine().clock.now()}
     schema = task.get("form_schema") or {"type": "object", "properties": {}}
-    fields = build_fields(schema, values, errors, people=user_fields.choices(engine().reader(), schema),
-                          choices=context["choices"])
-    actor = current_actor()
-    assignable = (users.users_with_role(engine().reader(), task["role"])
-                  if task["state"] == "ready" and task.get("role") and policy.allows(actor, "reassign") else [])
+    fields = build_fields(schema, values, errors, people=page["people"], choices=context["choices"])
     return render_template("task.html", task=task, schema=schema, fields=fields, general=general or [],
-                           context=context, comment_key=uuid.uuid4().hex, assignable=assignable), status
+                           context=context, comment_key=uuid.uuid4().hex, assignable=page["assignable"]), status
 
 
 @bp.get("/opgaver/<task_id>")
 @login_required
 def show(task_id: str) -> Any:
-    return _render(tasks.get_task(engine().uow(), current_actor(), task_id))
+    return _render(task_page.task_page(engine().uow(), current_actor(), task_id))
 
 
 @bp.post("/opgaver/<task_id>/giv")
@@ -63,24 +60,24 @@ def assign(task_id: str) -> Any:
 @bp.post("/opgaver/<task_id>")
 @login_required
 def complete(task_id: str) -> Any:
-    task = tasks.get_task(engine().uow(), current_actor(), task_id)
+    """Two calls: the page (what the form is, and who may send it), then the completion with the parsed form."""
+    action = request.form.get("_action")
+    page = task_page.task_page(engine().uow(), current_actor(), task_id, acting=not action)
+    task = page["task"]
     schema = task.get("form_schema") or {"type": "object", "properties": {}}
     data, problems = parse_form(schema, request.form)
-    action = request.form.get("_action")
     if action:
         apply_row_action(schema, data, action)
-        return _render(task, data)
+        return _render(page, data)
     if task["state"] != "ready":
         return _already_done(task)
-    if not task["may_act"]:
-        tasks.ensure_may_act(engine().uow(), current_actor(), task_id)  # refused and logged
     if problems:
-        return _render(task, data, problems, status=422)
+        return _render(page, data, problems, status=422)
     try:
-        tasks.complete_task(engine().uow(), current_actor(), task_id, data)
+        next_task = task_page.complete_from_page(engine().uow(), current_actor(), task_id, data)
     except InvalidInput as invalid:
         by_field, general = errors_by_field(invalid.details.get("errors", []))
-        return _render(task, data, by_field, general, status=422)
+        return _render(page, data, by_field, general, status=422)
     except Conflict:
         done = current_task(task_id)
         if done is not None and done["state"] == "completed":  # a second click on "complete": it was done once
@@ -88,7 +85,7 @@ def complete(task_id: str) -> Any:
         raise
     flash(_(COMPLETED_MESSAGES.get((task["element_id"], _decision(data)), "task.completed"), name=task["name"]),
           "success")
-    return redirect(_next_task_url(task["youth_id"]), code=303)
+    return redirect(url_for("tasks.show", task_id=next_task) if next_task else url_for("inbox.index"), code=303)
 
 
 # What happens next, said when it is not plain "done": a guide who declines sends the case back.
@@ -109,16 +106,9 @@ def _already_done(task: dict[str, Any]) -> Response:
 
 def current_task(task_id: str) -> dict[str, Any] | None:
     try:
-        return tasks.get_task(engine().reader(), current_actor(), task_id)
+        return tasks.get_task(engine().uow(), current_actor(), task_id)
     except EngineError:
         return None
-
-
-def _next_task_url(youth_id: int) -> str:
-    """The user's next task for the same young person; with none, the inbox (never another young person's task)."""
-    rows, _total = tasks.list_tasks(engine().uow(), current_actor(), tasks.TaskFilter(mine=True, youth_id=youth_id,
-                                                                                      limit=1))
-    return url_for("tasks.show", task_id=rows[0]["id"]) if rows else url_for("inbox.index")
 
 
 @bp.post("/opgaver/<task_id>/kommentarer")
