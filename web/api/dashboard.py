@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from engine.dashboard import diagram, waiting
-from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import int_arg
 from web.csv_export import csv_response
 from web.errors import BadRequestError
 from web.figures import FIGURES, WAITING_COLUMNS, filters_from
+
+bp = Blueprint("dashboard", __name__)
 
 
 def _answer(result: dict[str, Any], filename: str, columns: list[str]) -> Response:
