@@ -1,4 +1,4 @@
-"""Stored bytes per instance as follow-up rounds pile up (DESIGN principle 4: state must not grow).
+"""Stored bytes per instance as follow-up rounds pile up (state must not grow: README.md, "How state is kept").
 
 A group of young people (13 years old, so the 25th birthday stays years away) is taken through the
 plan and then through follow-up rounds; every fifth round the follow-up is left open past 14 days

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from engine.bootstrap import Engine, bootstrap
+from engine.bootstrap import bootstrap
 from engine.platform import settings
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -58,7 +58,3 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     pages.init_app(app)
     cli.init_app(app)
     return app
-
-
-def engine_of(app: Flask) -> Engine:
-    return app.extensions["samspil"]

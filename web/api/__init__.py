@@ -1,4 +1,6 @@
-"""The REST API under /api/v1 (DESIGN: contracts). Views are thin: parse, call one service, return.
+"""The REST API under /api/v1 (its contract: /api/v1/openapi.json; README.md "Using the API").
+
+Views are thin: parse, call one service, return.
 
 Each module below owns one blueprint for its area; this is the one place they are put together under
 the ``api`` blueprint, which carries the URL prefix and the bearer-token check for all of them. An
