@@ -23,7 +23,7 @@ from engine.platform.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, Tas
 from engine.platform.uow import while_code_runs
 from engine.platform.views import task_view
 from engine.work.data_choices import data_choice_errors
-from engine.work.forms import form_errors
+from engine.work.forms import form_errors, require_object
 from engine.work.user_fields import user_field_errors
 
 if TYPE_CHECKING:
@@ -280,9 +280,7 @@ def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dic
     The instance row is locked before the task row is read, the same order every operation that
     moves an instance uses, so two of them can never wait for each other.
     """
-    if not isinstance(data, dict):
-        raise InvalidInput(Message("engine.data.must_be_object"),
-                           errors=[{"path": "", "message": Message("engine.field.must_be_object")}])
+    require_object(data, optional=False, key="path", name="")
     def attempt() -> dict[str, Any]:
         with uow:
             run = complete_in(uow, actor, task_id, data)
