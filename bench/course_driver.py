@@ -25,33 +25,18 @@ from engine.courses import events, instances
 from engine.platform.errors import Conflict
 from engine.platform.models import ProcessInstance, Task, TaskCandidate, Youth
 from engine.work import tasks
-
-# Valid form data for each step (the same as tests/course.py; copied so the benchmark never imports tests/).
-REFERRAL = {"henvisningsaarsag": "Har svært ved at komme i skole", "henviser_afdeling": "uddannelsesvejledning",
-            "afdelinger_med_sag": ["familie", "social"], "samtykke_givet": True,
-            "samtykke_datatyper": ["uddannelse"], "samtykke_modtager": "Ungeteamet",
-            "samtykke_formaal": "Koordinering", "samtykke_givet_af": "foraelder_vaerge"}
-REFERRAL_OUTSIDE = {**REFERRAL, "afdelinger_med_sag": ["familie"]}
-CLOSE = {"anbefaling": "Kontakt UU direkte", "henvist_til": "UU"}
-ACCEPT = {"accepteret": True, "bemaerkning": ""}
-DECLINE = {"accepteret": False, "bemaerkning": "Har ikke tid"}
-PLAN = {"positiv_destination": "uddannelse", "destination_beskrivelse": "Start på EUD",
-        "milepaele": [{"titel": "Praktik", "spor": "virksomhedssporet", "ansvarlig_afdeling": "beskaeftigelse",
-                       "frist": "2026-06-01", "status": "ikke_startet"}]}
-ESCALATION = {"handling": "Ringet til guiden"}
-HANDOVER = {"afslutningsaarsag": "uddannelse", "afslutningsnote": "Startet på EUD", "overtages_af": "UU"}
-
-
-def k_meeting(guide: str, case_coordinator: str) -> dict[str, Any]:
-    return {"moededato": "2026-01-12", "referat": "Aftalt praktik", "deltagere": "UU, familie",
-            "ungeguide": guide, "koordinerende_sagsbehandler": case_coordinator,
-            "foerste_handlinger": [{"handling": "Besøg virksomhed", "ansvarlig": guide, "frist": "2026-02-01"}]}
-
-
-def follow_up(reached: bool) -> dict[str, Any]:
-    return {"opfoelgningsdato": "2026-04-06", "fremskridt": "Går godt", "destination_naaet": reached,
-            "milepaele_status": [{"titel": "Praktik", "status": "i_gang"}]}
-
+from web.sample_forms import (  # noqa: F401  (the benchmarks take the shared answers from here)
+    ACCEPT,
+    CLOSE,
+    DECLINE,
+    ESCALATION,
+    HANDOVER,
+    PLAN,
+    REFERRAL,
+    REFERRAL_OUTSIDE,
+    follow_up,
+    k_meeting,
+)
 
 FOLLOW_UP_DAYS = 92      # three months, always at least P3M
 ESCALATION_DAYS = 15     # past the 14-day boundary timer

@@ -30,22 +30,10 @@ from engine.definitions import deployment, instance_migration
 from engine.definitions.process_files import files_from_paths
 from engine.people.access import Actor
 from engine.platform.models import ProcessInstance, Task, TaskCandidate, Youth
+from web.sample_forms import PLAN, REFERRAL, k_meeting
 
 ADMIN = Actor("bench-admin", frozenset({"admin"}))
-REFERRAL = {"henvisningsaarsag": "Har svært ved at komme i skole", "henviser_afdeling": "uddannelsesvejledning",
-            "afdelinger_med_sag": ["familie", "social"], "samtykke_givet": True,
-            "samtykke_datatyper": ["uddannelse"], "samtykke_modtager": "Ungeteamet",
-            "samtykke_formaal": "Koordinering", "samtykke_givet_af": "foraelder_vaerge"}
-PLAN = {"positiv_destination": "uddannelse", "destination_beskrivelse": "Start på EUD",
-        "milepaele": [{"titel": "Praktik", "spor": "virksomhedssporet", "ansvarlig_afdeling": "beskaeftigelse",
-                       "frist": "2026-06-01", "status": "ikke_startet"}]}
 BATCH = 250
-
-
-def k_meeting(guide: str, case_coordinator: str) -> dict[str, Any]:
-    return {"moededato": "2026-01-12", "referat": "Aftalt praktik og ugentlige samtaler med guiden",
-            "deltagere": "UU, familie, skole", "ungeguide": guide, "koordinerende_sagsbehandler": case_coordinator,
-            "foerste_handlinger": [{"handling": "Besøg virksomhed", "ansvarlig": guide, "frist": "2026-02-01"}]}
 
 
 @dataclass
