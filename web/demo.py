@@ -11,6 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import click
+from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from engine.bootstrap import Engine
@@ -22,7 +25,9 @@ from engine.people.access import Actor
 from engine.platform.clock import FrozenClock
 from engine.platform.errors import Conflict
 from engine.platform.models import User, Youth
+from engine.platform.schema import upgrade
 from engine.work import tasks
+from web.cli.support import engine as app_engine
 from web.sample_forms import ACCEPT, CLOSE, DECLINE, HANDOVER, PLAN, REFERRAL, REFERRAL_OUTSIDE, follow_up, k_meeting
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
@@ -127,3 +132,16 @@ def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng
             plays[name_of_step]()
         except Conflict:
             pass  # a timer moved the course on first; the demo simply stops there
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Fill the database with demo users and young people at every step."""
+    upgrade(app_engine().db)
+    for line in load_demo(app_engine()):
+        click.echo(line)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_command)
