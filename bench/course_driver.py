@@ -25,18 +25,7 @@ from engine.courses import events, instances
 from engine.platform.errors import Conflict
 from engine.platform.models import ProcessInstance, Task, TaskCandidate, Youth
 from engine.work import tasks
-from web.sample_forms import (  # noqa: F401  (the benchmarks take the shared answers from here)
-    ACCEPT,
-    CLOSE,
-    DECLINE,
-    ESCALATION,
-    HANDOVER,
-    PLAN,
-    REFERRAL,
-    REFERRAL_OUTSIDE,
-    follow_up,
-    k_meeting,
-)
+from web import sample_forms as answers
 
 FOLLOW_UP_DAYS = 92      # three months, always at least P3M
 ESCALATION_DAYS = 15     # past the 14-day boundary timer
@@ -195,28 +184,28 @@ class CourseDriver:
         if element == "henvisning":
             outside = self.rng.random() < self.odds.outside
             self.outcome("outside_target_group" if outside else "in_target_group")
-            data = REFERRAL_OUTSIDE if outside else REFERRAL
+            data = answers.REFERRAL_OUTSIDE if outside else answers.REFERRAL
         elif element == "luk_henvisning":
-            data = CLOSE
+            data = answers.CLOSE
         elif element == "k_moede":
-            data = k_meeting(self.rng.choice(self.world.people["ungeguide"]),
-                             self.rng.choice(self.world.people["koordinerende_sagsbehandler"]))
+            data = answers.k_meeting(self.rng.choice(self.world.people["ungeguide"]),
+                                     self.rng.choice(self.world.people["koordinerende_sagsbehandler"]))
         elif element == "accepter_guide":
             declined = self.rng.random() < self.odds.decline
             if declined:
                 self.outcome("guide_declined")
-            data = DECLINE if declined else ACCEPT
+            data = answers.DECLINE if declined else answers.ACCEPT
         elif element == "uddannelsesplan":
-            data = PLAN
+            data = answers.PLAN
         elif element == "opfoelgning":
             reached = self.rng.random() < self.odds.reached
             if reached:
                 self.outcome("destination_reached")
-            data = follow_up(reached)
+            data = answers.follow_up(reached)
         elif element == "eskalering":
-            data = ESCALATION
+            data = answers.ESCALATION
         elif element == "overdragelse":
-            data = HANDOVER
+            data = answers.HANDOVER
         else:
             raise RuntimeError(f"the benchmark does not know task {element}")
         role = row.role or "ungekoordinator"

@@ -17,11 +17,12 @@ from typing import Any
 import orjson
 from sqlalchemy import select
 
-from bench.course_driver import ACCEPT, ESCALATION, PLAN, REFERRAL, CourseDriver, Odds, follow_up, k_meeting, who
+from bench.course_driver import CourseDriver, Odds, who
 from bench.stats import Samples
 from bench.world import World
 from engine.platform.models import InstanceEvent, ProcessInstance, Task, TaskCandidate
 from engine.work import tasks
+from web.sample_forms import ACCEPT, ESCALATION, PLAN, REFERRAL, follow_up, k_meeting
 
 
 @dataclass

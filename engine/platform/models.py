@@ -70,6 +70,8 @@ class User(Base):
 
 
 class UserRole(Base):
+    """A role a user holds; what the role may do is in :class:`RolePermission`."""
+
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
