@@ -124,14 +124,19 @@ def store_versions(uow: UnitOfWork, result: ParseResult, actor: Actor) -> list[D
 
 def list_versions(uow: UnitOfWork) -> list[dict]:
     with uow:
-        counts = dict(uow.session.execute(
-            select(ProcessInstance.process_version_id, func.count()).where(ProcessInstance.status == "running")
-            .group_by(ProcessInstance.process_version_id)).all())
-        rows = uow.session.execute(select(ProcessVersion.id, ProcessVersion.key, ProcessVersion.version,
-                                          ProcessVersion.name, ProcessVersion.deployed_at, ProcessVersion.deployed_by)
-                                   .order_by(ProcessVersion.key, ProcessVersion.version)).all()
-        return [{"key": r.key, "version": r.version, "name": r.name, "deployed_at": r.deployed_at.isoformat(),
-                 "deployed_by": r.deployed_by, "running_instances": counts.get(r.id, 0)} for r in rows]
+        return versions_in(uow)
+
+
+def versions_in(uow: UnitOfWork) -> list[dict]:
+    """Every deployed version with how many courses run on it, inside the caller's unit of work."""
+    counts = dict(uow.session.execute(
+        select(ProcessInstance.process_version_id, func.count()).where(ProcessInstance.status == "running")
+        .group_by(ProcessInstance.process_version_id)).all())
+    rows = uow.session.execute(select(ProcessVersion.id, ProcessVersion.key, ProcessVersion.version,
+                                      ProcessVersion.name, ProcessVersion.deployed_at, ProcessVersion.deployed_by)
+                               .order_by(ProcessVersion.key, ProcessVersion.version)).all()
+    return [{"key": r.key, "version": r.version, "name": r.name, "deployed_at": r.deployed_at.isoformat(),
+             "deployed_by": r.deployed_by, "running_instances": counts.get(r.id, 0)} for r in rows]
 
 
 def latest_version(uow: UnitOfWork, key: str) -> ProcessVersion | None:

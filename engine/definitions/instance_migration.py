@@ -364,6 +364,11 @@ def steps(uow: UnitOfWork, actor: Actor, key: str, version: int) -> list[dict[st
     """The steps of a version a waiting course may be mapped to (tasks and events), by name."""
     policy.require(uow, actor, "edit_diagrams", f"procesmodel {key!s:.80}: trin", Message("engine.migration.forbidden"))
     with uow:
-        _, process = process_for(uow, find_version(uow, key, version).id)
+        return steps_in(uow, key, version)
+
+
+def steps_in(uow: UnitOfWork, key: str, version: int) -> list[dict[str, Any]]:
+    """:func:`steps` inside the caller's unit of work."""
+    _, process = process_for(uow, find_version(uow, key, version).id)
     found = {element_id: getattr(spec, "bpmn_name", None) for element_id, (_, spec) in _specs_by_element(process).items()}
     return sorted(({"element_id": k, "name": v or k} for k, v in found.items()), key=lambda s: s["name"].lower())

@@ -91,6 +91,11 @@ def diff_versions(uow: UnitOfWork, actor: Actor, key: str, from_version: Any, to
     if errors:
         raise InvalidInput(Message("engine.diff.two_versions"), errors=errors)
     with uow:
-        old, new = find_version(uow, key, from_version), find_version(uow, key, to_version)
-        result = diff_xml(old.files[bpmn_name(old.files)], new.files[bpmn_name(new.files)])
+        return diff_in(uow, key, from_version, to_version)
+
+
+def diff_in(uow: UnitOfWork, key: str, from_version: int, to_version: int) -> dict[str, Any]:
+    """:func:`diff_versions` of two checked version numbers, inside the caller's unit of work."""
+    old, new = find_version(uow, key, from_version), find_version(uow, key, to_version)
+    result = diff_xml(old.files[bpmn_name(old.files)], new.files[bpmn_name(new.files)])
     return {"key": key, "from": from_version, "to": to_version, **result}

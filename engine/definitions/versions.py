@@ -36,9 +36,13 @@ def get_version(uow: UnitOfWork, actor: Actor, key: str, version: int) -> dict[s
     """A version with every file it was deployed with (diagram, forms, decisions)."""
     policy.require(uow, actor, "edit_diagrams", f"procesmodel {key!s:.80} v{version}", Message("engine.version.forbidden"))
     with uow:
-        row = find_version(uow, key, version)
-        return {"key": row.key, "version": row.version, "name": row.name, "deployed_at": iso(row.deployed_at),
-                "deployed_by": row.deployed_by, "bpmn_file": bpmn_name(row.files), "files": row.files}
+        return version_view(find_version(uow, key, version))
+
+
+def version_view(row: ProcessVersion) -> dict[str, Any]:
+    """A version row as the API shows it, with its files."""
+    return {"key": row.key, "version": row.version, "name": row.name, "deployed_at": iso(row.deployed_at),
+            "deployed_by": row.deployed_by, "bpmn_file": bpmn_name(row.files), "files": row.files}
 
 
 def version_bpmn(uow: UnitOfWork, actor: Actor, key: str, version: int) -> tuple[str, str]:

@@ -41,31 +41,52 @@ def list_entries(uow: UnitOfWork, actor: Actor, youth_id: int | None = None, use
                  since: datetime | None = None, limit: int = 1000, action: str | None = None,
                  until: datetime | None = None, offset: int = 0) -> list[dict]:
     """Log entries, newest first, filtered; only administrators may read the log, and reading it is logged."""
-    from engine.people import policy  # policy writes through this module
-
-    policy.require(uow, actor, "read_audit", "adgangslog", Message("engine.audit.forbidden"))
+    _require_reader(uow, actor)
     with uow:
-        query = (select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-                 .limit(max(1, min(limit, MAX_ENTRIES))).offset(max(0, offset)))
-        if youth_id is not None:
-            query = query.where(AuditEntry.youth_id == youth_id)
-        if username:
-            query = query.where(AuditEntry.username == username)
-        if action:
-            query = query.where(AuditEntry.action == action)
-        if since is not None:
-            query = query.where(AuditEntry.at >= since)
-        if until is not None:
-            query = query.where(AuditEntry.at < until)
-        rows = uow.session.scalars(query).all()
-        entries = [{"at": row.at.isoformat(), "user": row.username, "action": row.action,
-                    "youth_id": row.youth_id, "detail": row.detail} for row in rows]
-        record(uow, actor, "audit_read", youth_id, f"{len(entries)} rækker")
+        entries = _entries_in(uow, actor, youth_id, username, since, limit, action, until, offset)
         uow.commit()
     return entries
 
 
-def actions(uow: UnitOfWork) -> list[str]:
-    """The actions the log holds, for a filter."""
+def log_page(uow: UnitOfWork, actor: Actor, youth_id: int | None = None, username: str | None = None,
+             since: datetime | None = None, limit: int = 1000, action: str | None = None,
+             until: datetime | None = None, offset: int = 0) -> tuple[list[dict], list[str]]:
+    """The access-log page's one call: :func:`list_entries` and the actions its filter offers."""
+    _require_reader(uow, actor)
     with uow:
-        return sorted(a for a in uow.session.scalars(select(AuditEntry.action).distinct()) if a)
+        entries = _entries_in(uow, actor, youth_id, username, since, limit, action, until, offset)
+        offered = _actions_in(uow)
+        uow.commit()
+    return entries, offered
+
+
+def _require_reader(uow: UnitOfWork, actor: Actor) -> None:
+    from engine.people import policy  # policy writes through this module
+
+    policy.require(uow, actor, "read_audit", "adgangslog", Message("engine.audit.forbidden"))
+
+
+def _entries_in(uow: UnitOfWork, actor: Actor, youth_id: int | None, username: str | None, since: datetime | None,
+                limit: int, action: str | None, until: datetime | None, offset: int) -> list[dict]:
+    """The entries, read and their reading logged inside the caller's unit of work (not committed)."""
+    query = (select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+             .limit(max(1, min(limit, MAX_ENTRIES))).offset(max(0, offset)))
+    if youth_id is not None:
+        query = query.where(AuditEntry.youth_id == youth_id)
+    if username:
+        query = query.where(AuditEntry.username == username)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.at < until)
+    entries = [{"at": row.at.isoformat(), "user": row.username, "action": row.action,
+                "youth_id": row.youth_id, "detail": row.detail} for row in uow.session.scalars(query)]
+    record(uow, actor, "audit_read", youth_id, f"{len(entries)} rækker")
+    return entries
+
+
+def _actions_in(uow: UnitOfWork) -> list[str]:
+    """The actions the log holds, for a filter."""
+    return sorted(a for a in uow.session.scalars(select(AuditEntry.action).distinct()) if a)

@@ -107,8 +107,11 @@ class StaffLoginRules:
     link_by_username: bool = False
 
 
-def sign_in_staff(uow: UnitOfWork, identity: ExternalIdentity, rules: StaffLoginRules) -> Actor:
-    """Create or refresh the user behind a verified identity and return them as an actor.
+def sign_in_staff(uow: UnitOfWork, identity: ExternalIdentity, rules: StaffLoginRules) -> tuple[Actor, int]:
+    """Create or refresh the user behind a verified identity: the actor and their new session's generation.
+
+    The login callback's one call, one transaction (the generation is read after a change of roles
+    has ended the user's older sessions).
 
     Raises :class:`Forbidden` (logged as ``login_refused``, nothing changed) when the claims map to
     no role, the user is deactivated, or the username is unusable or already a local user's.
@@ -156,8 +159,17 @@ def sign_in_staff(uow: UnitOfWork, identity: ExternalIdentity, rules: StaffLogin
         else:
             linked.last_login_at = now
         audit.record(uow, actor, "login", None, "identitetsudbyder")
+        uow.session.flush()
+        generation = user.session_generation
         uow.commit()
-        return actor
+        return actor, generation
+
+
+def refuse_failed_login(uow: UnitOfWork, reason: str) -> None:
+    """Log a login the provider's answer failed a check for (state, nonce, signature): the reason, no claim."""
+    with uow:
+        audit.record(uow, Actor("?"), "login_refused", None, f"identitetsudbyder: {reason}"[:200])
+        uow.commit()
 
 
 def _refuse(uow: UnitOfWork, username: str, key: str) -> None:

@@ -163,10 +163,16 @@ def actor_for_token(uow: UnitOfWork, token: str) -> Actor | None:
                                       frozenset(row.role for row in rows if row.role is not None))
 
 
-def refuse_token(uow: UnitOfWork, where: str) -> None:
-    """Log an API call whose bearer token is unknown, revoked or its user's deactivated (never the token)."""
+def refuse_api_call(uow: UnitOfWork, method: str, path: str, header: bool, token: bool) -> None:
+    """Log an API call refused for want of a valid bearer token, in one transaction (never the token).
+
+    A token that was sent but is unknown, revoked or its user's deactivated is logged as such too.
+    """
     with uow:
-        audit.record(uow, None, "api_token_refused", None, where[:200])
+        if token:
+            audit.record(uow, None, "api_token_refused", None, f"{method} {path}"[:200])
+        audit.record(uow, None, "access_denied", None,
+                     f"api {method} {path[:200]!r}: {'ugyldigt' if header else 'intet'} token")
         uow.commit()
 
 

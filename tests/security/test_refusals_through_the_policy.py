@@ -1,6 +1,6 @@
 """Two refusals that used to bypass the policy's one way to refuse (``engine.people.policy.refuse``).
 
-A page behind ``role_required`` wrote its own audit row; a draft's test run refused without any.
+A page behind a permission wrote its own audit row; a draft's test run refused without any.
 Each is the attempt, and then the access log is read: refused, and logged with who and what.
 """
 from __future__ import annotations

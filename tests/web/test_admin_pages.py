@@ -78,6 +78,16 @@ def test_reading_the_access_log_is_itself_logged(admin, engine):
     assert "audit_read" in [e["action"] for e in audit.list_entries(engine.uow(), ADMIN, username="admin")]
 
 
+def test_the_access_log_page_is_one_transaction_with_its_action_filter(admin, engine):
+    """Before, the page read the entries and the filter's actions in two calls, two transactions (issue 14)."""
+    from tests.security.test_one_transaction_and_read_only import transactions
+
+    with transactions(engine) as seen:
+        page = admin.get("/admin/adgangslog").get_data(as_text=True)
+    assert '<option value="login"' in page  # the filter offers the actions the log holds
+    assert seen == {"begin": 2, "commit": 1}  # the session check (a reader) and the page, which logs its reading
+
+
 @pytest.mark.parametrize("path", ["/admin/brugere", "/admin/adgangslog", "/admin/adgangslog.csv"])
 def test_admin_pages_are_refused_to_a_caseworker(pages, path):
     pages.login("sara")

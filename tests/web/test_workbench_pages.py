@@ -92,3 +92,23 @@ def test_an_import_without_a_file_is_told(pages):
     pages.login("per")
     response = pages.post("/procesmodeller/importer", data={"key": "x"}, follow_redirects=True)
     assert "Vælg en BPMN-fil." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/procesmodeller/", "/procesmodeller/samarbejdsmodel/modeller",
+                                  "/procesmodeller/samarbejdsmodel/modeller?version=1",
+                                  "/procesmodeller/samarbejdsmodel/forskel?fra=1&til=2",
+                                  "/procesmodeller/samarbejdsmodel/migrering?til=2"])
+def test_each_workbench_page_reads_in_one_transaction(pages, engine, path):
+    """Before, the library, the modeler, the diff and the migration page called two or three services each,
+    one transaction apiece (issue 14); now a page view is one service call, one reading transaction."""
+    from tests.security.test_one_transaction_and_read_only import transactions
+
+    pages.login("per")
+    json_call(pages, "PUT", "/procesmodeller/samarbejdsmodel/kladde", {"files": monthly(default_files_text())})
+    assert json_call(pages, "POST", "/procesmodeller/samarbejdsmodel/kladde/udrul", {"revision": 1}).status_code == 200
+    with transactions(engine) as seen:
+        page = pages.get(path)
+    assert page.status_code == 200
+    assert seen == {"begin": 2, "commit": 0}  # the session check and the page, both readers
+    if "forskel" in path:
+        assert 'data-element-id="vent_paa_opfoelgning"' in page.get_data(as_text=True)  # the changed timer

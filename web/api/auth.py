@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, g, request
 
 from engine.bootstrap import Engine
-from engine.people import audit, users
+from engine.people import users
 from engine.people.access import Actor
 from web.errors import error_response
 
@@ -20,13 +20,8 @@ def authenticate() -> Response | None:
     actor = None
     if scheme.lower() == "bearer" and token.strip():
         actor = users.actor_for_token(engine().reader(), token.strip())
-    if actor is None and token.strip():
-        users.refuse_token(engine().uow(), f"{request.method} {request.path}")
-    if actor is None:
-        with engine().uow() as uow:  # a refused call is logged like any other refusal (no token text)
-            audit.record(uow, None, "access_denied", None,
-                         f"api {request.method} {request.path[:200]!r}: {'ugyldigt' if header else 'intet'} token")
-            uow.commit()
+    if actor is None:  # a refused call is logged like any other refusal (no token text)
+        users.refuse_api_call(engine().uow(), request.method, request.path, bool(header), bool(token.strip()))
         response = error_response(401, "Log ind eller angiv et gyldigt API-token")
         response.headers["WWW-Authenticate"] = "Bearer"
         return response

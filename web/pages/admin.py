@@ -58,9 +58,10 @@ def add_user() -> Any:
 @permission_required("manage_users")
 def edit_user(username: str) -> Any:
     """Correct a user's name and e-mail, and set a new password when one is typed."""
-    user = users.get_user(engine().reader(), username)
     if request.method == "GET":
+        user = users.get_user(engine().reader(), username)
         return render_template("admin/user_edit.html", user=user, form=user, errors={})
+    user = {"username": username}  # the page names the user; the service finds them (or answers 404)
     form = {"full_name": request.form.get("full_name", ""), "email": request.form.get("email", "")}
     try:
         users.update_user(engine().uow(), username, form["full_name"], form["email"],
@@ -136,10 +137,10 @@ def _day(value: str | None, next_day: bool = False) -> datetime | None:
 def audit_page() -> str:
     page = request.args.get("page", "1")
     page_number = int(page) if page.isdigit() and int(page) > 0 else 1
-    entries = audit.list_entries(engine().uow(), current_actor(), limit=PAGE_SIZE + 1,
-                                 offset=(page_number - 1) * PAGE_SIZE, **_log_filters())
+    entries, actions = audit.log_page(engine().uow(), current_actor(), limit=PAGE_SIZE + 1,
+                                      offset=(page_number - 1) * PAGE_SIZE, **_log_filters())
     return render_template("admin/audit.html", entries=entries[:PAGE_SIZE], more=len(entries) > PAGE_SIZE,
-                           page=page_number, args=request.args, actions=audit.actions(engine().reader()))
+                           page=page_number, args=request.args, actions=actions)
 
 
 @bp.get("/adgangslog.csv")

@@ -1,7 +1,7 @@
 """Login, logout, the session, CSRF and the helpers every page uses.
 
 * ``@login_required`` sends an anonymous visitor to the login page (and back afterwards).
-* ``@role_required("admin", ...)`` also refuses (403) a user holding none of the roles.
+* ``@permission_required("manage_users")`` also refuses (403, logged by the policy) a user whose roles lack it.
 * ``current_actor()`` is the :class:`engine.people.access.Actor` to pass to engine services.
 * ``engine()`` is the engine to take units of work from.
 * ``/konto/adgangskode``: a user changes their own password (this session goes on, all others end).
@@ -28,7 +28,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from engine.bootstrap import Engine
-from engine.people import audit, policy, users
+from engine.people import policy, users
 from engine.people.access import Actor
 from engine.platform.errors import Forbidden, InvalidInput, TooManyAttempts
 from web.i18n import LANGUAGES, _, localize
@@ -58,35 +58,16 @@ def login_required(view: F) -> F:
 
 
 def permission_required(permission: str) -> Callable[[F], F]:
-    """Like :func:`role_required`, by a permission the actor's roles hold (as kept in the database)."""
+    """Refuse (403, logged) a user whose roles do not hold ``permission`` (as kept in the database)."""
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if g.get("actor") is None:
                 return redirect(url_for("auth.login", next=_local_path(request.full_path)))
-            if not policy.allows(g.actor, permission):
-                with engine().uow() as uow:
-                    audit.record(uow, g.actor, "access_denied", None, f"side {request.path}")
-                    uow.commit()
+            try:  # the policy's one way to refuse: logged, then Forbidden
+                policy.require(engine().uow(), g.actor, permission, f"side {request.path}")
+            except Forbidden:
                 abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped  # type: ignore[return-value]
-
-    return decorate
-
-
-def role_required(*roles: str) -> Callable[[F], F]:
-    def decorate(view: F) -> F:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if g.get("actor") is None:
-                return redirect(url_for("auth.login", next=_local_path(request.full_path)))
-            if not g.actor.has_any(*roles):
-                try:  # the policy's one way to refuse: logged, then Forbidden
-                    policy.refuse_outside(engine().uow(), g.actor, f"side {request.path}")
-                except Forbidden:
-                    abort(403)
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]

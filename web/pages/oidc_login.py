@@ -32,8 +32,7 @@ from flask import Blueprint, Flask, Response, current_app, flash, redirect, requ
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from engine.people import audit, federated_login, users
-from engine.people.access import Actor
+from engine.people import federated_login
 from engine.people.federated_login import RoleMapping, StaffLoginRules
 from engine.platform.errors import Forbidden
 from engine.platform.settings import ConfigurationError, Settings
@@ -108,23 +107,21 @@ def callback() -> ResponseReturnValue:
     except oidc.LoginFailed as failed:
         return _refused(failed.reason, _("auth.oidc_failed"))
     try:
-        actor = federated_login.sign_in_staff(engine().uow(), verified.identity,
-                                              current_app.extensions["samspil_staff_login"])
+        actor, generation = federated_login.sign_in_staff(engine().uow(), verified.identity,
+                                                          current_app.extensions["samspil_staff_login"])
     except Forbidden as refused:  # logged by the engine, with the username
         session.pop("login_next", None)
         flash(localize(refused.message), "error")
         return redirect(url_for("auth.login"), code=303)
     next_path = session.get("login_next")
-    start_session(actor, users.session_generation(engine().reader(), actor.username))
+    start_session(actor, generation)
     session["login_via"], session["id_token"] = PROVIDER, verified.id_token
     return redirect(next_path or url_for("inbox.index"), code=303)
 
 
 def _refused(reason: str, message: str) -> WerkzeugResponse:
     """A login attempt that failed a check: logged without any claim, shown as one plain message."""
-    with engine().uow() as uow:
-        audit.record(uow, Actor("?"), "login_refused", None, f"identitetsudbyder: {reason}"[:200])
-        uow.commit()
+    federated_login.refuse_failed_login(engine().uow(), reason)
     session.pop("login_next", None)
     flash(message, "error")
     return redirect(url_for("auth.login"), code=303)

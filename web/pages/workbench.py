@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from engine.definitions import deployment, drafts, instance_migration, sandbox, version_diff, versions
+from engine.definitions import deployment, drafts, instance_migration, sandbox, versions, workbench_pages
 from engine.platform.errors import Conflict, InvalidInput
 from web.errors import BadRequestError
 from web.i18n import _, catalog, current_language, localize
@@ -40,13 +40,8 @@ def _messages() -> dict[str, str]:
 @bp.get("/")
 @permission_required("edit_diagrams")
 def library() -> str:
-    processes: dict[str, list[dict[str, Any]]] = {}
-    for row in deployment.list_versions(engine().reader()):
-        processes.setdefault(row["key"], []).append(row)
-    for rows in processes.values():
-        rows.sort(key=lambda r: r["version"], reverse=True)
-    return render_template("workbench/library.html", processes=processes,
-                           drafts=drafts.list_drafts(engine().reader(), current_actor()))
+    processes, drafts = workbench_pages.library(engine().reader(), current_actor())
+    return render_template("workbench/library.html", processes=processes, drafts=drafts)
 
 
 @bp.post("/importer")
@@ -86,18 +81,12 @@ def download(key: str, version: int) -> Response:
 @bp.get("/<key>/modeller")
 @permission_required("edit_diagrams")
 def modeler(key: str) -> str:
-    actor = current_actor()
-    if request.args.get("kladde") == "1":
-        draft = drafts.get_draft(engine().reader(), actor, key)
-        files, revision, based_on = draft["files"], draft["revision"], draft["based_on_version"]
-    else:
-        latest = max((r["version"] for r in deployment.list_versions(engine().reader()) if r["key"] == key), default=None)
-        wanted = request.args.get("version", "")
-        number = int(wanted) if wanted.isdigit() else latest
-        if number is None:
-            raise BadRequestError(_("workbench.unknown_process"))
-        found = versions.get_version(engine().reader(), actor, key, number)
-        files, revision, based_on = found["files"], None, number
+    wanted = request.args.get("version", "")
+    opened = workbench_pages.modeler(engine().reader(), current_actor(), key, int(wanted) if wanted.isdigit() else None,
+                                     draft=request.args.get("kladde") == "1")
+    if opened is None:
+        raise BadRequestError(_("workbench.unknown_process"))
+    files, revision, based_on = opened["files"], opened["revision"], opened["based_on_version"]
     data = {"key": key, "files": files, "revision": revision, "based_on_version": based_on,
             "bpmn_file": versions.bpmn_name(files), "messages": _messages(),
             "urls": {"validate": url_for("workbench.validate"), "save": url_for("workbench.save_draft", key=key),
@@ -145,41 +134,31 @@ def test_run(key: str) -> Response:
                                              body.get("birthdate"))))
 
 
-def _version_args(key: str) -> tuple[list[int], int | None, int | None]:
-    numbers = [r["version"] for r in deployment.list_versions(engine().reader()) if r["key"] == key]
-    if not numbers:
+def _chosen(choice: workbench_pages.VersionChoice | None) -> workbench_pages.VersionChoice:
+    if choice is None:
         raise BadRequestError(_("workbench.unknown_process"))
-    to_arg, from_arg = request.args.get("til", ""), request.args.get("fra", "")
-    to_version = int(to_arg) if to_arg.isdigit() else max(numbers)
-    earlier = [n for n in numbers if n < to_version]
-    from_version = int(from_arg) if from_arg.isdigit() else (max(earlier) if earlier else None)
-    return numbers, from_version, to_version
+    return choice
 
 
 @bp.get("/<key>/forskel")
 @permission_required("edit_diagrams")
 def diff_page(key: str) -> str:
-    numbers, from_version, to_version = _version_args(key)
-    diff, diagrams = None, {}
-    if from_version is not None and to_version is not None and from_version != to_version:
-        actor = current_actor()
-        diff = version_diff.diff_versions(engine().reader(), actor, key, from_version, to_version)
-        for which, number in (("from", from_version), ("to", to_version)):
-            found = versions.get_version(engine().reader(), actor, key, number)
-            diagrams[which] = found["files"][found["bpmn_file"]]
-    return render_template("workbench/diff.html", key=key, numbers=numbers, from_version=from_version,
-                           to_version=to_version, diff=diff, data={"diff": diff, "diagrams": diagrams})
+    choice = _chosen(workbench_pages.comparison(engine().reader(), current_actor(), key,
+                                                request.args.get("fra", ""), request.args.get("til", "")))
+    return render_template("workbench/diff.html", key=key, numbers=choice.numbers, from_version=choice.from_version,
+                           to_version=choice.to_version, diff=choice.diff,
+                           data={"diff": choice.diff, "diagrams": choice.diagrams})
 
 
 @bp.get("/<key>/migrering")
 @permission_required("edit_diagrams")
 def migration_page(key: str) -> str:
-    numbers, from_version, to_version = _version_args(key)
-    steps = instance_migration.steps(engine().reader(), current_actor(), key, to_version) if to_version else []
-    data = {"key": key, "from_version": from_version, "to_version": to_version, "steps": steps,
+    choice = _chosen(workbench_pages.migration(engine().reader(), current_actor(), key,
+                                               request.args.get("fra", ""), request.args.get("til", "")))
+    data = {"key": key, "from_version": choice.from_version, "to_version": choice.to_version, "steps": choice.steps,
             "messages": _messages(), "url": url_for("workbench.migrate", key=key)}
-    return render_template("workbench/migration.html", key=key, numbers=numbers, from_version=from_version,
-                           to_version=to_version, data=data)
+    return render_template("workbench/migration.html", key=key, numbers=choice.numbers,
+                           from_version=choice.from_version, to_version=choice.to_version, data=data)
 
 
 @bp.post("/<key>/migrering")
