@@ -350,6 +350,13 @@ def rule_service_tasks(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
             yield Problem(task.get("id"), Message("engine.diagram.service_task_refused", reason=reason))
 
 
+def rule_no_ad_hoc_subprocess(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """An ad hoc subprocess is refused: SpiffWorkflow leaves the choice of its next task to the
+    application, and Samspil offers none, so a course would stand there "running" with nothing to do."""
+    for node in _xpath(tree, "//bpmn:adHocSubProcess"):
+        yield Problem(node.get("id"), Message("engine.diagram.ad_hoc_refused"))
+
+
 def rule_no_call_cycles(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
     """A call activity that leads back to its own process (itself, or through others) starts sub-courses for ever.
 
@@ -405,7 +412,7 @@ def lane_role_problems(tree: Any, held_roles: Iterable[str]) -> Iterator[Problem
 
 RULES: list[Rule] = [rule_executable, rule_unique_ids, rule_references, rule_named_lanes, rule_code_compiles,
                      rule_timers, rule_gateways, rule_forms, rule_reachable, rule_tasks_in_lanes, rule_diagram_drawn,
-                     rule_no_call_cycles, rule_service_tasks]
+                     rule_no_call_cycles, rule_service_tasks, rule_no_ad_hoc_subprocess]
 
 
 def element_count(bundle: FileBundle) -> int:
