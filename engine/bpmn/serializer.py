@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditio
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter
 from SpiffWorkflow.bpmn.serializer.helpers.spec import TaskSpecConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.task import Task
@@ -173,7 +174,10 @@ def _prune_above_common_ancestor(process: Any) -> None:
     keep = process.tasks[keep_id]
     if keep.parent is root:
         return
-    kept = {root.id}
+    chain = _join_inputs_above(process, common)
+    if chain == common[1:-1]:
+        return   # nothing to cut
+    kept = {root.id, *chain}
     stack = [keep_id]
     while stack:
         task_id = stack.pop()
@@ -181,12 +185,40 @@ def _prune_above_common_ancestor(process: Any) -> None:
         stack.extend(process.tasks[task_id]._children)
     for task_id in [t for t in process.tasks if t not in kept]:
         del process.tasks[task_id]
-    # Data is stored as a delta against the parent, so re-parenting is exact: the kept task's
-    # data is recomputed against the root's when it is serialized.
-    keep._parent = root.id
-    root._children = [keep_id]
+    # Data is stored as a delta against the parent, so re-parenting is exact: each kept task's
+    # data is recomputed against its new parent's when it is serialized.
+    above = root
+    for task_id in [*chain, keep_id]:
+        process.tasks[task_id]._parent = above.id
+        above._children = [task_id]
+        above = process.tasks[task_id]
     if process.last_task is not None and process.last_task.id not in kept:
         process.last_task = None
+
+
+def _join_inputs_above(process: Any, common: list[UUID]) -> list[UUID]:
+    """The ancestors a join still to come will look back at, nearest first: one per input of the join.
+
+    A parallel or inclusive gateway in a loop (SpiffWorkflow's ``UnstructuredJoin``) counts an input
+    as arrived by walking up from its next round's predicted task to an ancestor of that input's
+    spec, which may lie many rounds back (the task before the loop). Cutting it away leaves the join
+    waiting for a token that never comes. So the nearest ancestor of each input spec is kept, in a
+    chain above the kept part: one task per input, however many rounds have run.
+    """
+    wanted: set[str] = set()
+    stack = [common[-1]]
+    while stack:
+        task = process.tasks[stack.pop()]
+        if isinstance(task.task_spec, UnstructuredJoin):
+            wanted.update(spec.name for spec in task.task_spec.inputs)
+        stack.extend(task._children)
+    chain: list[UUID] = []
+    for task_id in reversed(common[1:-1]):
+        name = process.tasks[task_id].task_spec.name
+        if name in wanted:
+            wanted.discard(name)
+            chain.append(task_id)
+    return chain[::-1]
 
 
 def _path_from_root(task: Any) -> list[UUID]:

@@ -108,5 +108,6 @@ class ServiceTask(DefaultServiceTask):
 
     def _execute(self, my_task: Any) -> bool:
         from engine.bpmn import connectors  # the registry reads settings; specs stay importable without them
-        my_task.data.update(connectors.run(self.connector or "", self.bpmn_id, self.parameters, my_task.data))
+        my_task.data.update(connectors.run(self.connector or "", self.bpmn_id, self.parameters, my_task.data,
+                                           str(my_task.id)))
         return True

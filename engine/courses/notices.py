@@ -4,6 +4,10 @@ A referral closed as outside the target group ends the course, so the referring 
 no task left; without a word from us they would never hear why. The closing step leaves them a
 notice (in their inbox until read, and on the case page) and owes them a mail, in the closing
 transaction. The recommendation itself is only in the notice: a mail holds no personal data.
+
+A service task with the ``mail`` connector (:mod:`engine.bpmn.connectors`) leaves each person it
+names the same: a notice holding the diagram's subject and text, and a mail of that text with a
+link to the case page, written by the save of the run that completed the task.
 """
 from __future__ import annotations
 
@@ -22,11 +26,13 @@ from engine.platform.views import iso
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from engine.courses.runtime import Run
     from engine.platform.uow import UnitOfWork
 
 CLOSE_REFERRAL_FORM = "luk_henvisning"
 REFERRAL_FORM = "henvisning"
 REFERRAL_CLOSED = "referral_closed"
+DIAGRAM_MAIL = "diagram_mail"
 NOTICE_FIELDS = ("anbefaling", "henvist_til")
 
 
@@ -42,6 +48,26 @@ def after_completion(uow: UnitOfWork, task: Task, data: Mapping[str, Any], now: 
                            detail={key: data[key] for key in NOTICE_FIELDS if isinstance(data.get(key), str)}))
     uow.session.add(MailNotification(task_id=task.id, kind=REFERRAL_CLOSED, username=referrer, created_at=now,
                                      attempts=0))
+
+
+def write_diagram_mails(uow: UnitOfWork, run: Run) -> None:
+    """The notices and mail rows the run's mail service tasks owe (in the save's transaction, not committed).
+
+    The people are those named, and every active holder of the role named; a name that is no active
+    user gets nothing (the task's element and run are in the course's history).
+    """
+    from engine.people.users import active_usernames
+
+    for owed in run.mails:
+        named = set(owed.usernames)
+        people = active_usernames(uow.session, named, owed.role)
+        detail = {"subject": owed.subject, "text": owed.text, "element_id": owed.element_id}
+        for username in sorted(people):
+            uow.session.add(Notice(username=username, youth_id=run.instance.youth_id, instance_id=run.instance.id,
+                                   task_id=owed.task_id, kind=DIAGRAM_MAIL, created_at=run.now, read_at=None,
+                                   detail=detail))
+            uow.session.add(MailNotification(task_id=owed.task_id, kind=DIAGRAM_MAIL, username=username,
+                                             created_at=run.now, attempts=0))
 
 
 def _referrer(uow: UnitOfWork, instance_id: int) -> str | None:

@@ -24,7 +24,8 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ScalarSelect, insert, select
 
-from engine.bpmn import budget
+from engine.bpmn import budget, connectors
+from engine.courses import notices
 from engine.courses.assignment import move_row, new_task_row
 from engine.dashboard import facts
 from engine.definitions.library import ParsedProcess
@@ -52,6 +53,7 @@ class Run:
     finished_task_ids: set[str] = field(default_factory=set)
     open_tasks: list[Task] = field(default_factory=list)     # the instance's ready task rows after save
     open_rows: list[Task] | None = None                       # ready task rows as loaded, if loaded
+    mails: list[connectors.OwedMail] = field(default_factory=list)   # owed by mail service tasks; save writes them
 
     def record(self, kind: str, task: Any = None, detail: dict[str, Any] | None = None,
                username: str | None | object = BY_CALLER) -> None:
@@ -130,7 +132,7 @@ def advance(run: Run, first: Callable[[], Any] | None = None, at: Any = None) ->
     operation holds is released in time. A retry continues from there with a fresh budget.
     """
     current = [at]
-    with budget.operation() as spending:
+    with budget.operation() as spending, connectors.outbox() as owed:
         def starting(task: Any) -> None:
             current[0] = task
 
@@ -160,6 +162,8 @@ def advance(run: Run, first: Callable[[], Any] | None = None, at: Any = None) ->
             task = _task_raising(error) or current[0]
             _hold(task)
             _stop(run, task, Message("engine.run.failed", kind=type(error).__name__, reason=_first_line(error)))
+        finally:
+            run.mails.extend(owed)  # a mail task that completed stands, like every step before an error
 
 
 def _task_raising(error: BaseException) -> Any:
@@ -230,6 +234,7 @@ def save(uow: UnitOfWork, run: Run) -> None:
     # Plain Core inserts in one statement: history rows need no ORM identity, and there are several per step.
     if run.events:
         uow.session.execute(insert(InstanceEvent.__table__), run.events)
+    notices.write_diagram_mails(uow, run)
     facts.record(uow, run, before)
     uow.after_commit(lambda: uow.workflows.put(instance.id, instance.lock_version, workflow))
 

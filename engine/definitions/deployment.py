@@ -30,6 +30,7 @@ class Deployed:
     version: int
     process_ids: list[str]
     created: bool
+    warnings: tuple[dict, ...] = ()   # the upload's warnings (a lane whose role no active user holds, ...)
 
     def as_dict(self) -> dict:
         return {"key": self.key, "version": self.version, "process_ids": self.process_ids}
@@ -78,17 +79,20 @@ def deploy(uow: UnitOfWork, files: Files, actor: Actor) -> list[Deployed]:
     All or nothing: an error anywhere deploys no process.
     """
     policy.require(uow, actor, "edit_diagrams", "procesmodel: udrul", Message("engine.deploy.forbidden"))
-    result = checked(with_called_processes(uow, files), actor)
+    result = checked(with_called_processes(uow, files), actor, users.held_roles(uow))
     with uow:
         deployed = store_versions(uow, result, actor)
         uow.commit()
     return deployed
 
 
-def checked(files: Files, actor: Actor | None = None) -> ParseResult:
-    """Parse files for deployment by ``actor``; an error anywhere (grant rules too) refuses them all."""
+def checked(files: Files, actor: Actor | None = None, held_roles: Iterable[str] | None = None) -> ParseResult:
+    """Parse files for deployment by ``actor``; an error anywhere (grant rules too) refuses them all.
+
+    With ``held_roles`` the warnings also name each lane whose role no active user holds: the
+    deployment goes ahead, and says so (:attr:`Deployed.warnings`)."""
     with heavy_slot():
-        result: ParseResult = parse_files(files)
+        result: ParseResult = parse_files(files, held_roles)
     if result.bundle.too_large or result.bundle.upload_too_large:
         _refuse_unreadable(result)
     result.problems.extend(grant_problems(result.bundle, actor))
@@ -103,13 +107,14 @@ def checked(files: Files, actor: Actor | None = None) -> ParseResult:
 def store_versions(uow: UnitOfWork, result: ParseResult, actor: Actor) -> list[Deployed]:
     """Inside an open unit of work: a version row per process, numbered after the latest (not committed)."""
     content_hash = result.bundle.content_hash
+    warnings = tuple(p.as_dict() for p in result.warnings)
     deployed: list[Deployed] = []
     process_ids = sorted(result.processes)
     for key, process in result.processes.items():
         existing = uow.session.scalars(select(ProcessVersion).where(
             ProcessVersion.key == key, ProcessVersion.content_hash == content_hash)).first()
         if existing is not None:
-            deployed.append(Deployed(key, existing.version, process_ids, created=False))
+            deployed.append(Deployed(key, existing.version, process_ids, created=False, warnings=warnings))
             continue
         latest = uow.session.scalar(select(func.max(ProcessVersion.version)).where(ProcessVersion.key == key))
         version = ProcessVersion(key=key, version=(latest or 0) + 1, name=process.name, content_hash=content_hash,
@@ -117,7 +122,7 @@ def store_versions(uow: UnitOfWork, result: ParseResult, actor: Actor) -> list[D
                                  deployed_by=actor.username)
         uow.session.add(version)
         audit.record(uow, actor, "process_deployed", None, f"{key} version {version.version}")
-        deployed.append(Deployed(key, version.version, process_ids, created=True))
+        deployed.append(Deployed(key, version.version, process_ids, created=True, warnings=warnings))
     uow.session.flush()
     return deployed
 

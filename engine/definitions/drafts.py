@@ -17,7 +17,7 @@ from engine.definitions.deployment import checked, store_versions, validate_file
 from engine.definitions.process_files import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 from engine.people import policy
 from engine.people.access import Actor
-from engine.people.users import held_roles
+from engine.people.users import held_roles, held_roles_in
 from engine.platform.errors import Conflict, InvalidInput, NotFound
 from engine.platform.heavy_work import heavy_slot
 from engine.platform.messages import Message
@@ -164,12 +164,12 @@ def deploy_draft(uow: UnitOfWork, actor: Actor, key: str, revision: Any) -> dict
     with heavy_slot(), uow:   # the slot first: waiting for one must not hold the write lock
         draft = _load(uow, key)
         _ensure_revision(draft, revision)
-        result = checked(with_called_processes_in(uow.session, draft.files), actor)
+        result = checked(with_called_processes_in(uow.session, draft.files), actor, held_roles_in(uow.session))
         deployed = store_versions(uow, result, actor)
         uow.session.delete(draft)
         uow.commit()
     first = deployed[0]
-    return {**first.as_dict(), "deployed": [d.as_dict() for d in deployed]}
+    return {**first.as_dict(), "deployed": [d.as_dict() for d in deployed], "warnings": list(first.warnings)}
 
 
 def test_run_draft(uow: UnitOfWork, actor: Actor, key: str, steps: Any = None, start: Any = None,

@@ -350,6 +350,20 @@ def rule_service_tasks(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
             yield Problem(task.get("id"), Message("engine.diagram.service_task_refused", reason=reason))
 
 
+def rule_unsupported_elements(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """Elements SpiffWorkflow parses but Samspil cannot run as drawn are refused, with the reason.
+
+    An ad hoc subprocess leaves the choice of its next task to the application, and Samspil offers
+    none: the course would stand "running" with nothing to do. A link event is read by SpiffWorkflow
+    (3.2) as a plain throw or catch: the throw would end its path and the catch never be reached, so
+    a course would skip what follows the link.
+    """
+    for node in _xpath(tree, "//bpmn:adHocSubProcess"):
+        yield Problem(node.get("id"), Message("engine.diagram.ad_hoc_refused"))
+    for definition in _xpath(tree, "//bpmn:linkEventDefinition"):
+        yield Problem(definition.getparent().get("id"), Message("engine.diagram.link_event_refused"))
+
+
 def rule_no_call_cycles(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
     """A call activity that leads back to its own process (itself, or through others) starts sub-courses for ever.
 
@@ -405,7 +419,7 @@ def lane_role_problems(tree: Any, held_roles: Iterable[str]) -> Iterator[Problem
 
 RULES: list[Rule] = [rule_executable, rule_unique_ids, rule_references, rule_named_lanes, rule_code_compiles,
                      rule_timers, rule_gateways, rule_forms, rule_reachable, rule_tasks_in_lanes, rule_diagram_drawn,
-                     rule_no_call_cycles, rule_service_tasks]
+                     rule_no_call_cycles, rule_service_tasks, rule_unsupported_elements]
 
 
 def element_count(bundle: FileBundle) -> int:

@@ -425,5 +425,22 @@ def _user(uow: UnitOfWork, username: str) -> User:
 def held_roles(uow: UnitOfWork) -> set[str]:
     """Every role at least one active user holds (what lanes are checked against before deploy)."""
     with uow:
-        return set(uow.session.scalars(select(UserRole.role).join(User, User.id == UserRole.user_id)
-                                       .where(User.active.is_(True)).distinct()))
+        return held_roles_in(uow.session)
+
+
+def active_usernames(session: Session, usernames: set[str], role: str | None) -> set[str]:
+    """Those of ``usernames`` that are active users, and every active user holding ``role``."""
+    found = set(session.scalars(select(User.username).where(User.active.is_(True), User.username.in_(sorted(usernames))))) \
+        if usernames else set()
+    if role:
+        found |= set(session.scalars(select(User.username).join(UserRole, UserRole.user_id == User.id)
+                                     .where(User.active.is_(True), UserRole.role == role)))
+    return found
+
+
+def held_roles_in(session: Session, role: str | None = None) -> set[str]:
+    """:func:`held_roles` inside the caller's unit of work; only ``role`` (if held) when one is named."""
+    query = select(UserRole.role).join(User, User.id == UserRole.user_id).where(User.active.is_(True))
+    if role is not None:
+        query = query.where(UserRole.role == role)
+    return set(session.scalars(query.distinct()))

@@ -9,17 +9,21 @@ SMTP is configured from the environment, read once at start (:class:`engine.plat
 ``SAMSPIL_SMTP_HOST``, ``SAMSPIL_SMTP_PORT`` (25), ``SAMSPIL_SMTP_USER``, ``SAMSPIL_SMTP_PASSWORD``, ``SAMSPIL_SMTP_STARTTLS``
 (``1`` to use STARTTLS), ``SAMSPIL_MAIL_FROM`` and ``SAMSPIL_BASE_URL`` (for links). Without a host
 nothing is sent and the rows wait.
+
+A service task with the ``mail`` connector owes a mail too (``diagram_mail``): its subject and text
+are the diagram's own literal texts, kept in the notice written beside the row
+(:func:`engine.courses.notices.write_diagram_mails`); the mail is that text and a link to the case.
 """
 from __future__ import annotations
 
 import logging
 import smtplib
 from email.message import EmailMessage
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, or_, select
 
-from engine.platform.models import MailNotification, Task, TaskCandidate, User, UserRole
+from engine.platform.models import MailNotification, Notice, Task, TaskCandidate, User, UserRole
 from engine.platform.settings import SmtpSettings
 
 if TYPE_CHECKING:
@@ -30,6 +34,7 @@ log = logging.getLogger(__name__)
 ASSIGNED = "assigned"
 OVERDUE = "overdue"
 REFERRAL_CLOSED = "referral_closed"  # a notice to the referrer (engine/courses/notices.py): about a case, not a task
+DIAGRAM_MAIL = "diagram_mail"        # a mail service task's (engine/bpmn/connectors.py): its texts are in the notice
 MAX_ATTEMPTS = 5
 SUBJECTS = {ASSIGNED: "Ny opgave til dig: {name}", OVERDUE: "Opgave overskredet: {name}",
             REFERRAL_CLOSED: "Din henvisning er lukket med en anbefaling"}
@@ -39,7 +44,7 @@ BODIES = {
     REFERRAL_CLOSED: "En henvisning, du har sendt, hører ikke til målgruppen og er lukket med en anbefaling "
                      "til dig.\n\nLæs anbefalingen her: {link}\n",
 }
-ABOUT_THE_CASE = {REFERRAL_CLOSED}  # mails that link to the case page and are owed whatever the task's state
+ABOUT_THE_CASE = {REFERRAL_CLOSED, DIAGRAM_MAIL}  # mails that link to the case page, owed whatever the task's state
 
 
 def notify_assigned(uow: UnitOfWork, task: Task, people: set[str]) -> None:
@@ -88,10 +93,14 @@ def send_pending(engine: UnitsOfWork, settings: SmtpSettings | None = None, limi
     with engine.reader() as uow:
         pending = uow.session.execute(
             select(MailNotification.id, MailNotification.kind, MailNotification.task_id, Task.name, Task.state,
-                   Task.youth_id, User.email)
-            .join(Task, Task.id == MailNotification.task_id)
+                   func.coalesce(Task.youth_id, Notice.youth_id).label("youth_id"), Notice.detail, User.email)
+            .join(Task, Task.id == MailNotification.task_id, isouter=True)   # a mail task's notice has no task row
+            .join(Notice, and_(MailNotification.kind == DIAGRAM_MAIL, Notice.kind == DIAGRAM_MAIL,
+                               Notice.task_id == MailNotification.task_id,
+                               Notice.username == MailNotification.username), isouter=True)
             .join(User, User.username == MailNotification.username, isouter=True)
-            .where(MailNotification.sent_at.is_(None), MailNotification.attempts < MAX_ATTEMPTS)
+            .where(MailNotification.sent_at.is_(None), MailNotification.attempts < MAX_ATTEMPTS,
+                   or_(Task.id.is_not(None), Notice.id.is_not(None)))
             .order_by(MailNotification.id).limit(limit)).all()
     if not pending:
         return 0
@@ -107,7 +116,8 @@ def send_pending(engine: UnitsOfWork, settings: SmtpSettings | None = None, limi
                     skipped.append(row.id)
                     continue
                 try:
-                    smtp.send_message(_message(settings, row.kind, row.task_id, row.name, row.email, row.youth_id))
+                    smtp.send_message(_message(settings, row.kind, row.task_id, row.name, row.email, row.youth_id,
+                                               row.detail))
                     sent.append(row.id)
                 except smtplib.SMTPException:
                     failed.append(row.id)
@@ -120,12 +130,17 @@ def send_pending(engine: UnitsOfWork, settings: SmtpSettings | None = None, limi
     return len(sent)
 
 
-def _message(settings: SmtpSettings, kind: str, task_id: str, name: str, to: str, youth_id: int) -> EmailMessage:
+def _message(settings: SmtpSettings, kind: str, task_id: str, name: str | None, to: str, youth_id: int,
+             detail: dict[str, Any] | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = to
-    message["Subject"] = SUBJECTS[kind].format(name=name)
     link = f"{settings.base_url}/unge/{youth_id}" if kind in ABOUT_THE_CASE else f"{settings.base_url}/opgaver/{task_id}"
+    if kind == DIAGRAM_MAIL:   # the diagram's literal texts, and the link: nothing of the course
+        message["Subject"] = str((detail or {}).get("subject") or "")
+        message.set_content(f"{(detail or {}).get('text') or ''}\n\n{link}\n")
+        return message
+    message["Subject"] = SUBJECTS[kind].format(name=name)
     message.set_content(BODIES[kind].format(name=name, link=link))
     return message
 

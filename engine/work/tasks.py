@@ -4,7 +4,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
@@ -17,7 +17,7 @@ from engine.courses.runtime import Run, advance, load_open_rows_and_candidates, 
 from engine.people import audit, policy
 from engine.people.access import Actor
 from engine.people.policy import may_act
-from engine.people.youths import deny, ensure_may_view, involved_filter
+from engine.people.youths import deny, ensure_may_view, involved_filter, may_view
 from engine.platform.errors import Conflict, InvalidInput, NotFound
 from engine.platform.messages import Message
 from engine.platform.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, TaskCandidate, Youth
@@ -172,7 +172,30 @@ def _ensure_may_act(uow: UnitOfWork, actor: Actor, task: Task, candidates: set[s
         if may_act(actor, task.role, None, task.personal, candidates):
             raise Conflict(Message("engine.task.claimed_by_other"), assignee=task.assignee)
     if not may_act(actor, task.role, task.assignee, task.personal, candidates):
-        deny(uow, actor, task.youth_id, f"opgave {task.element_id}")
+        _refuse_to_act(uow, actor, task, candidates)
+
+
+def _refuse_to_act(uow: UnitOfWork, actor: Actor, task: Task, candidates: set[str]) -> NoReturn:
+    """Refuse (logged) an actor who may not act on a task: why, to one who may see the young person's case.
+
+    Someone who may not see the case learns nothing (the refusal that names nothing). Someone who
+    may is told whose the task is: another person's, or a role's they do not hold; and when no
+    active user holds that role (a lane named after no role, say), that a coordinator can give the
+    task to a person (:func:`assign_task`), so the course is not left stuck behind a riddle.
+    """
+    from engine.people.users import held_roles_in
+
+    what = f"opgave {task.element_id}"
+    if not may_view(uow, actor, task.youth_id):
+        deny(uow, actor, task.youth_id, what)
+    people = {task.assignee} if task.assignee else (candidates if task.personal else set())
+    if people and actor.username not in people:
+        message = Message("engine.task.for_other_person")
+    elif task.role and not held_roles_in(uow.session, task.role):
+        message = Message("engine.task.role_held_by_none", role=task.role)
+    else:
+        message = Message("engine.task.role_not_yours", role=task.role or "")
+    policy.refuse(uow, actor, what, task.youth_id, message)
 
 
 def ensure_may_act(uow: UnitOfWork, actor: Actor, task_id: str) -> None:
@@ -255,10 +278,13 @@ def assign_task(uow: UnitOfWork, actor: Actor, task_id: str, username: Any) -> d
     Whoever may reassign (and sees the young person) may do it. The person must be an
     active user who holds the task's role (:func:`engine.people.policy.holds_task_role`): a name alone
     grants nothing. The task is then theirs; released, it goes back to them.
+
+    A task whose role no active user holds (a lane named after no role) would wait for no one: it
+    may be given to any active user, and the role is taken off the task so that person may do it.
     """
     from sqlalchemy import delete
 
-    from engine.people.users import active_actor
+    from engine.people.users import active_actor, held_roles_in
 
     policy.require(uow, actor, "reassign", f"opgave {task_id!s:.40}: giv til")
     with uow:
@@ -267,14 +293,19 @@ def assign_task(uow: UnitOfWork, actor: Actor, task_id: str, username: Any) -> d
         ensure_may_view(uow, actor, task.youth_id, f"opgave {task.element_id}: giv til")
         if task.state != "ready":
             raise Conflict(Message("engine.task.not_ready"), state=task.state)
-        if person is None or not policy.holds_task_role(person, task.role):
+        unheld = bool(task.role) and not held_roles_in(uow.session, task.role)
+        if person is None or not (unheld or policy.holds_task_role(person, task.role)):
             raise InvalidInput(Message("engine.task.assignee_invalid"),
                                errors=[{"field": "user", "message": Message("engine.form.user_role")}])
         uow.session.execute(delete(TaskCandidate).where(TaskCandidate.task_id == task.id))
         uow.session.add(TaskCandidate(task_id=task.id, username=person.username))
+        note = f" (rollen {task.role} har ingen)" if unheld else ""
+        if unheld:
+            task.role = None
         task.personal, task.assignee, task.claimed_at = True, person.username, uow.clock.now()
         _event(uow, task, "task_assigned", actor)
-        audit.record(uow, actor, "task_assigned", task.youth_id, f"opgave {task.element_id} til {person.username}")
+        audit.record(uow, actor, "task_assigned", task.youth_id,
+                     f"opgave {task.element_id} til {person.username}{note}")
         uow.commit()
         return task_view(task)
 

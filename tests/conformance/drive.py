@@ -12,10 +12,24 @@ LANE = "sagsbehandler"
 
 
 def deploy(api: Any, files: dict[str, str | dict[str, Any]]) -> None:
-    data = {f"file{i}": (io.BytesIO((content if isinstance(content, str) else json.dumps(content)).encode()), name)
-            for i, (name, content) in enumerate(files.items())}
-    response = api.as_("per").post("/process-models", data=data, content_type="multipart/form-data")
+    deploy_files(api, files)
+
+
+def deploy_files(api: Any, files: dict[str, str | dict[str, Any]]) -> dict[str, Any]:
+    """Deploy as the process owner; the answer (version, warnings)."""
+    response = upload(api, files)
     assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def upload(api: Any, files: dict[str, str | bytes | dict[str, Any]]) -> Any:
+    """POST the files to /process-models as the process owner; the response, whatever it is."""
+    def raw(content: str | bytes | dict[str, Any]) -> bytes:
+        return content if isinstance(content, bytes) else (
+            content if isinstance(content, str) else json.dumps(content)).encode()
+
+    data = {f"file{i}": (io.BytesIO(raw(content)), name) for i, (name, content) in enumerate(files.items())}
+    return api.as_("per").post("/process-models", data=data, content_type="multipart/form-data")
 
 
 def start(api: Any, key: str, data: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -161,6 +161,8 @@ def deployed_schema() -> Schema:
 def deploy_result_schema() -> Schema:
     return {"allOf": [ref("Deployed"), obj({
         "deployed": array(ref("Deployed"), "Hver udrullet proces, når filerne indeholder flere"),
+        "warnings": array(ref("Problem"), "Advarsler, der ikke stoppede udrulningen (fx en bane, hvis rolle ingen "
+                          "aktiv bruger har)"),
     }, required=[])]}
 
 

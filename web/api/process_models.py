@@ -17,6 +17,7 @@ def deploy_process_model() -> tuple[Response, int]:
     body = first.as_dict()
     if len(deployed) > 1:
         body["deployed"] = [d.as_dict() for d in deployed]
+    body["warnings"] = list(first.warnings)
     return jsonify(body), 201
 
 
