@@ -19,7 +19,7 @@ from engine.people.access import Actor, is_role_name
 from engine.platform.errors import InvalidInput
 from engine.platform.messages import Message
 from engine.platform.models import Role, RolePermission, Tenant, User, UserRole
-from engine.platform.tenancy import DEFAULT_TENANT
+from engine.platform.tenancy import DEFAULT_TENANT, current_tenant
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -36,7 +36,8 @@ def permissions_for(session: Session, roles: Iterable[str]) -> frozenset[str]:
 
 
 def actor_with_permissions(session: Session, username: str, roles: frozenset[str]) -> Actor:
-    return Actor(username, roles, permissions_for(session, roles))
+    """The actor, in the tenant of the unit of work that read it."""
+    return Actor(username, roles, permissions_for(session, roles), tenant=current_tenant())
 
 
 def seed_defaults(connection: Any, now: Any, tenant: int = DEFAULT_TENANT) -> None:

@@ -6,8 +6,10 @@ from flask import Response, current_app, g, request
 from engine.bootstrap import Engine
 from engine.people import audit, users
 from engine.people.access import Actor
+from engine.platform.tenancy import DEFAULT_TENANT
 from web.api import bp
 from web.errors import error_response
+from web.tenant import set_request_tenant
 
 PUBLIC_ENDPOINTS = {"api.openapi_document"}
 
@@ -20,7 +22,12 @@ def authenticate() -> Response | None:
     scheme, _, token = header.partition(" ")
     actor = None
     if scheme.lower() == "bearer" and token.strip():
+        # The call runs in the token's tenant (it names it); a token of another tenant's user is not
+        # found there, so it reaches nothing of this one.
+        set_request_tenant(users.token_tenant(token.strip()))
         actor = users.actor_for_token(engine().reader(), token.strip())
+    if actor is None:
+        set_request_tenant(DEFAULT_TENANT)  # a refusal is logged in the default tenant's access log
     if actor is None and token.strip():
         users.refuse_token(engine().uow(), f"{request.method} {request.path}")
     if actor is None:
