@@ -50,6 +50,8 @@ def seed_defaults(connection: Any, now: Any, tenant: int = DEFAULT_TENANT) -> No
     if tenant == DEFAULT_TENANT and connection.execute(select(Tenant.id).where(Tenant.id == tenant)).first() is None:
         connection.execute(insert(Tenant.__table__), [{"id": tenant, "key": "default", "name": "Standard",
                                                        "created_at": now}])
+        if connection.dialect.name == "postgresql":  # the next tenant added gets 2, not this one's id
+            connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('tenants', 'id'), 1)")
     connection.execute(insert(Role.__table__), [{"name": name, "created_at": now, "tenant_id": tenant}
                                                 for name in DEFAULT_ROLES])
     connection.execute(insert(RolePermission.__table__), [

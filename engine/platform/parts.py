@@ -50,6 +50,7 @@ class UnitsOfWork(Protocol):
     """
 
     db: SqlEngine
+    session_factory: Any  # sessionmaker: the few reads outside any tenant (engine.platform.tenancy)
     parts: Parts
     settings: Settings
     before_commit: Callable[[UnitOfWork], None] | None

@@ -32,9 +32,6 @@ from sqlalchemy import ForeignKey, Integer, event, select, text
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
 
 DEFAULT_TENANT = 1
-# samspil.tenant holds this while a login looks its user up across tenants: migration 0010's lookup
-# policies then let SELECTs on users (only) through, and every other table shows nothing.
-LOOKUP = "lookup"
 _SESSION_TENANT = "samspil_tenant"        # Session.info: the tenant its unit of work was opened for
 _SESSION_UNFILTERED = "samspil_unfiltered"  # Session.info: the service-layer wall is off (tests of RLS only)
 _current: ContextVar[int] = ContextVar("samspil_tenant", default=DEFAULT_TENANT)
@@ -97,9 +94,14 @@ def _confine(state: ORMExecuteState) -> None:
 def _set_tenant_of_transaction(session: Session, _transaction: Any, connection: Any) -> None:
     """On PostgreSQL each transaction names its tenant (``SET LOCAL``-like, ends with the transaction)."""
     tenant = session.info.get(_SESSION_TENANT)
-    if tenant is None or connection.dialect.name != "postgresql":
-        return
-    connection.exec_driver_sql("SELECT set_config('samspil.tenant', %(tenant)s, true)", {"tenant": str(tenant)})
+    if tenant is not None:
+        name_transaction(connection, tenant)
+
+
+def name_transaction(connection: Any, tenant: int) -> None:
+    """Name the tenant of ``connection``'s open transaction for row-level security (PostgreSQL only)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SELECT set_config('samspil.tenant', %(tenant)s, true)", {"tenant": str(tenant)})
 
 
 def tenant_of_username(session_factory: Any, username: str) -> int | None:
@@ -111,8 +113,23 @@ def tenant_of_username(session_factory: Any, username: str) -> int | None:
     from engine.platform.models import User
 
     with session_factory() as session:
-        if session.bind is not None and session.bind.dialect.name == "postgresql":
-            session.connection().exec_driver_sql("SELECT set_config('samspil.tenant', %(t)s, true)", {"t": LOOKUP})
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":  # migration 0010's lookup policy: users only, read only
+            connection.exec_driver_sql("SELECT set_config('samspil.lookup', 'users', true)")
         tenant = session.scalars(select(User.tenant_id).where(User.username == (username or "").strip())).one_or_none()
         session.rollback()
         return tenant
+
+
+def each_tenant(uows: Any) -> Iterator[int]:
+    """Every tenant's id in turn, current while the caller works on it: a worker pass over all tenants.
+
+    The ``tenants`` table is the installation's list and is read by everyone (no tenant's data).
+    """
+    from engine.platform.models import Tenant
+
+    with uows.session_factory() as session:
+        ids = list(session.scalars(select(Tenant.id).order_by(Tenant.id)))
+    for tenant in ids:
+        with acting_in(tenant):
+            yield tenant

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, exists, select
 
+from engine.platform import tenancy
 from engine.platform.models import MailNotification, Task, TaskCandidate, User, UserRole
 from engine.platform.settings import SmtpSettings
 
@@ -51,7 +52,11 @@ def notify_assigned(uow: UnitOfWork, task: Task, people: set[str]) -> None:
 
 def queue_overdue(engine: UnitsOfWork) -> int:
     """Owe a mail for each ready task past its due date: to its assignee, else the people it is
-    narrowed to, else everyone holding its role. Once per task and person."""
+    narrowed to, else everyone holding its role. Once per task and person; in every tenant."""
+    return sum(_queue_overdue_of_tenant(engine) for _tenant in tenancy.each_tenant(engine))
+
+
+def _queue_overdue_of_tenant(engine: UnitsOfWork) -> int:
     now = engine.clock.now()
     with engine.uow() as uow:
         overdue = uow.session.scalars(select(Task).where(
@@ -85,6 +90,10 @@ def send_pending(engine: UnitsOfWork, settings: SmtpSettings | None = None, limi
     settings = settings or engine.settings.smtp
     if not settings.host:
         return 0
+    return sum(_send_pending_of_tenant(engine, settings, limit) for _tenant in tenancy.each_tenant(engine))
+
+
+def _send_pending_of_tenant(engine: UnitsOfWork, settings: SmtpSettings, limit: int) -> int:
     with engine.reader() as uow:
         pending = uow.session.execute(
             select(MailNotification.id, MailNotification.kind, MailNotification.task_id, Task.name, Task.state,

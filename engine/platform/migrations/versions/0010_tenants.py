@@ -155,8 +155,9 @@ def _row_level_security() -> None:
         op.execute(f"CREATE POLICY tenant_confined ON {table} USING (tenant_id = {TENANT}::int) "
                    f"WITH CHECK (tenant_id = {TENANT}::int)")
     # A login looks its user up across tenants (engine.platform.tenancy.tenant_of_username): while
-    # samspil.tenant is 'lookup' the users table (only) may be read; nothing may be written.
-    op.execute(f"CREATE POLICY tenant_lookup ON users FOR SELECT USING ({TENANT} = 'lookup')")
+    # samspil.lookup is 'users' (and no tenant is named) the users table, only, may be read; nothing written.
+    op.execute("CREATE POLICY tenant_lookup ON users FOR SELECT "
+               "USING (current_setting('samspil.lookup', true) = 'users')")
 
 
 def downgrade() -> None:
