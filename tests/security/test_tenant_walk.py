@@ -87,6 +87,9 @@ def _town(engine: Engine, tenant: int, walker: str, guide: str, caseworker: str,
         complete(engine, actor, instance["id"], "k_moede", k_meeting(guide, caseworker))
         complete(engine, Actor(guide, frozenset({"ungeguide"})), instance["id"], "accepter_guide", ACCEPT)
         plan = open_task(engine, actor, instance["id"], "uddannelsesplan")
+        # A second course, just referred: its first task waits in a role queue every walker's inbox reads.
+        queued = youths.create_youth(engine.uow(), actor, youth_name + " To", "2009-04-01")
+        instances.start_instance(engine.uow(), actor, "samarbejdsmodel", queued["id"])
     return Municipality(tenant, walker, token, youth["id"], instance["id"], plan["id"],
                         (youth_name, walker, guide, caseworker, plan["id"]))
 
@@ -177,8 +180,27 @@ def test_the_filter_switch_is_what_the_rls_walk_relies_on(two_towns: TwoTowns, m
     RLS-alone walk on PostgreSQL shows row-level security holding on its own."""
     monkeypatch.setattr(tenancy, "service_filter_enabled", False)
     with two_towns.engine.reader() as uow:
-        names = set(uow.session.scalars(select(Youth.name)))
+        names = {name.removesuffix(" To") for name in uow.session.scalars(select(Youth.name))}
     assert names == ({"Aase Andersby"} if on_postgres() else {"Aase Andersby", "Bertram Bøgely"})
+
+
+def test_without_any_wall_the_walk_finds_the_other_tenant(two_towns: TwoTowns, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk would see a forgotten filter: with no wall at all (the filter off and, on PostgreSQL, the
+    app connected as the tables' owner, whom row-level security lets by) it finds the other tenant."""
+    from dataclasses import replace
+
+    from engine.platform.db import make_engine, make_session_factory
+
+    monkeypatch.setattr(tenancy, "service_filter_enabled", False)
+    owner_db = make_engine(two_towns.engine.db.url.render_as_string(hide_password=False))  # not samspil_app
+    owner = replace(two_towns.engine, db=owner_db, session_factory=make_session_factory(owner_db))
+    app = create_app({"TESTING": True, "ENGINE": owner, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
+    try:
+        leaks = _walk(replace(two_towns, engine=owner, app=app), "viborg", "viborg")
+    finally:
+        owner_db.dispose()
+    assert any("Aase Andersby" in leak for leak in leaks)  # a young person of the other tenant
+    assert any(leak.startswith("GET /api/v1/tasks:") for leak in leaks)  # the inbox's queues
 
 
 def test_a_token_of_one_tenant_gets_404_for_the_other_tenants_ids(two_towns: TwoTowns) -> None:
