@@ -5,6 +5,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import Connection
 from sqlalchemy import Engine as SqlEngine
 
 from engine.platform.db import APP_ROLE_SET
@@ -27,23 +28,29 @@ def upgrade(db: SqlEngine, revision: str = "head") -> None:
     """
     config = alembic_config(db)
     with db.connect() as connection:
-        reset = False
-        if db.dialect.name == "sqlite":
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
-        elif connection.connection.info.get(APP_ROLE_SET):
-            connection.exec_driver_sql("RESET ROLE")
-            connection.commit()
-            reset = True
-        with connection.begin():
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-        if db.dialect.name == "sqlite":
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            connection.rollback()
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
-            if broken:
-                raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
-        if reset:
+        try:
+            _upgrade_on(connection, config, revision)
+        except BaseException:
+            connection.invalidate()  # foreign keys off, or the owner's role: never pooled for the application
+            raise
+        if db.dialect.name == "postgresql":
             connection.invalidate()  # the owner's connection is not pooled for the application
-        elif db.dialect.name == "postgresql":
-            connection.invalidate()  # a fresh connection acts as the application's role, now it exists
+    if db.dialect.name == "postgresql":
+        db.dispose()  # connections opened before the role existed act as the owner: open them anew
+
+
+def _upgrade_on(connection: Connection, config: Config, revision: str) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+    elif connection.connection.info.get(APP_ROLE_SET):
+        connection.exec_driver_sql("RESET ROLE")
+        connection.commit()
+    with connection.begin():
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.rollback()
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+        if broken:
+            raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
