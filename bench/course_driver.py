@@ -25,33 +25,7 @@ from engine.courses import events, instances
 from engine.platform.errors import Conflict
 from engine.platform.models import ProcessInstance, Task, TaskCandidate, Youth
 from engine.work import tasks
-
-# Valid form data for each step (the same as tests/course.py; copied so the benchmark never imports tests/).
-REFERRAL = {"henvisningsaarsag": "Har svært ved at komme i skole", "henviser_afdeling": "uddannelsesvejledning",
-            "afdelinger_med_sag": ["familie", "social"], "samtykke_givet": True,
-            "samtykke_datatyper": ["uddannelse"], "samtykke_modtager": "Ungeteamet",
-            "samtykke_formaal": "Koordinering", "samtykke_givet_af": "foraelder_vaerge"}
-REFERRAL_OUTSIDE = {**REFERRAL, "afdelinger_med_sag": ["familie"]}
-CLOSE = {"anbefaling": "Kontakt UU direkte", "henvist_til": "UU"}
-ACCEPT = {"accepteret": True, "bemaerkning": ""}
-DECLINE = {"accepteret": False, "bemaerkning": "Har ikke tid"}
-PLAN = {"positiv_destination": "uddannelse", "destination_beskrivelse": "Start på EUD",
-        "milepaele": [{"titel": "Praktik", "spor": "virksomhedssporet", "ansvarlig_afdeling": "beskaeftigelse",
-                       "frist": "2026-06-01", "status": "ikke_startet"}]}
-ESCALATION = {"handling": "Ringet til guiden"}
-HANDOVER = {"afslutningsaarsag": "uddannelse", "afslutningsnote": "Startet på EUD", "overtages_af": "UU"}
-
-
-def k_meeting(guide: str, case_coordinator: str) -> dict[str, Any]:
-    return {"moededato": "2026-01-12", "referat": "Aftalt praktik", "deltagere": "UU, familie",
-            "ungeguide": guide, "koordinerende_sagsbehandler": case_coordinator,
-            "foerste_handlinger": [{"handling": "Besøg virksomhed", "ansvarlig": guide, "frist": "2026-02-01"}]}
-
-
-def follow_up(reached: bool) -> dict[str, Any]:
-    return {"opfoelgningsdato": "2026-04-06", "fremskridt": "Går godt", "destination_naaet": reached,
-            "milepaele_status": [{"titel": "Praktik", "status": "i_gang"}]}
-
+from web import sample_forms as answers
 
 FOLLOW_UP_DAYS = 92      # three months, always at least P3M
 ESCALATION_DAYS = 15     # past the 14-day boundary timer
@@ -210,28 +184,28 @@ class CourseDriver:
         if element == "henvisning":
             outside = self.rng.random() < self.odds.outside
             self.outcome("outside_target_group" if outside else "in_target_group")
-            data: dict[str, Any] = REFERRAL_OUTSIDE if outside else REFERRAL
+            data: dict[str, Any] = answers.REFERRAL_OUTSIDE if outside else answers.REFERRAL
         elif element == "luk_henvisning":
-            data = CLOSE
+            data = answers.CLOSE
         elif element == "k_moede":
-            data = k_meeting(self.rng.choice(self.world.people["ungeguide"]),
-                             self.rng.choice(self.world.people["koordinerende_sagsbehandler"]))
+            data = answers.k_meeting(self.rng.choice(self.world.people["ungeguide"]),
+                                     self.rng.choice(self.world.people["koordinerende_sagsbehandler"]))
         elif element == "accepter_guide":
             declined = self.rng.random() < self.odds.decline
             if declined:
                 self.outcome("guide_declined")
-            data = DECLINE if declined else ACCEPT
+            data = answers.DECLINE if declined else answers.ACCEPT
         elif element == "uddannelsesplan":
-            data = PLAN
+            data = answers.PLAN
         elif element == "opfoelgning":
             reached = self.rng.random() < self.odds.reached
             if reached:
                 self.outcome("destination_reached")
-            data = follow_up(reached)
+            data = answers.follow_up(reached)
         elif element == "eskalering":
-            data = ESCALATION
+            data = answers.ESCALATION
         elif element == "overdragelse":
-            data = HANDOVER
+            data = answers.HANDOVER
         else:
             raise RuntimeError(f"the benchmark does not know task {element}")
         role = row.role or "ungekoordinator"

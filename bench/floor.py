@@ -31,7 +31,6 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from bench.course_driver import ACCEPT, PLAN, REFERRAL, follow_up, k_meeting
 from bench.stats import Samples
 from bench.world import PROCESSES, START
 from engine.bpmn.scripting import ScriptEngine, add_years
@@ -40,6 +39,7 @@ from engine.bpmn.specs import ClockCycle, ClockDuration, ClockTimeDate, UserTask
 from engine.definitions.library import parse_files
 from engine.definitions.process_files import files_from_paths
 from engine.platform.clock import FrozenClock
+from web.sample_forms import ACCEPT, PLAN, REFERRAL, follow_up, k_meeting
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Stored bytes per instance as follow-up rounds pile up (DESIGN principle 4: state must not grow).
+"""Stored bytes per instance as follow-up rounds pile up (state must not grow: README.md, "How state is kept").
 
 A group of young people (13 years old, so the 25th birthday stays years away) is taken through the
 plan and then through follow-up rounds; every fifth round the follow-up is left open past 14 days
@@ -17,11 +17,12 @@ from typing import Any
 import orjson
 from sqlalchemy import select
 
-from bench.course_driver import ACCEPT, ESCALATION, PLAN, REFERRAL, CourseDriver, Odds, follow_up, k_meeting, who
+from bench.course_driver import CourseDriver, Odds, who
 from bench.stats import Samples
 from bench.world import World
 from engine.platform.models import InstanceEvent, ProcessInstance, Task, TaskCandidate
 from engine.work import tasks
+from web.sample_forms import ACCEPT, ESCALATION, PLAN, REFERRAL, follow_up, k_meeting
 
 
 @dataclass

@@ -16,36 +16,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, text
 
-from bench.workbench import _empty
+from bench.workbench import _empty, start_at_referral
 from bench.world import PROCESSES, World, build_world
 from engine.courses import events
-from engine.courses.runtime import Run, advance, new_workflow, process_for, save
+from engine.courses.runtime import advance, process_for, save
 from engine.definitions import deployment, instance_migration
 from engine.definitions.process_files import files_from_paths
 from engine.people.access import Actor
-from engine.platform.models import ProcessInstance, Task, TaskCandidate, Youth
+from engine.platform.models import ProcessInstance, Task, TaskCandidate
+from web.sample_forms import ACCEPT, PLAN, REFERRAL, k_meeting
 
 ADMIN = Actor("bench-admin", frozenset({"admin"}))
-REFERRAL = {"henvisningsaarsag": "Har svært ved at komme i skole", "henviser_afdeling": "uddannelsesvejledning",
-            "afdelinger_med_sag": ["familie", "social"], "samtykke_givet": True,
-            "samtykke_datatyper": ["uddannelse"], "samtykke_modtager": "Ungeteamet",
-            "samtykke_formaal": "Koordinering", "samtykke_givet_af": "foraelder_vaerge"}
-PLAN = {"positiv_destination": "uddannelse", "destination_beskrivelse": "Start på EUD",
-        "milepaele": [{"titel": "Praktik", "spor": "virksomhedssporet", "ansvarlig_afdeling": "beskaeftigelse",
-                       "frist": "2026-06-01", "status": "ikke_startet"}]}
 BATCH = 250
-
-
-def k_meeting(guide: str, case_coordinator: str) -> dict[str, Any]:
-    return {"moededato": "2026-01-12", "referat": "Aftalt praktik og ugentlige samtaler med guiden",
-            "deltagere": "UU, familie, skole", "ungeguide": guide, "koordinerende_sagsbehandler": case_coordinator,
-            "foerste_handlinger": [{"handling": "Besøg virksomhed", "ansvarlig": guide, "frist": "2026-02-01"}]}
 
 
 @dataclass
@@ -81,22 +68,10 @@ def build_courses(world: World, count: int, first: int = 0) -> None:
             now = engine.clock.now()
             for _ in range(min(BATCH, count - done)):
                 guide, coordinator = guides[done % len(guides)], coordinators[done % len(coordinators)]
-                youth = Youth(name=f"Bench Ung {done}", birthdate=date(2009, 3, 1), created_at=now,
-                              created_by="bench-admin")
-                uow.session.add(youth)
-                uow.session.flush()
-                workflow = new_workflow(uow, process, {"youth_id": youth.id, "initiator": "bench-admin",
-                                                       "birthdate": "2009-03-01",
-                                                       "birthdate_25": "2034-03-01T00:00:00+00:00"})
-                instance = ProcessInstance(process_version_id=version_id, process_key="samarbejdsmodel",
-                                           youth_id=youth.id, status="running", state=b"{}", data={},
-                                           created_at=now, updated_at=now, waiting_messages=[])
-                uow.session.add(instance)
-                uow.session.flush()
-                run = Run(instance, workflow, process, "bench-admin", now)
-                advance(run)
+                run = start_at_referral(uow, process, version_id, now, f"Bench Ung {done}", "bench-admin")
+                workflow = run.workflow
                 for element_id, data in (("henvisning", REFERRAL), ("k_moede", k_meeting(guide, coordinator)),
-                                         ("accepter_guide", {"accepteret": True, "bemaerkning": ""}),
+                                         ("accepter_guide", ACCEPT),
                                          ("uddannelsesplan", PLAN)):
                     task = next(t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
                                 if t.task_spec.bpmn_id == element_id)

@@ -18,10 +18,11 @@ import time
 
 from sqlalchemy import text
 
-from bench.course_driver import ACCEPT, PLAN, REFERRAL, CourseDriver, Odds, StatementCounter, follow_up, k_meeting, who
+from bench.course_driver import CourseDriver, Odds, StatementCounter, who
 from bench.databases import postgres_database, sqlite_database
 from bench.world import World, build_world
 from engine.work import tasks
+from web.sample_forms import ACCEPT, PLAN, REFERRAL, follow_up, k_meeting
 
 
 def to_follow_up(world: World, count: int) -> list[tuple[str, str]]:

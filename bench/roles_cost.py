@@ -17,13 +17,13 @@ import time
 from functools import partial
 from typing import Any
 
-from bench.course_driver import REFERRAL
 from bench.databases import postgres_database, sqlite_database
 from bench.stats import Samples
 from bench.world import build_world
 from engine.courses import instances
 from engine.people import users, youths
 from engine.people.access import Actor
+from web.sample_forms import REFERRAL
 
 MODES = ("permissions from the database", "built-in defaults (before)")
 

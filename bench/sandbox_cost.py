@@ -21,7 +21,6 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 
-from bench.course_driver import ACCEPT, PLAN, REFERRAL, k_meeting
 from bench.databases import sqlite_database
 from bench.stats import Samples
 from bench.world import World, build_world
@@ -32,6 +31,7 @@ from engine.courses import instances
 from engine.people import youths
 from engine.people.access import Actor
 from engine.work import tasks
+from web.sample_forms import ACCEPT, PLAN, REFERRAL, k_meeting
 
 
 def _run_traced(run: Callable[[], Any], limit: float = 1.0) -> Any:

@@ -43,16 +43,11 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from web.sample_forms import REFERRAL, k_meeting
+
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "bench-password-123"
-REFERRAL = {"henvisningsaarsag": "Mange fravær", "henviser_afdeling": "uddannelsesvejledning",
-            "afdelinger_med_sag": ["familie", "social"], "samtykke_givet": True,
-            "samtykke_datatyper": ["uddannelse"], "samtykke_modtager": "Ungeteamet",
-            "samtykke_formaal": "Koordinering", "samtykke_givet_af": "foraelder_vaerge"}
-K_MEETING = {"moededato": "2026-01-12", "referat": "Aftalt praktik", "deltagere": "UU, familie",
-             "ungeguide": "gustav", "koordinerende_sagsbehandler": "karin",
-             "foerste_handlinger": [{"handling": "Besøg virksomhed", "ansvarlig": "gustav", "frist": "2026-02-01"}]}
 
 
 def log(message: str) -> None:
@@ -257,7 +252,7 @@ def run_load(port: int, tokens: dict[str, str], url: str, clients: int, seconds:
                     result.ran_out = True
                     return
                 continue
-            user, data = ("sara", REFERRAL) if element == "henvisning" else ("kim", K_MEETING)
+            user, data = ("sara", REFERRAL) if element == "henvisning" else ("kim", k_meeting())
             duplicate = rng.random() < 0.05
             if duplicate:
                 with lock:

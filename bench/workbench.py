@@ -13,7 +13,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import text
@@ -21,6 +21,7 @@ from sqlalchemy import text
 from engine.bootstrap import Engine, bootstrap
 from engine.courses.runtime import Run, advance, new_workflow, process_for, save
 from engine.definitions import deployment, instance_migration
+from engine.definitions.library import ParsedProcess
 from engine.definitions.process_files import files_from_paths
 from engine.people.access import Actor
 from engine.people.roles import seed_defaults
@@ -28,6 +29,7 @@ from engine.platform.clock import FrozenClock
 from engine.platform.db import make_engine
 from engine.platform.models import Base, ProcessInstance, Task, Youth
 from engine.platform.schema import upgrade
+from engine.platform.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
@@ -81,6 +83,28 @@ def _empty(url: str) -> None:
     db.dispose()
 
 
+def start_at_referral(uow: UnitOfWork, process: ParsedProcess, version_id: int, now: datetime, name: str,
+                      user: str) -> Run:
+    """A new young person's course run to its first task, written straight into ``uow``'s session.
+
+    The benchmarks build thousands of courses this way, many to a transaction, where the services
+    would take one transaction each; the caller saves the run (after moving it on, if it likes).
+    """
+    youth = Youth(name=name, birthdate=date(2009, 3, 1), created_at=now, created_by=user)
+    uow.session.add(youth)
+    uow.session.flush()
+    workflow = new_workflow(uow, process, {"youth_id": youth.id, "initiator": user, "birthdate": "2009-03-01",
+                                           "birthdate_25": "2034-03-01T00:00:00+00:00"})
+    instance = ProcessInstance(process_version_id=version_id, process_key="samarbejdsmodel", youth_id=youth.id,
+                               status="running", state=b"{}", data={}, created_at=now, updated_at=now,
+                               waiting_messages=[])
+    uow.session.add(instance)
+    uow.session.flush()
+    run = Run(instance, workflow, process, user, now)
+    advance(run)
+    return run
+
+
 def _start_courses(engine: Engine, count: int) -> None:
     """``count`` courses waiting at the referral, created in batches of 500 per transaction."""
     with engine.uow() as uow:
@@ -93,19 +117,7 @@ def _start_courses(engine: Engine, count: int) -> None:
         with engine.uow() as uow:
             now = engine.clock.now()
             for _ in range(min(500, count - done)):
-                youth = Youth(name="Bench", birthdate=datetime(2009, 3, 1).date(), created_at=now)
-                uow.session.add(youth)
-                uow.session.flush()
-                workflow = new_workflow(uow, process, {"youth_id": youth.id, "birthdate": "2009-03-01",
-                                                       "birthdate_25": "2034-03-01T00:00:00+00:00"})
-                instance = ProcessInstance(process_version_id=version_id, process_key="samarbejdsmodel",
-                                           youth_id=youth.id, status="running", state=b"{}", data={},
-                                           created_at=now, updated_at=now, waiting_messages=[])
-                uow.session.add(instance)
-                uow.session.flush()
-                run = Run(instance, workflow, process, "bench", now)
-                advance(run)
-                save(uow, run)
+                save(uow, start_at_referral(uow, process, version_id, now, "Bench", "bench"))
                 done += 1
             uow.commit()
 

@@ -1,4 +1,4 @@
-"""Driving the default course in tests: valid form data per step, and small helpers."""
+"""Driving the default course in tests: the shared valid answers (:mod:`web.sample_forms`) and small helpers."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,35 +8,18 @@ from engine.courses import instances
 from engine.people import youths
 from engine.people.access import Actor
 from engine.work import tasks
-
-REFERRAL = {"henvisningsaarsag": "Har svært ved at komme i skole", "henviser_afdeling": "uddannelsesvejledning",
-            "afdelinger_med_sag": ["familie", "social"], "samtykke_givet": True,
-            "samtykke_datatyper": ["uddannelse"], "samtykke_modtager": "Ungeteamet",
-            "samtykke_formaal": "Koordinering", "samtykke_givet_af": "foraelder_vaerge"}
-REFERRAL_OUTSIDE = {**REFERRAL, "afdelinger_med_sag": ["familie"]}
-CLOSE = {"anbefaling": "Kontakt UU direkte", "henvist_til": "UU"}
-
-
-def k_meeting(guide: str = "gustav", case_coordinator: str = "karin") -> dict[str, Any]:
-    return {"moededato": "2026-01-12", "referat": "Aftalt praktik", "deltagere": "UU, familie",
-            "ungeguide": guide, "koordinerende_sagsbehandler": case_coordinator,
-            "foerste_handlinger": [{"handling": "Besøg virksomhed", "ansvarlig": guide, "frist": "2026-02-01"}]}
-
-
-ACCEPT = {"accepteret": True, "bemaerkning": ""}
-DECLINE = {"accepteret": False, "bemaerkning": "Har ikke tid"}
-PLAN = {"positiv_destination": "uddannelse", "destination_beskrivelse": "Start på EUD",
-        "milepaele": [{"titel": "Praktik", "spor": "virksomhedssporet", "ansvarlig_afdeling": "beskaeftigelse",
-                       "frist": "2026-06-01", "status": "ikke_startet"}]}
-
-
-def follow_up(reached: bool = False) -> dict[str, Any]:
-    return {"opfoelgningsdato": "2026-04-06", "fremskridt": "Går godt", "destination_naaet": reached,
-            "milepaele_status": [{"titel": "Praktik", "status": "i_gang"}]}
-
-
-ESCALATION = {"handling": "Ringet til guiden"}
-HANDOVER = {"afslutningsaarsag": "uddannelse", "afslutningsnote": "Startet på EUD", "overtages_af": "UU"}
+from web.sample_forms import (  # noqa: F401  (the tests take the shared answers from here)
+    ACCEPT,
+    CLOSE,
+    DECLINE,
+    ESCALATION,
+    HANDOVER,
+    PLAN,
+    REFERRAL,
+    REFERRAL_OUTSIDE,
+    follow_up,
+    k_meeting,
+)
 
 
 def start_course(engine: Engine, actor: Actor, name: str = "Test Ung", birthdate: str = "2009-03-01") -> dict[str, Any]:

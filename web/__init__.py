@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from engine.bootstrap import Engine, bootstrap
+from engine.bootstrap import bootstrap
 from engine.platform.settings import Settings
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -67,7 +67,3 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     pages.init_app(app)
     cli.init_app(app)
     return app
-
-
-def engine_of(app: Flask) -> Engine:
-    return app.extensions["samspil"]

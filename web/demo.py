@@ -11,6 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import click
+from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from engine.bootstrap import Engine
@@ -22,7 +25,10 @@ from engine.people.access import Actor
 from engine.platform.clock import FrozenClock
 from engine.platform.errors import Conflict
 from engine.platform.models import User, Youth
+from engine.platform.schema import upgrade
 from engine.work import tasks
+from web.cli.support import engine as app_engine
+from web.sample_forms import ACCEPT, CLOSE, DECLINE, HANDOVER, PLAN, REFERRAL, REFERRAL_OUTSIDE, follow_up, k_meeting
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
 DEMO_PASSWORD = "samspil-demo-2026"
@@ -39,30 +45,6 @@ FIRST = ["Ali", "Emma", "Noah", "Freja", "Mikkel", "Sofie", "Jonas", "Ida", "Luc
          "Elias", "Alma", "Malthe", "Laura", "William", "Anna", "Victor", "Nora"]
 LAST = ["Hansen", "Nielsen", "Jensen", "Pedersen", "Andersen", "Larsen", "Sørensen", "Rasmussen", "Petersen",
         "Madsen"]
-
-REFERRAL = {"henvisningsaarsag": "Mange fravær og sager i flere forvaltninger", "henviser_afdeling": "uddannelsesvejledning",
-            "afdelinger_med_sag": ["familie", "social"], "samtykke_givet": True,
-            "samtykke_datatyper": ["uddannelse", "sociale_forhold"], "samtykke_modtager": "Det tværfaglige ungeteam",
-            "samtykke_formaal": "Koordinering af én samlet plan", "samtykke_givet_af": "foraelder_vaerge"}
-PLAN = {"positiv_destination": "uddannelse", "destination_beskrivelse": "Påbegynde en erhvervsuddannelse",
-        "milepaele": [{"titel": "Virksomhedspraktik", "spor": "virksomhedssporet", "ansvarlig_afdeling": "beskaeftigelse",
-                       "frist": "2026-09-01", "status": "i_gang"},
-                      {"titel": "Afklaring på FGU", "spor": "vejledningssporet", "ansvarlig_afdeling": "uddannelsesvejledning",
-                       "frist": "2026-12-01", "status": "ikke_startet"}]}
-
-
-def _k_meeting(guide: str) -> dict[str, Any]:
-    return {"moededato": "2026-01-15", "referat": "Den unge deltog. Aftalt praktik og kontakt til FGU.",
-            "deltagere": "UU, jobcenter, familieafdeling", "ungeguide": guide, "koordinerende_sagsbehandler": "karin",
-            "foerste_handlinger": [{"handling": "Kontakt praktikvirksomhed", "ansvarlig": guide, "frist": "2026-02-01"}]}
-
-
-def _follow_up(reached: bool) -> dict[str, Any]:
-    return {"opfoelgningsdato": "2026-04-15", "fremskridt": "Møder stabilt op i praktikken", "destination_naaet": reached,
-            "milepaele_status": [{"titel": "Virksomhedspraktik", "status": "naaet" if reached else "i_gang"}]}
-
-
-HANDOVER = {"afslutningsaarsag": "uddannelse", "afslutningsnote": "Startet på EUD", "overtages_af": "UU"}
 
 # How far each demo young person gets, as the steps to play; the names match the course's task ids.
 JOURNEYS: list[list[str]] = [
@@ -132,16 +114,16 @@ def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng
 
     plays: dict[str, Callable[[], object]] = {
         "henvisning": lambda: step(sara, "henvisning", REFERRAL),
-        "henvisning_udenfor": lambda: step(sara, "henvisning", {**REFERRAL, "afdelinger_med_sag": ["familie"]}),
-        "luk_henvisning": lambda: step(kim, "luk_henvisning", {"anbefaling": "Kontakt UU-vejleder", "henvist_til": "UU"}),
-        "k_moede": lambda: step(kim, "k_moede", _k_meeting(guide_name)),
-        "accepter_guide": lambda: step(guide, "accepter_guide", {"accepteret": True}),
-        "afvis_guide": lambda: step(guide, "accepter_guide", {"accepteret": False, "bemaerkning": "Fuld kalender"}),
+        "henvisning_udenfor": lambda: step(sara, "henvisning", REFERRAL_OUTSIDE),
+        "luk_henvisning": lambda: step(kim, "luk_henvisning", CLOSE),
+        "k_moede": lambda: step(kim, "k_moede", k_meeting(guide_name)),
+        "accepter_guide": lambda: step(guide, "accepter_guide", ACCEPT),
+        "afvis_guide": lambda: step(guide, "accepter_guide", DECLINE),
         "uddannelsesplan": lambda: step(karin, "uddannelsesplan", PLAN),
         "wait": lambda: (clock.advance(days=92), events.fire_due_timers(engine)),
         "overdue": lambda: (clock.advance(days=15), events.fire_due_timers(engine)),
-        "opfoelgning": lambda: step(guide, "opfoelgning", _follow_up(False)),
-        "opfoelgning_naaet": lambda: step(guide, "opfoelgning", _follow_up(True)),
+        "opfoelgning": lambda: step(guide, "opfoelgning", follow_up(False)),
+        "opfoelgning_naaet": lambda: step(guide, "opfoelgning", follow_up(True)),
         "overdragelse": lambda: step(karin, "overdragelse", HANDOVER),
     }
     for name_of_step in journey:
@@ -149,3 +131,16 @@ def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng
             plays[name_of_step]()
         except Conflict:
             pass  # a timer moved the course on first; the demo simply stops there
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Fill the database with demo users and young people at every step."""
+    upgrade(app_engine().db)
+    for line in load_demo(app_engine()):
+        click.echo(line)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_command)

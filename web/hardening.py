@@ -100,7 +100,7 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Content-Security-Policy", API_POLICY if request.blueprint == "api" else PAGE_POLICY)
+        headers.setdefault("Content-Security-Policy", API_POLICY if "api" in request.blueprints else PAGE_POLICY)
         _log_request(response)
         return response
 

@@ -1,10 +1,12 @@
-"""Serving the app with gunicorn, for `samspil serve`."""
+"""Serving the app with gunicorn: ``samspil serve``."""
 from __future__ import annotations
 
 import logging
 import sys
 from typing import Any
 
+import click
+from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from web.hardening import access_log
@@ -34,3 +36,16 @@ def serve(host: str, port: int, workers: int = 2) -> None:
     access_log.setLevel(logging.INFO)
     access_log.propagate = False
     _Server({"bind": f"{host}:{port}", "workers": workers, "threads": 4, "accesslog": None}).run()
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Run the web app (gunicorn)."""
+    serve(host, port, workers)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(serve_command)

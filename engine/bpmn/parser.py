@@ -1,6 +1,6 @@
 """Parser classes that accept diagrams from our modeler, Camunda Modeler, spiff-arena or by hand.
 
-Extends SpiffWorkflow through its parser classes (DESIGN: diagram conventions):
+Extends SpiffWorkflow through its parser classes (README.md, "Diagram conventions the engine honours"):
 - user tasks read ``camunda:formKey`` or spiff-arena's ``formJsonSchemaFilename`` property,
   ``camunda:assignee``, ``camunda:candidateUsers``, ``camunda:candidateGroups`` and ``camunda:dueDate``;
 - business rule tasks read ``camunda:decisionRef`` or spiff-arena's ``calledDecisionId``;

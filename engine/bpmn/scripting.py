@@ -1,4 +1,4 @@
-"""Diagram code is untrusted (DESIGN principle 8): SpiffWorkflow's seam to the sandbox processes.
+"""Diagram code is untrusted (SECURITY.md, "Diagram code and diagrams"): SpiffWorkflow's seam to the sandbox processes.
 
 SpiffWorkflow asks its script environment to ``evaluate`` an expression or ``execute`` a script over
 a task's data. :class:`RestrictedEnvironment` sends both to a sandbox process

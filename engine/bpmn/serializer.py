@@ -1,6 +1,6 @@
 """How an instance is stored: its own state only, and only the part of its past it still needs.
 
-DESIGN principle 4: a process version is stored once, so the workflow converter leaves the spec out
+A process version is stored once (README.md, "How state is kept"), so the workflow converter leaves the spec out
 and takes it back from the parsed process version when it loads. A course runs for years with a
 follow-up loop, and SpiffWorkflow keeps every finished task (and a copy of its data); before each
 save, :func:`prune_history` cuts the finished tasks that lie above every unfinished one, so the

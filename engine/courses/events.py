@@ -24,7 +24,7 @@ from engine.platform.errors import Conflict, InvalidInput, NotFound
 from engine.platform.messages import Message
 from engine.platform.models import ProcessInstance
 from engine.platform.uow import while_code_runs
-from engine.work.forms import form_errors
+from engine.work.forms import form_errors, object_errors
 from engine.work.tasks import undeclared_errors
 
 if TYPE_CHECKING:
@@ -54,8 +54,7 @@ def correlate_message(uow: UnitOfWork, actor: Actor, name: Any, youth_id: Any = 
     for field, value in (("youth_id", youth_id), ("instance_id", instance_id)):
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             errors.append({"field": field, "message": Message("engine.field.must_be_integer")})
-    if data is not None and not isinstance(data, dict):
-        errors.append({"field": "data", "message": Message("engine.field.must_be_object")})
+    errors += object_errors(data)
     if errors:
         raise InvalidInput(Message("engine.message.invalid"), errors=errors)
     return while_code_runs(uow, lambda: _deliver(uow, actor, name, youth_id, instance_id, data))

@@ -17,6 +17,7 @@ from engine.platform.messages import Message
 from engine.platform.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, Youth
 from engine.platform.uow import while_code_runs
 from engine.platform.views import instance_view
+from engine.work.forms import require_object
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork
@@ -82,9 +83,7 @@ def started_run(uow: UnitOfWork, actor: Actor, version: ProcessVersion, youth: Y
 
 def _check_data(data: Any) -> None:
     """Start data and a retry's correction: an object, without the variables only the engine sets."""
-    if data is not None and not isinstance(data, dict):
-        raise InvalidInput(Message("engine.data.must_be_object"),
-                           errors=[{"field": "data", "message": Message("engine.field.must_be_object")}])
+    require_object(data)
     owned = sorted(key for key in (data or {}) if key in policy.ENGINE_OWNED)
     if owned:
         raise InvalidInput(Message("engine.instance.engine_owned_data"),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.courses.instances import started_run
 from engine.courses.moving import moving
+from engine.courses.notices import REFERRAL_FORM
 from engine.courses.runtime import pending_candidates, process_for, sync_tasks
 from engine.definitions.deployment import latest_version
 from engine.people import audit, policy
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork
 
 DEFAULT_PROCESS = "samarbejdsmodel"
-REFERRAL_FORM = "henvisning"
 
 
 def referral_schema(uow: UnitOfWork, process_key: str = DEFAULT_PROCESS) -> dict[str, Any] | None:

@@ -26,6 +26,7 @@ from engine.platform.errors import InvalidInput
 from engine.platform.messages import Message
 from engine.platform.models import ProcessInstance, Youth
 from engine.platform.uow import while_code_runs
+from engine.work.forms import object_errors
 
 if TYPE_CHECKING:
     from engine.definitions.library import ParsedProcess
@@ -41,8 +42,7 @@ def broadcast_signal(uow: UnitOfWork, actor: Actor, name: Any, data: Any = None)
     errors = []
     if not isinstance(name, str) or not name.strip():
         errors.append({"field": "name", "message": Message("engine.field.required")})
-    if data is not None and not isinstance(data, dict):
-        errors.append({"field": "data", "message": Message("engine.field.must_be_object")})
+    errors += object_errors(data)
     if errors:
         raise InvalidInput(Message("engine.signal.invalid"), errors=errors)
     payload = dict(data or {})

@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MIGRATABLE = ("running", "error")
-LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 RESET = course_move.RESET
 NOT_YET = TaskState.FUTURE | TaskState.PREDICTED_MASK
 DEFAULT_LIMIT = 100_000

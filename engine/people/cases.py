@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from engine.courses import journal
 from engine.courses.control import hold_view
-from engine.courses.notices import notices_of_course
+from engine.courses.notices import REFERRAL_FORM, notices_of_course
 from engine.people import audit
 from engine.people.access import Actor
 from engine.people.youths import ensure_may_view
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 MAX_COMMENT_LENGTH = 5000
 # Where the plan, the consents and the people live in the default course's data.
 PLAN_FORM = "uddannelsesplan"
-REFERRAL_FORM = "henvisning"
 FINISHED_KINDS = {"task_completed", "step_completed", "timer_fired", "message_received"}
 
 

@@ -1,4 +1,4 @@
-"""The one clock the engine reads "now" from (DESIGN principle 5).
+"""The one clock the engine reads "now" from.
 
 Timers, due dates and history all read this clock, so a test or the worker's ``--now`` can move
 time without patching the standard library.

@@ -1,6 +1,6 @@
 """Every limit on diagram code and on diagrams, in one place (issue 10, findings 3, 6 and 7).
 
-Diagram code is untrusted (DESIGN principle 8): it runs in a separate process with these limits,
+Diagram code is untrusted (SECURITY.md, "Diagram code and diagrams"): it runs in a separate process with these limits,
 what it leaves behind must be plain JSON of bounded size, and one service operation may spend only
 so much time and so many engine steps before the course stops in ``error``. Diagrams themselves are
 bounded at upload, so validating or starting one cannot hold a server process or a database lock

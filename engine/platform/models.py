@@ -1,7 +1,7 @@
 """The tables. Queries read these plain rows; only the engine ever loads a workflow's state.
 
 A human task, an instance event and an audit entry are each a row written in the same
-transaction as the workflow state they describe (DESIGN principles 3 and 6).
+transaction as the workflow state they describe (README.md, "How state is kept").
 """
 from __future__ import annotations
 
@@ -87,6 +87,8 @@ class User(TenantMixin, Base):
 
 
 class UserRole(TenantMixin, Base):
+    """A role a user holds; what the role may do is in :class:`RolePermission`."""
+
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)

@@ -1,4 +1,4 @@
-"""The unit of work: one database transaction per service call (DESIGN principle 1).
+"""The unit of work: one database transaction per service call.
 
 Like cosmicpython's, it rolls back unless told to commit. A writing unit of work takes the write
 lock up front (BEGIN IMMEDIATE on SQLite); on PostgreSQL the services lock the rows they change

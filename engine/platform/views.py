@@ -1,4 +1,4 @@
-"""Plain-dict views of rows: the shapes the API and the pages show (DESIGN: contracts)."""
+"""Plain-dict views of rows: the shapes the API and the pages show (the API's in web/api/openapi_spec.py)."""
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -11,6 +11,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from engine.platform.errors import InvalidInput
 from engine.platform.messages import Message
 
 REQUIRED_MESSAGE = re.compile(r"^'(.+)' is a required property$")
@@ -36,6 +37,24 @@ FORMAT_NAMES = {"date": "engine.form.format_date", "date-time": "engine.form.for
 TYPE_NAMES = {"string": "engine.form.type_string", "integer": "engine.form.type_integer",
               "number": "engine.form.type_number", "boolean": "engine.form.type_boolean",
               "array": "engine.form.type_array", "object": "engine.form.type_object", "null": "engine.form.type_null"}
+
+
+def object_errors(data: Any, *, optional: bool = True, key: str = "field", name: str = "data") -> list[dict[str, Any]]:
+    """The field error for submitted data that is not a JSON object (none when ``optional`` and absent).
+
+    ``key`` and ``name`` say where the error points: ``{"field": "data"}`` for a part of a request,
+    ``{"path": ""}`` for a form's whole answer, as :func:`form_errors` points into it.
+    """
+    if isinstance(data, dict) or (optional and data is None):
+        return []
+    return [{key: name, "message": Message("engine.field.must_be_object")}]
+
+
+def require_object(data: Any, *, optional: bool = True, key: str = "field", name: str = "data") -> None:
+    """Refuse data that is not a JSON object before anything reads it (see :func:`object_errors`)."""
+    errors = object_errors(data, optional=optional, key=key, name=name)
+    if errors:
+        raise InvalidInput(Message("engine.data.must_be_object"), errors=errors)
 
 
 def form_errors(validator: Draft202012Validator, data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from engine.platform.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, Tas
 from engine.platform.uow import while_code_runs
 from engine.platform.views import task_view
 from engine.work.data_choices import data_choice_errors
-from engine.work.forms import form_errors
+from engine.work.forms import form_errors, require_object
 from engine.work.user_fields import user_field_errors
 
 if TYPE_CHECKING:
@@ -126,8 +126,8 @@ def list_tasks_in(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[l
         query = _filtered(query, filters, uow.clock.now())
         total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         personal_first = case((or_(Task.assignee == actor.username, Task.personal.is_(True)), 0), else_=1)
-        rows = uow.session.scalars(query.order_by(personal_first, *QUEUE_ORDER)
-                                   .limit(limit).offset(max(0, filters.offset))).all()
+        rows = list(uow.session.scalars(query.order_by(personal_first, *QUEUE_ORDER)
+                                        .limit(limit).offset(max(0, filters.offset))))
     audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
     return [task_view(row) for row in rows], int(total)
 
@@ -295,9 +295,7 @@ def complete_task(uow: UnitOfWork, actor: Actor, task_id: str, data: Any) -> dic
     The instance row is locked before the task row is read, the same order every operation that
     moves an instance uses, so two of them can never wait for each other.
     """
-    if not isinstance(data, dict):
-        raise InvalidInput(Message("engine.data.must_be_object"),
-                           errors=[{"path": "", "message": Message("engine.field.must_be_object")}])
+    require_object(data, optional=False, key="path", name="")
     def attempt() -> dict[str, Any]:
         with uow:
             return run_view(complete_in(uow, actor, task_id, data))

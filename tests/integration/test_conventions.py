@@ -1,4 +1,4 @@
-"""The diagram conventions of DESIGN.md, each run by the engine."""
+"""The diagram conventions README.md promises ("Diagram conventions the engine honours"), each run by the engine."""
 from __future__ import annotations
 
 import json

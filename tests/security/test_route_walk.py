@@ -33,13 +33,13 @@ def _values(world: World, rule: Rule) -> dict[str, Any]:
 
 
 def _query(endpoint: str) -> str:
-    if endpoint in ("api.metrics_waiting", "dashboard.waiting_list"):
+    if endpoint in ("api.dashboard.metrics_waiting", "dashboard.waiting_list"):
         return FIGURE_QUERY + "&element_id=uddannelsesplan"
-    if endpoint == "api.diff_process_versions":
+    if endpoint == "api.workbench.diff_process_versions":
         return "?from=1&to=1"
-    if endpoint.startswith(("api.metrics", "api.bottlenecks", "dashboard.")):
+    if endpoint.startswith(("api.dashboard.", "api.metrics.", "dashboard.")):
         return FIGURE_QUERY
-    if endpoint in ("api.search_youths", "cases.search"):
+    if endpoint in ("api.youths.search_youths", "cases.search"):
         return "?q=Walk"
     return ""
 
@@ -47,17 +47,17 @@ def _query(endpoint: str) -> str:
 def _body(world: World, endpoint: str) -> dict[str, Any]:
     """What the request sends: ``json``, ``data`` (a form) or a raw body."""
     bodies: dict[str, dict[str, Any]] = {
-        "api.start_instance": {"json": {"process_key": KEY, "youth_id": world.youth_id}},
-        "api.send_message": {"json": {"name": "frafald", "youth_id": world.youth_id}},
-        "api.send_signal": {"json": {"name": "frafald"}},
-        "api.fire_timer_now": {"json": {"element_id": "ingen_tidsfrist"}},
-        "api.complete_task": {"json": {"data": {}}},
-        "api.deploy_process_model": {"data": b"not a diagram", "content_type": "application/xml"},
-        "api.validate_process_model": {"data": b"not a diagram", "content_type": "application/xml"},
+        "api.instances.start_instance": {"json": {"process_key": KEY, "youth_id": world.youth_id}},
+        "api.messages.send_message": {"json": {"name": "frafald", "youth_id": world.youth_id}},
+        "api.messages.send_signal": {"json": {"name": "frafald"}},
+        "api.instances.fire_timer_now": {"json": {"element_id": "ingen_tidsfrist"}},
+        "api.tasks.complete_task": {"json": {"data": {}}},
+        "api.process_models.deploy_process_model": {"data": b"not a diagram", "content_type": "application/xml"},
+        "api.process_models.validate_process_model": {"data": b"not a diagram", "content_type": "application/xml"},
         "cases.fire_timer": {"data": {"element_id": ""}},
         "tasks.comment": {"data": {"body": ""}},
         "cases.search": {"data": {"q": "Walk"}},
-        "api.search_youths_by_body": {"json": {"q": "Walk"}},
+        "api.youths.search_youths_by_body": {"json": {"q": "Walk"}},
         "workbench.save_draft": {"data": b"[]", "content_type": "application/json"},
     }
     if endpoint in bodies:
@@ -94,7 +94,7 @@ def _refused_for_the_case(access: Access, name: str) -> bool:
 def _rules(world: World) -> list[Rule]:
     """Every rule, releasing before claiming (a claim would make the release the claimer's), logout last."""
     def order(rule: Rule) -> tuple[int, str]:
-        first = rule.endpoint in ("api.unclaim_task", "inbox.unclaim")
+        first = rule.endpoint in ("api.tasks.unclaim_task", "inbox.unclaim")
         last = rule.endpoint.startswith("auth.")
         return (0 if first else 2 if last else 1, rule.endpoint)
 

@@ -1,4 +1,4 @@
-"""The parser accepts the spellings DESIGN.md promises, and any element id."""
+"""The parser accepts the spellings README.md promises ("Diagram conventions"), and any element id."""
 from __future__ import annotations
 
 import pytest

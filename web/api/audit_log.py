@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from engine.people import audit
 from engine.platform.clock import as_utc
-from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import int_arg
 from web.errors import BadRequestError
+
+bp = Blueprint("audit_log", __name__)
 
 
 @bp.get("/audit")

@@ -1,4 +1,5 @@
-"""Bearer tokens: every API call but the OpenAPI document names its user."""
+"""Bearer tokens: every API call but the OpenAPI document names its user (``web.api`` runs
+:func:`authenticate` before every API view)."""
 from __future__ import annotations
 
 from flask import Response, current_app, g, request
@@ -7,14 +8,12 @@ from engine.bootstrap import Engine
 from engine.people import audit, users
 from engine.people.access import Actor
 from engine.platform.tenancy import DEFAULT_TENANT
-from web.api import bp
 from web.errors import error_response
 from web.tenant import set_request_tenant
 
-PUBLIC_ENDPOINTS = {"api.openapi_document"}
+PUBLIC_ENDPOINTS = {"api.openapi.openapi_document"}
 
 
-@bp.before_request
 def authenticate() -> Response | None:
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None

@@ -1,13 +1,14 @@
 """Instances: one young person's course each."""
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Blueprint, Response, jsonify
 
 from engine.courses import control as course_control
 from engine.courses import events, instances
-from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import json_object
+
+bp = Blueprint("instances", __name__)
 
 
 @bp.post("/instances")

@@ -1,12 +1,13 @@
 """Messages to waiting courses (for example ``frafald`` from a school system), and signals to all of them."""
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Blueprint, Response, jsonify
 
 from engine.courses import events, signals
-from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import json_object
+
+bp = Blueprint("messages", __name__)
 
 
 @bp.post("/messages")

@@ -1,11 +1,12 @@
 """Figures for coordinators and BI tools."""
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from engine.dashboard import heatmap
-from web.api import bp
 from web.api.auth import actor, engine
+
+bp = Blueprint("metrics", __name__)
 
 
 @bp.get("/metrics/bottlenecks")

@@ -1,10 +1,12 @@
 """The OpenAPI 3 document describing this API, served at /api/v1/openapi.json."""
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Blueprint, Response, jsonify
 
-from web.api import bp, openapi_dashboard, openapi_people, openapi_workbench
+from web.api import openapi_dashboard, openapi_people, openapi_workbench
 from web.api.openapi_spec import document
+
+bp = Blueprint("openapi", __name__)
 
 
 @bp.get("/openapi.json")

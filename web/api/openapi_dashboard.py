@@ -7,20 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.api.openapi_spec import (
-    array,
-    boolean,
-    day,
-    integer,
-    number,
-    obj,
-    ok,
-    operation,
-    parameter,
-    ref,
-    string,
-    timestamp,
-)
+from web.api.openapi_spec import array, boolean, day, integer, number, obj, ok, operation, parameter, ref, string, timestamp
 
 FILTER_PARAMETERS = [
     parameter("process_key", "query", string(), "Processen (påkrævet)"),

@@ -7,43 +7,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.api.openapi_spec import (
-    Schema,
-    array,
-    boolean,
-    integer,
-    json_body,
-    obj,
-    ok,
-    operation,
-    path_parameters,
-    ref,
-    string,
-)
+from web.api import openapi_spec as spec
 
 TAG = "people"
 
 
-def schemas() -> dict[str, Schema]:
-    permissions = array(string(), "Rettighedernes navne, fx register_youth, reassign")
-    held = {"instance_id": integer(), "youth_id": integer(), "youth_name": string(), "role": string(nullable=True)}
+def schemas() -> dict[str, spec.Schema]:
+    permissions = spec.array(spec.string(), "Rettighedernes navne, fx register_youth, reassign")
+    held = {"instance_id": spec.integer(), "youth_id": spec.integer(), "youth_name": spec.string(),
+            "role": spec.string(nullable=True)}
     return {
-        "Role": obj({"name": string("Et rollenavn: små bogstaver, tal og _ (fx tovholder)"),
-                     "permissions": permissions, "users": integer("Aktive brugere med rollen")}),
-        "RoleList": obj({"roles": array(ref("Role")), "permissions": array(string(), "Alle rettigheder")}),
-        "RolePermissions": obj({"name": string(), "permissions": permissions}),
-        "RoleInput": obj({"permissions": permissions}, required=["permissions"]),
-        "LanePeopleInput": obj({"lane": string("Banens navn (eller id) i forløbets diagram", minLength=1),
-                                "users": array(string(), "Brugernavne med banens rolle; [] lægger banen tilbage "
-                                                         "til rollens kø")}, required=["lane", "users"]),
-        "HandoverInput": {**obj({"from": string(minLength=1), "to": string(minLength=1),
-                                 "dry_run": boolean("Standard true: flyt intet, vis kun hvad der flyttes")},
-                                required=["from", "to"])},
-        "Handover": obj({
-            "from": string(), "to": string(), "dry_run": boolean(),
-            "courses": array(obj({**held, "process_key": string(), "lane": string()}),
-                             "Hvert forløb og den bane personen har"),
-            "tasks": array(obj({**held, "id": string(), "name": string()}), "Hver åben opgave personen har"),
+        "Role": spec.obj({"name": spec.string("Et rollenavn: små bogstaver, tal og _ (fx tovholder)"),
+                          "permissions": permissions, "users": spec.integer("Aktive brugere med rollen")}),
+        "RoleList": spec.obj({"roles": spec.array(spec.ref("Role")),
+                              "permissions": spec.array(spec.string(), "Alle rettigheder")}),
+        "RolePermissions": spec.obj({"name": spec.string(), "permissions": permissions}),
+        "RoleInput": spec.obj({"permissions": permissions}, required=["permissions"]),
+        "LanePeopleInput": spec.obj({"lane": spec.string("Banens navn (eller id) i forløbets diagram", minLength=1),
+                                     "users": spec.array(spec.string(), "Brugernavne med banens rolle; [] lægger "
+                                                                        "banen tilbage til rollens kø")},
+                                    required=["lane", "users"]),
+        "HandoverInput": {**spec.obj({"from": spec.string(minLength=1), "to": spec.string(minLength=1),
+                                      "dry_run": spec.boolean("Standard true: flyt intet, vis kun hvad der flyttes")},
+                                     required=["from", "to"])},
+        "Handover": spec.obj({
+            "from": spec.string(), "to": spec.string(), "dry_run": spec.boolean(),
+            "courses": spec.array(spec.obj({**held, "process_key": spec.string(), "lane": spec.string()}),
+                                  "Hvert forløb og den bane personen har"),
+            "tasks": spec.array(spec.obj({**held, "id": spec.string(), "name": spec.string()}),
+                                "Hver åben opgave personen har"),
         }),
     }
 
@@ -51,28 +43,25 @@ def schemas() -> dict[str, Schema]:
 def operations() -> dict[str, dict[str, dict[str, Any]]]:
     return {
         "/roles": {
-            "get": operation("listRoles", TAG, "Roller og hvad hver må (kræver manage_users)",
-                             {"200": ok("Rollerne", ref("RoleList"))}, (403,)),
+            "get": spec.operation("listRoles", TAG, "Roller og hvad hver må (kræver manage_users)",
+                                  {"200": spec.ok("Rollerne", spec.ref("RoleList"))}, (403,)),
         },
         "/roles/{name}": {
-            "put": operation("setRolePermissions", TAG,
-                             "Sæt hvad en rolle må; en ny rolle oprettes (kræver manage_users; logges)",
-                             {"200": ok("Rollen", ref("RolePermissions"))}, (400, 403, 413, 422),
-                             body=json_body("RoleInput")),
+            "put": spec.operation("setRolePermissions", TAG,
+                                  "Sæt hvad en rolle må; en ny rolle oprettes (kræver manage_users; logges)",
+                                  {"200": spec.ok("Rollen", spec.ref("RolePermissions"))}, (400, 403, 413, 422),
+                                  body=spec.json_body("RoleInput")),
         },
-        "/instances/{instance_id}/people": {
-            "post": operation("setLanePeople", TAG,
-                              "Hvem har en bane i et kørende forløb: åbne opgaver flyttes straks, senere følger "
-                              "(kræver reassign)",
-                              {"200": ok("Forløbet", ref("Instance"))}, (400, 403, 404, 409, 413, 422),
-                              body=json_body("LanePeopleInput")),
-        },
+        "/instances/{instance_id}/people": spec.json_post(
+            "setLanePeople", TAG,
+            "Hvem har en bane i et kørende forløb: åbne opgaver flyttes straks, senere følger (kræver reassign)",
+            "Forløbet", spec.ref("Instance"), "LanePeopleInput"),
         "/handovers": {
-            "post": operation("handover", TAG,
-                              "Flyt alle forløb og åbne opgaver fra én person til en anden; dry_run viser først "
-                              "listen (kræver reassign)",
-                              {"200": ok("Hvad der flyttes (eller er flyttet)", ref("Handover"))},
-                              (400, 403, 404, 413, 422), body=json_body("HandoverInput")),
+            "post": spec.operation("handover", TAG,
+                                   "Flyt alle forløb og åbne opgaver fra én person til en anden; dry_run viser først "
+                                   "listen (kræver reassign)",
+                                   {"200": spec.ok("Hvad der flyttes (eller er flyttet)", spec.ref("Handover"))},
+                                   (400, 403, 404, 413, 422), body=spec.json_body("HandoverInput")),
         },
     }
 
@@ -82,10 +71,10 @@ def extend(document: dict[str, Any]) -> dict[str, Any]:
     for path, methods in operations().items():
         item: dict[str, Any] = dict(methods)
         if "{name}" in path:
-            item["parameters"] = [{"name": "name", "in": "path", "required": True, "schema": string(),
+            item["parameters"] = [{"name": "name", "in": "path", "required": True, "schema": spec.string(),
                                    "description": "Rollens navn"}]
         elif "{" in path:
-            item["parameters"] = path_parameters(path)
+            item["parameters"] = spec.path_parameters(path)
         document["paths"][path] = item
     document["tags"].append({"name": TAG})
     document["components"]["schemas"].update(schemas())

@@ -383,6 +383,18 @@ def operation(operation_id: str, tag: str, summary: str, responses: dict[str, An
     return op
 
 
+# What a POST that changes a course or a task may answer besides success: bad JSON, not allowed, not
+# found, changed meanwhile, too large, invalid.
+CHANGE_ERRORS = (400, 403, 404, 409, 413, 422)
+
+
+def json_post(operation_id: str, tag: str, summary: str, answer: str, schema: Schema, body: str,
+              required: bool = True, *, status: str = "200", errors: tuple[int, ...] = CHANGE_ERRORS) -> dict[str, Any]:
+    """A path's one operation: a POST with a JSON body (the schema named ``body``) and one success."""
+    return {"post": operation(operation_id, tag, summary, {status: ok(answer, schema)}, errors,
+                              body=json_body(body, required))}
+
+
 def path_parameters(path: str) -> list[dict[str, Any]]:
     return [parameter(name, "path", schema, "Id") for name, schema in ID_PARAMETERS.items()
             if "{" + name + "}" in path]
@@ -428,45 +440,32 @@ def operations() -> dict[str, dict[str, dict[str, Any]]]:
         "/youths/{youth_id}": {
             "get": operation("getYouth", "youths", "Én ung", {"200": ok("Den unge", ref("Youth"))}, (403, 404)),
         },
-        "/instances": {
-            "post": operation("startInstance", "instances", "Start et forløb for en ung",
-                              {"201": ok("Forløbet, kørt til første ventepunkt", ref("Instance"))},
-                              (400, 403, 404, 413, 422), body=json_body("InstanceInput")),
-        },
+        "/instances": json_post("startInstance", "instances", "Start et forløb for en ung",
+                                "Forløbet, kørt til første ventepunkt", ref("Instance"), "InstanceInput", status="201",
+                                errors=(400, 403, 404, 413, 422)),
         "/instances/{instance_id}": {
             "get": operation("getInstance", "instances", "Et forløb med opgaver og historik",
                              {"200": ok("Forløbet", ref("Instance"))}, (403, 404)),
         },
-        "/instances/{instance_id}/retry": {
-            "post": operation("retryInstance", "instances", "Kør det fejlede skridt igen (admin)",
-                              {"200": ok(MOVED, ref("Instance"))},
-                              (400, 403, 404, 409, 413, 422), body=json_body("DataInput", required=False)),
-        },
-        "/instances/{instance_id}/timers/fire": {
-            "post": operation("fireTimerNow", "instances",
-                              "Lad en ventende tidsfrist udløbe nu, fx en opfølgning før tid (ungekoordinator, admin)",
-                              {"200": ok(MOVED, ref("Instance"))},
-                              (400, 403, 404, 409, 413, 422), body=json_body("TimerInput")),
-        },
-        "/instances/{instance_id}/pause": {
-            "post": operation("pauseInstance", "instances",
-                              "Sæt forløbet på pause til en dato: ingen frister udløses, opgaver kan ikke afsluttes "
-                              "(ungekoordinator, admin)",
-                              {"200": ok("Forløbet er på pause", ref("CourseStatus"))},
-                              (400, 403, 404, 409, 413, 422), body=json_body("PauseInput")),
-        },
+        "/instances/{instance_id}/retry": json_post("retryInstance", "instances", "Kør det fejlede skridt igen (admin)",
+                                                    MOVED, ref("Instance"), "DataInput", required=False),
+        "/instances/{instance_id}/timers/fire": json_post(
+            "fireTimerNow", "instances",
+            "Lad en ventende tidsfrist udløbe nu, fx en opfølgning før tid (ungekoordinator, admin)",
+            MOVED, ref("Instance"), "TimerInput"),
+        "/instances/{instance_id}/pause": json_post(
+            "pauseInstance", "instances",
+            "Sæt forløbet på pause til en dato: ingen frister udløses, opgaver kan ikke afsluttes (ungekoordinator, admin)",
+            "Forløbet er på pause", ref("CourseStatus"), "PauseInput"),
         "/instances/{instance_id}/resume": {
             "post": operation("resumeInstance", "instances",
                               "Genoptag et forløb på pause; frister nået imens udløses (ungekoordinator, admin)",
                               {"200": ok("Forløbet kører igen", ref("CourseStatus"))}, (403, 404, 409)),
         },
-        "/instances/{instance_id}/close": {
-            "post": operation("closeInstance", "instances",
-                              "Luk forløbet for altid med en begrundelse; åbne opgaver annulleres "
-                              "(ungekoordinator, admin)",
-                              {"200": ok("Forløbet er lukket", ref("CourseStatus"))},
-                              (400, 403, 404, 409, 413, 422), body=json_body("CloseInput")),
-        },
+        "/instances/{instance_id}/close": json_post(
+            "closeInstance", "instances",
+            "Luk forløbet for altid med en begrundelse; åbne opgaver annulleres (ungekoordinator, admin)",
+            "Forløbet er lukket", ref("CourseStatus"), "CloseInput"),
         "/tasks": {
             "get": operation("listTasks", "tasks", "Opgaver, personlige først og så efter frist",
                              {"200": ok("En side opgaver", array(ref("Task")), {"X-Total-Count": {
@@ -485,26 +484,17 @@ def operations() -> dict[str, dict[str, dict[str, Any]]]:
             "post": operation("unclaimTask", "tasks", "Læg opgaven tilbage (den der har den, koordinator, admin)",
                               {"200": ok("Opgaven", ref("Task"))}, (403, 404, 409)),
         },
-        "/tasks/{task_id}/assign": {
-            "post": operation("assignTask", "tasks", "Giv opgaven til én person med opgavens rolle (koordinator, admin)",
-                              {"200": ok("Opgaven", ref("Task"))}, (400, 403, 404, 409, 413, 422),
-                              body=json_body("AssignInput")),
-        },
-        "/tasks/{task_id}/complete": {
-            "post": operation("completeTask", "tasks", "Afslut opgaven med formularens data",
-                              {"200": ok(MOVED, ref("Instance"))},
-                              (400, 403, 404, 409, 413, 422), body=json_body("DataInput", required=False)),
-        },
-        "/messages": {
-            "post": operation("sendMessage", "messages", "Send en besked til det forløb der venter på den",
-                              {"200": ok("Beskeden er modtaget", ref("MessageDelivered"))},
-                              (400, 403, 404, 413, 422), body=json_body("MessageInput")),
-        },
-        "/signals": {
-            "post": operation("sendSignal", "messages", "Send et signal til alle forløb der venter på det",
-                              {"200": ok("De forløb der modtog signalet", ref("SignalDelivered"))},
-                              (400, 403, 413, 422), body=json_body("SignalInput")),
-        },
+        "/tasks/{task_id}/assign": json_post(
+            "assignTask", "tasks", "Giv opgaven til én person med opgavens rolle (koordinator, admin)",
+            "Opgaven", ref("Task"), "AssignInput"),
+        "/tasks/{task_id}/complete": json_post("completeTask", "tasks", "Afslut opgaven med formularens data",
+                                               MOVED, ref("Instance"), "DataInput", required=False),
+        "/messages": json_post("sendMessage", "messages", "Send en besked til det forløb der venter på den",
+                               "Beskeden er modtaget", ref("MessageDelivered"), "MessageInput",
+                               errors=(400, 403, 404, 413, 422)),
+        "/signals": json_post("sendSignal", "messages", "Send et signal til alle forløb der venter på det",
+                              "De forløb der modtog signalet", ref("SignalDelivered"), "SignalInput",
+                              errors=(400, 403, 413, 422)),
         "/metrics/bottlenecks": {
             "get": operation("bottlenecks", "metrics", "Hvor unge venter (koordinator, procesejer, admin)",
                              {"200": ok("Pr. element med åbne opgaver, flest ventende først",

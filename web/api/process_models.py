@@ -1,12 +1,13 @@
 """Process models: deploy, list, validate."""
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Blueprint, Response, jsonify
 
 from engine.definitions import deployment
-from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import uploaded_files
+
+bp = Blueprint("process_models", __name__)
 
 
 @bp.post("/process-models")

@@ -1,13 +1,14 @@
 """Roles and their permissions, cover and handover of people (issue 11). Thin: parse, call, return."""
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Blueprint, Response, jsonify
 
 from engine.courses import cover
 from engine.people import roles
-from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import json_object
+
+bp = Blueprint("roles", __name__)
 
 
 @bp.get("/roles")

@@ -1,13 +1,14 @@
 """Tasks: the inbox, claim, unclaim, complete."""
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from engine.work import tasks
-from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import bool_arg, int_arg, json_object
 from web.errors import BadRequestError
+
+bp = Blueprint("tasks", __name__)
 
 STATES = {"ready", "completed", "cancelled", "all"}
 

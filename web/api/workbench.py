@@ -17,12 +17,13 @@ Endpoints (for the OpenAPI document):
 """
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Blueprint, Response, jsonify
 
 from engine.definitions import drafts, instance_migration, version_diff, versions
-from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import int_arg, json_object
+
+bp = Blueprint("workbench", __name__)
 
 
 @bp.get("/process-models/<key>/versions/<int:version>")

@@ -1,15 +1,16 @@
 """Young people."""
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from engine.people import youths
 from engine.platform.crypto import looks_like_cpr
 from engine.platform.messages import Message
-from web.api import bp
 from web.api.auth import actor, engine
 from web.api.params import json_object
 from web.errors import BadRequestError
+
+bp = Blueprint("youths", __name__)
 
 
 @bp.post("/youths")

@@ -1,8 +1,6 @@
 """Administration: users and roles, API tokens, and the access log (filter, CSV export)."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -12,9 +10,11 @@ from flask.typing import ResponseReturnValue
 from engine.people import audit, roles, users
 from engine.platform.clock import as_utc
 from engine.platform.errors import Conflict, InvalidInput
+from web.csv_export import csv_response
 from web.i18n import _, localize
 from web.pages.auth import current_actor, engine, permission_required
 from web.pages.filters import LOCAL_TIME
+from web.pages.forms import errors_by_field
 from web.pages.nav import add_nav_item
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -47,10 +47,7 @@ def add_user() -> Any:
         users.add_user(engine().uow(), form["username"], request.form.get("password", ""), form["roles"],
                        form["full_name"], form["email"], actor=current_actor())
     except InvalidInput as invalid:
-        errors: dict[str, list[str]] = {}
-        for error in invalid.details.get("errors", []):
-            errors.setdefault(error.get("field", ""), []).append(localize(error["message"]))
-        return _render_users(422, form=form, errors=errors)
+        return _render_users(422, form=form, errors=errors_by_field(invalid.details.get("errors", []))[0])
     except Conflict as taken:
         return _render_users(409, form=form, errors={"username": [localize(taken.message)]})
     flash(_("admin.user_added", user=form["username"]), "success")
@@ -69,9 +66,7 @@ def edit_user(username: str) -> Any:
         users.update_user(engine().uow(), username, form["full_name"], form["email"],
                           request.form.get("password") or None, actor=current_actor())
     except InvalidInput as invalid:
-        errors: dict[str, list[str]] = {}
-        for error in invalid.details.get("errors", []):
-            errors.setdefault(error.get("field", ""), []).append(localize(error["message"]))
+        errors = errors_by_field(invalid.details.get("errors", []))[0]
         return render_template("admin/user_edit.html", user=user, form=form, errors=errors), 422
     flash(_("admin.user_saved", user=username), "success")
     return redirect(url_for("admin.users_page"), code=303)
@@ -151,17 +146,5 @@ def audit_page() -> str:
 @permission_required("read_audit")
 def audit_csv() -> Response:
     entries = audit.list_entries(engine().uow(), current_actor(), limit=audit.MAX_ENTRIES, **_log_filters())
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["at", "user", "action", "youth_id", "detail"])
-    for entry in entries:
-        writer.writerow([entry["at"], _csv_safe(entry["user"] or ""), entry["action"], entry["youth_id"] or "",
-                         _csv_safe(entry["detail"] or "")])
     stamp = datetime.now(LOCAL_TIME).strftime("%Y%m%d-%H%M")
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="adgangslog-{stamp}.csv"'})
-
-
-def _csv_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_response(entries, f"adgangslog-{stamp}.csv", ["at", "user", "action", "youth_id", "detail"])

@@ -70,7 +70,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def allow_logout_at_provider(response: Response) -> Response:
         # Runs before hardening's hook (Flask runs them in reverse), which keeps a policy already set.
-        if request.blueprint != "api":
+        if "api" not in request.blueprints:
             origins = " ".join(oidc.form_action_origins(PROVIDER))
             response.headers.setdefault("Content-Security-Policy", hardening.PAGE_POLICY.replace(
                 "form-action 'self'", f"form-action 'self' {origins}"))
