@@ -25,7 +25,6 @@ from typing import Any
 
 from sqlalchemy import event
 
-from bench.course_driver import REFERRAL
 from bench.databases import postgres_database
 from bench.stats import Samples
 from bench.world import PASSWORD, build_world
@@ -35,6 +34,7 @@ from engine.people.access import Actor
 from engine.platform import tenancy
 from engine.platform.db import make_engine, make_session_factory
 from web import create_app
+from web.sample_forms import REFERRAL
 
 MODES = ("tenants + RLS", "off (before tenants)")
 
@@ -72,14 +72,14 @@ def measure(url: str, courses: int, inbox_calls: int) -> dict[str, dict[str, Any
     for db in (engine.db, owner_db):
         event.listen(db, "before_cursor_execute", count)
     headers = {"Authorization": f"Bearer {world.tokens[caseworker]}"}
-    result = {mode: {"inbox": Samples(), "complete": Samples(), "statements": {"inbox": 0, "complete": 0}}
-              for mode in MODES}
+    result: dict[str, dict[str, Any]] = {
+        mode: {"inbox": Samples(), "complete": Samples(), "statements": {"inbox": 0, "complete": 0}} for mode in MODES}
     real_name = tenancy.name_transaction
 
     def call(mode: str, kind: str, path: str, body: dict[str, Any] | None = None) -> Any:
         off = mode == MODES[1]
         tenancy.service_filter_enabled = not off
-        tenancy.name_transaction = (lambda *_: None) if off else real_name  # type: ignore[assignment]
+        tenancy.name_transaction = (lambda *_: None) if off else real_name
         statements["n"] = 0
         started = time.perf_counter()
         client = apps[mode]

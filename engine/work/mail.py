@@ -90,10 +90,11 @@ def send_pending(engine: UnitsOfWork, settings: SmtpSettings | None = None, limi
     settings = settings or engine.settings.smtp
     if not settings.host:
         return 0
-    return sum(_send_pending_of_tenant(engine, settings, limit) for _tenant in tenancy.each_tenant(engine))
+    host = settings.host
+    return sum(_send_pending_of_tenant(engine, settings, host, limit) for _tenant in tenancy.each_tenant(engine))
 
 
-def _send_pending_of_tenant(engine: UnitsOfWork, settings: SmtpSettings, limit: int) -> int:
+def _send_pending_of_tenant(engine: UnitsOfWork, settings: SmtpSettings, host: str, limit: int) -> int:
     with engine.reader() as uow:
         pending = uow.session.execute(
             select(MailNotification.id, MailNotification.kind, MailNotification.task_id, Task.name, Task.state,
@@ -106,7 +107,7 @@ def _send_pending_of_tenant(engine: UnitsOfWork, settings: SmtpSettings, limit: 
         return 0
     sent, failed, skipped = [], [], []
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+        with smtplib.SMTP(host, settings.port, timeout=settings.timeout) as smtp:
             if settings.starttls:
                 smtp.starttls()
             if settings.user:
