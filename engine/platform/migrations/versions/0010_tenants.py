@@ -161,11 +161,5 @@ def _row_level_security() -> None:
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
-    if bind.dialect.name == "postgresql":
-        op.execute("DROP POLICY IF EXISTS tenant_lookup ON users")
-        for table in TENANT_TABLES:
-            op.execute(f"DROP POLICY IF EXISTS tenant_confined ON {table}")
-            op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
-            op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+    """Not possible once a second tenant holds data: its rows would fall into the default tenant."""
     raise NotImplementedError("a database holding several tenants cannot be folded back into one")
