@@ -14,7 +14,8 @@ The in-memory floor is measured once, in the same run, and so is what the out-of
 for diagram code costs per completion (``bench/sandbox_cost.py``, ``--sandbox-courses``).
 On PostgreSQL, ``--migrate-courses`` courses
 with their real data (minutes, guide, plan; a third with the follow-up open) are then moved to a
-changed version in a fresh database (:mod:`bench.migration`).
+changed version in a fresh database (:mod:`bench.migration`), and the inbox and a REST completion are
+measured with tenants and row-level security on and off (:mod:`bench.tenants_cost`, ``--tenant-courses``).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import time
 
 from sqlalchemy import func, select
 
-from bench import floor, growth, inbox, migration, sandbox_cost
+from bench import floor, growth, inbox, migration, sandbox_cost, tenants_cost
 from bench.course_driver import CourseDriver
 from bench.databases import postgres_database, sqlite_database
 from bench.report import DatabaseRun, load, render
@@ -93,6 +94,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sandbox-courses", type=int, default=100,
                         help="courses per script environment for the sandbox's cost (default 100; 0 skips it)")
     parser.add_argument("--explain", action="store_true", help="also print the inbox query's plan")
+    parser.add_argument("--tenant-courses", type=int, default=100,
+                        help="referrals per tenant for the cost of tenants and RLS on PostgreSQL (default 100; 0 skips)")
     args = parser.parse_args(argv)
     if args.big:
         args.youths = 100_000
@@ -117,6 +120,11 @@ def main(argv: list[str] | None = None) -> None:
     print(render(runs, floor_figures, args, time.perf_counter() - started, start_load))
     if moved is not None:
         print(migration.render(moved))
+    if args.db in ("postgres", "both") and args.tenant_courses:
+        log("PostgreSQL: the inbox and a completion with tenants and row-level security on vs off")
+        with postgres_database(args.postgres_url) as url:
+            print()
+            print(tenants_cost.render(tenants_cost.measure(url, args.tenant_courses, 2 * args.tenant_courses)))
     if args.sandbox_courses:
         log("sandbox: completions with diagram code in a sandbox process vs in process")
         print()

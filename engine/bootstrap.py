@@ -40,8 +40,10 @@ class Engine:
         """The one clock (the script engine's timers read the same object)."""
         return self.parts.clock
 
-    def uow(self, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self.parts, self.session_factory, write=write, before_commit=self.before_commit)
+    def uow(self, write: bool = True, tenant: int | None = None) -> UnitOfWork:
+        """A unit of work for ``tenant`` (default: the current one, :func:`engine.platform.tenancy.current_tenant`)."""
+        return UnitOfWork(self.parts, self.session_factory, write=write, before_commit=self.before_commit,
+                          tenant=tenant)
 
     def reader(self) -> UnitOfWork:
         """A unit of work that only reads: it takes no write lock, and refuses to write, commit or lock rows."""
@@ -63,7 +65,7 @@ def bootstrap(database_url: str | None = None, clock: Clock | None = None, secre
     url = resolve_database_url(database_url or settings.database_url)
     # Before anything is built: on a shared database or in production the public key is refused.
     secret = settings.secret(secret_key, url)
-    db = make_engine(url, synchronous_commit=settings.pg_synchronous_commit)
+    db = make_engine(url, synchronous_commit=settings.pg_synchronous_commit, act_as_app=True)
 
     def sandbox(sandbox_clock: Clock) -> Engine:
         return bootstrap("sqlite://", sandbox_clock, secret_key="sandbox", settings=settings)

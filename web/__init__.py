@@ -58,8 +58,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["samspil"] = engine
     app.extensions["samspil_settings"] = the_settings
 
-    from web import api, cli, errors, hardening, pages
+    from web import api, cli, errors, hardening, pages, tenant
 
+    tenant.init_app(app)  # first: every other hook runs in the request's tenant
     hardening.init_app(app)
     errors.init_app(app)
     app.register_blueprint(api.bp)

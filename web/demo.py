@@ -28,6 +28,7 @@ from engine.platform.models import User, Youth
 from engine.platform.schema import upgrade
 from engine.work import tasks
 from web.cli.support import engine as app_engine
+from web.cli.support import in_tenant, tenant_option
 from web.sample_forms import ACCEPT, CLOSE, DECLINE, HANDOVER, PLAN, REFERRAL, REFERRAL_OUTSIDE, follow_up, k_meeting
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
@@ -59,14 +60,18 @@ JOURNEYS: list[list[str]] = [
 ]
 
 
-def load_demo(engine: Engine, youths_per_journey: int = 2, seed: int = 2026) -> Iterator[str]:
-    """Create demo users and young people; does nothing to data that is already there."""
-    yield from _users(engine)
+def load_demo(engine: Engine, youths_per_journey: int = 2, seed: int = 2026, suffix: str = "") -> Iterator[str]:
+    """Create demo users and young people in the current tenant; does nothing to data that is already there.
+
+    ``suffix`` follows every demo username (``sara_viborg``): usernames are unique across tenants
+    (:mod:`engine.platform.tenancy`), so a second tenant's demo people need names of their own.
+    """
+    yield from _users(engine, suffix)
     with engine.reader() as uow:
         if uow.session.scalar(select(func.count()).select_from(Youth)):
             yield "Demo-unge findes allerede; ingen nye oprettet."
             return
-    owner = Actor("per", frozenset({"procesejer"}))
+    owner = Actor("per" + suffix, frozenset({"procesejer"}))
     deployment.deploy(engine.uow(), files_from_paths([PROCESSES]), owner)
     rng = random.Random(seed)
     real_now = engine.clock.now()
@@ -77,29 +82,31 @@ def load_demo(engine: Engine, youths_per_journey: int = 2, seed: int = 2026) -> 
         for _ in range(youths_per_journey):
             clock.set(real_now - timedelta(days=200 - rng.randint(0, 30)))
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            _play(past, clock, name, journey, rng)
+            _play(past, clock, name, journey, rng, suffix)
             count += 1
     clock.set(real_now)
     events.fire_due_timers(past)
     yield f"{count} demo-unge oprettet på alle trin i forløbet."
 
 
-def _users(engine: Engine) -> Iterator[str]:
+def _users(engine: Engine, suffix: str) -> Iterator[str]:
     with engine.reader() as uow:
         existing = set(uow.session.scalars(select(User.username)))
     for username, full_name, roles in DEMO_USERS:
-        if username not in existing:
-            users.add_user(engine.uow(), username, DEMO_PASSWORD, roles, full_name, f"{username}@samspil.local")
+        if username + suffix not in existing:
+            users.add_user(engine.uow(), username + suffix, DEMO_PASSWORD, roles, full_name,
+                           f"{username + suffix}@samspil.local")
     yield f"Demo-brugere (adgangskode for alle: {DEMO_PASSWORD}):"
     for username, full_name, roles in DEMO_USERS:
-        yield f"  {username:8} {full_name:22} {', '.join(roles)}"
+        yield f"  {username + suffix:8} {full_name:22} {', '.join(roles)}"
 
 
-def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng: random.Random) -> None:
-    sara = Actor("sara", frozenset({"sagsbehandler"}))
-    kim = Actor("kim", frozenset({"ungekoordinator"}))
-    karin = Actor("karin", frozenset({"koordinerende_sagsbehandler"}))
-    guide_name = rng.choice(["gustav", "gitte"])
+def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng: random.Random,
+          suffix: str = "") -> None:
+    sara = Actor("sara" + suffix, frozenset({"sagsbehandler"}))
+    kim = Actor("kim" + suffix, frozenset({"ungekoordinator"}))
+    karin = Actor("karin" + suffix, frozenset({"koordinerende_sagsbehandler"}))
+    guide_name = rng.choice(["gustav", "gitte"]) + suffix
     guide = Actor(guide_name, frozenset({"ungeguide"}))
     birth_year = rng.randint(2003, 2010)
     youth = youths.create_youth(engine.uow(), sara, name, f"{birth_year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
@@ -116,7 +123,7 @@ def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng
         "henvisning": lambda: step(sara, "henvisning", REFERRAL),
         "henvisning_udenfor": lambda: step(sara, "henvisning", REFERRAL_OUTSIDE),
         "luk_henvisning": lambda: step(kim, "luk_henvisning", CLOSE),
-        "k_moede": lambda: step(kim, "k_moede", k_meeting(guide_name)),
+        "k_moede": lambda: step(kim, "k_moede", k_meeting(guide_name, karin.username)),
         "accepter_guide": lambda: step(guide, "accepter_guide", ACCEPT),
         "afvis_guide": lambda: step(guide, "accepter_guide", DECLINE),
         "uddannelsesplan": lambda: step(karin, "uddannelsesplan", PLAN),
@@ -135,11 +142,13 @@ def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng
 
 @click.command("demo")
 @with_appcontext
-def demo_command() -> None:
-    """Fill the database with demo users and young people at every step."""
+@tenant_option
+def demo_command(tenant_key: str | None) -> None:
+    """Fill the database with demo users and young people at every step (in --tenant's municipality)."""
     upgrade(app_engine().db)
-    for line in load_demo(app_engine()):
-        click.echo(line)
+    with in_tenant(tenant_key):
+        for line in load_demo(app_engine(), suffix=f"_{tenant_key}" if tenant_key else ""):
+            click.echo(line)
 
 
 def init_app(app: Flask) -> None:

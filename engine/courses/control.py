@@ -31,6 +31,7 @@ from engine.courses.runtime import advance
 from engine.people import audit, policy, role_defaults
 from engine.people.access import SYSTEM, Actor
 from engine.people.youths import deny, parse_date
+from engine.platform import tenancy
 from engine.platform.errors import Conflict, InvalidInput, NotFound
 from engine.platform.messages import Message
 from engine.platform.models import CourseHold, CoursePerson, InstanceEvent, ProcessInstance, Task
@@ -109,7 +110,11 @@ def resume_course(uow: UnitOfWork, actor: Actor, instance_id: int) -> dict[str, 
 
 
 def resume_due(engine: UnitsOfWork) -> int:
-    """Worker: resume every paused course whose resume date has come (from midnight UTC that day)."""
+    """Worker: resume every paused course whose resume date has come (from midnight UTC that day), in every tenant."""
+    return sum(_resume_due_of_tenant(engine) for _tenant in tenancy.each_tenant(engine))
+
+
+def _resume_due_of_tenant(engine: UnitsOfWork) -> int:
     today = engine.clock.now().date()
     with engine.reader() as uow:
         due = list(uow.session.scalars(select(CourseHold.instance_id).where(CourseHold.resume_on <= today)))

@@ -19,6 +19,7 @@ from engine.courses.runtime import Run, advance, event_definitions, event_subpro
 from engine.people import policy
 from engine.people.access import SYSTEM, Actor
 from engine.people.youths import ensure_may_view
+from engine.platform import tenancy
 from engine.platform.errors import Conflict, InvalidInput, NotFound
 from engine.platform.messages import Message
 from engine.platform.models import ProcessInstance
@@ -127,11 +128,15 @@ def check_declared(process: ParsedProcess, element_id: str | None, data: dict[st
 
 
 def fire_due_timers(engine: UnitsOfWork, limit: int = 10_000) -> int:
-    """One worker pass: every instance with a timer due by the engine clock moves on.
+    """One worker pass: every instance with a timer due by the engine clock moves on, in every tenant.
 
     Each instance moves in its own transaction, taken with FOR UPDATE SKIP LOCKED so that several
     workers never fire the same timer; an instance is visited at most once per pass.
     """
+    return sum(_fire_due_timers_of_tenant(engine, limit) for _tenant in tenancy.each_tenant(engine))
+
+
+def _fire_due_timers_of_tenant(engine: UnitsOfWork, limit: int) -> int:
     now = engine.clock.now()
     with engine.reader() as uow:
         due = list(uow.session.scalars(select(ProcessInstance.id).where(

@@ -20,7 +20,7 @@ from engine.courses import events, instances
 from engine.definitions import deployment
 from engine.people import policy, role_defaults, users, youths
 from engine.people.access import Actor
-from engine.platform import limits
+from engine.platform import limits, tenancy
 from engine.platform.clock import FrozenClock, as_utc
 from engine.platform.errors import EngineError, InvalidInput
 from engine.platform.heavy_work import heavy_slot
@@ -87,6 +87,13 @@ def _replay(new_sandbox: Callable[[Clock], UnitsOfWork], files: dict[str, str], 
             moment: datetime, born: str, data: Any) -> dict[str, Any]:
     clock = FrozenClock(moment)
     sandbox = new_sandbox(clock)  # a fresh engine on an in-memory database, reading this clock
+    # Its database is its own and knows the default tenant only, whichever tenant's draft it runs.
+    with tenancy.acting_in(tenancy.DEFAULT_TENANT):
+        return _replay_in(sandbox, clock, files, checked_steps, moment, born, data)
+
+
+def _replay_in(sandbox: UnitsOfWork, clock: FrozenClock, files: dict[str, str], checked_steps: list[dict[str, Any]],
+               moment: datetime, born: str, data: Any) -> dict[str, Any]:
     try:
         upgrade(sandbox.db)
         key = deployment.deploy(sandbox.uow(), files, SETUP)[0].key

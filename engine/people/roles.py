@@ -18,7 +18,8 @@ from engine.people import audit, policy
 from engine.people.access import Actor, is_role_name
 from engine.platform.errors import InvalidInput
 from engine.platform.messages import Message
-from engine.platform.models import Role, RolePermission, User, UserRole
+from engine.platform.models import Role, RolePermission, Tenant, User, UserRole
+from engine.platform.tenancy import DEFAULT_TENANT, current_tenant
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -35,18 +36,26 @@ def permissions_for(session: Session, roles: Iterable[str]) -> frozenset[str]:
 
 
 def actor_with_permissions(session: Session, username: str, roles: frozenset[str]) -> Actor:
-    return Actor(username, roles, permissions_for(session, roles))
+    """The actor, in the tenant of the unit of work that read it."""
+    return Actor(username, roles, permissions_for(session, roles), tenant=current_tenant())
 
 
-def seed_defaults(connection: Any, now: Any) -> None:
-    """Write the default roles and permissions into empty tables (a database emptied by a test or a benchmark)."""
+def seed_defaults(connection: Any, now: Any, tenant: int = DEFAULT_TENANT) -> None:
+    """Write the default roles and permissions of ``tenant`` into empty tables: a database emptied by a
+    test or a benchmark (which also gets the default tenant back), or a new tenant."""
     from sqlalchemy import insert
 
     from engine.people.role_defaults import DEFAULT_ROLES
 
-    connection.execute(insert(Role.__table__), [{"name": name, "created_at": now} for name in DEFAULT_ROLES])
+    if tenant == DEFAULT_TENANT and connection.execute(select(Tenant.id).where(Tenant.id == tenant)).first() is None:
+        connection.execute(insert(Tenant.__table__), [{"id": tenant, "key": "default", "name": "Standard",
+                                                       "created_at": now}])
+        if connection.dialect.name == "postgresql":  # the next tenant added gets 2, not this one's id
+            connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('tenants', 'id'), 1)")
+    connection.execute(insert(Role.__table__), [{"name": name, "created_at": now, "tenant_id": tenant}
+                                                for name in DEFAULT_ROLES])
     connection.execute(insert(RolePermission.__table__), [
-        {"role": role, "permission": permission}
+        {"role": role, "permission": permission, "tenant_id": tenant}
         for permission, holders in policy.PERMISSIONS.items() for role in holders])
 
 
@@ -108,7 +117,7 @@ def set_permissions(uow: UnitOfWork, actor: Actor, name: Any, permissions: Any) 
         raise InvalidInput(Message("engine.role.invalid"), errors=errors)
     with uow:
         ensure_roles(uow, [name])
-        role = uow.session.get_one(Role, name)  # ensure_roles made it
+        role = uow.session.scalars(select(Role).where(Role.name == name)).one()  # ensure_roles made it
         before, after = role.permission_names, frozenset(permissions)
         if before != after:
             role.permissions = [RolePermission(role=name, permission=p) for p in sorted(after)]

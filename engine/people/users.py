@@ -22,9 +22,11 @@ from engine.people import audit
 from engine.people.access import ROLES, Actor
 from engine.people.role_defaults import ADMIN_ROLE
 from engine.people.roles import actor_with_permissions, ensure_roles, role_name_errors
+from engine.platform import tenancy
 from engine.platform.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from engine.platform.messages import Message
 from engine.platform.models import ApiToken, LoginFailure, User, UserRole
+from engine.platform.tenancy import DEFAULT_TENANT
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -141,7 +143,7 @@ def create_token(uow: UnitOfWork, username: str, name: str = "", *, actor: Actor
         user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
         if user is None:
             raise NotFound(Message("engine.user.not_found"))
-        token = "sp_" + secrets.token_urlsafe(32)
+        token = token_prefix(uow.tenant) + secrets.token_urlsafe(32)
         row = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token), created_at=uow.clock.now())
         uow.session.add(row)
         uow.session.flush()
@@ -174,6 +176,27 @@ def refuse_api_call(uow: UnitOfWork, method: str, path: str, header: bool, token
         audit.record(uow, None, "access_denied", None,
                      f"api {method} {path[:200]!r}: {'ugyldigt' if header else 'intet'} token")
         uow.commit()
+
+
+def token_prefix(tenant: int) -> str:
+    """A token names its tenant in the clear (``sp_t2.``; the default tenant's plain ``sp_``), so the API
+    looks it up in that tenant only and never across tenants. A forged prefix gains nothing: the hash
+    is looked up in the named tenant alone, where no such token exists."""
+    return "sp_" if tenant == DEFAULT_TENANT else f"sp_t{tenant}."
+
+
+def token_tenant(token: str) -> int:
+    """The tenant a token names (:func:`token_prefix`); the default tenant for a plain ``sp_`` token."""
+    head, dot, _rest = token.partition(".")
+    if dot and head.startswith("sp_t") and head[4:].isdigit() and len(head) < 16:
+        return int(head[4:])
+    return DEFAULT_TENANT
+
+
+def login_tenant(session_factory: Any, username: str) -> int:
+    """The tenant a login by this username runs in: its user's (usernames are global), else the default
+    one, where an unknown name fails as it always did."""
+    return tenancy.tenant_of_username(session_factory, username) or DEFAULT_TENANT
 
 
 def _token_hash(token: str) -> str:

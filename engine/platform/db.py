@@ -9,6 +9,10 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_SQLITE_PATH = Path("instance") / "samspil.db"
+# The PostgreSQL role the application acts as (migration 0010 makes it): row-level security applies
+# to it, as it does not to the owner of the tables or a superuser.
+APP_ROLE = "samspil_app"
+APP_ROLE_SET = "samspil_app_role"  # DBAPI connection info key: this connection acts as APP_ROLE
 
 
 def database_url(url: str | None = None) -> str:
@@ -22,7 +26,13 @@ def database_url(url: str | None = None) -> str:
     return url
 
 
-def make_engine(url: str | None = None, synchronous_commit: str | None = None, **kwargs: Any) -> SqlEngine:
+def make_engine(url: str | None = None, synchronous_commit: str | None = None, act_as_app: bool = False,
+                **kwargs: Any) -> SqlEngine:
+    """The engine for ``url``; with ``act_as_app`` every PostgreSQL connection acts as :data:`APP_ROLE`.
+
+    The application's engine acts as that role (:func:`engine.bootstrap.bootstrap`), so row-level
+    security confines it; tests, benchmarks and migrations connect as the owner.
+    """
     url = database_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
@@ -39,7 +49,27 @@ def make_engine(url: str | None = None, synchronous_commit: str | None = None, *
     # (``SAMSPIL_PG_SYNCHRONOUS_COMMIT``, passed in from the settings).
     if synchronous_commit in ("on", "off", "local", "remote_write", "remote_apply"):
         options += f" -c synchronous_commit={synchronous_commit}"
-    return create_engine(url, pool_pre_ping=True, connect_args={"options": options}, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"options": options}, **kwargs)
+    if act_as_app:
+        _act_as_app(engine)
+    return engine
+
+
+def _act_as_app(engine: SqlEngine) -> None:
+    """``SET ROLE samspil_app`` on each new connection, once the migration has made the role.
+
+    Before that (``samspil init`` on an empty database) the connection stays the owner's, which is
+    also what the migration needs. The setting is committed so a rollback does not undo it.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT set_config('role', %s, false) FROM pg_roles WHERE rolname = %s", (APP_ROLE, APP_ROLE))
+        acting = cursor.fetchone() is not None
+        cursor.close()
+        dbapi_connection.commit()
+        record.info[APP_ROLE_SET] = acting
 
 
 def _configure_sqlite(engine: SqlEngine) -> None:

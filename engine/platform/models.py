@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -25,6 +26,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from engine.platform.tenancy import TenantMixin, current_tenant
 
 
 class UTCDateTime(TypeDecorator):
@@ -53,7 +56,18 @@ class Base(DeclarativeBase):
         __table__: ClassVar[Table]
 
 
-class User(Base):
+class Tenant(Base):
+    """A municipality on this installation; id 1 is the default one (migration 0010 makes it)."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class User(TenantMixin, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +86,7 @@ class User(Base):
         return frozenset(r.role for r in self.roles)
 
 
-class UserRole(Base):
+class UserRole(TenantMixin, Base):
     """A role a user holds; what the role may do is in :class:`RolePermission`."""
 
     __tablename__ = "user_roles"
@@ -81,11 +95,14 @@ class UserRole(Base):
     role: Mapped[str] = mapped_column(String(80), primary_key=True)
 
 
-class Role(Base):
+class Role(TenantMixin, Base):
     """A role of this installation: a default, one a lane names, or one an admin created."""
 
     __tablename__ = "roles"
 
+    # A role name is the municipality's: two tenants' roles of one name are two roles.
+    tenant_id: Mapped[int] = mapped_column(Integer, ForeignKey("tenants.id"), primary_key=True,
+                                           default=current_tenant, server_default=text("1"))
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
     created_at: Mapped[datetime]
     permissions: Mapped[list[RolePermission]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -95,16 +112,20 @@ class Role(Base):
         return frozenset(p.permission for p in self.permissions)
 
 
-class RolePermission(Base):
+class RolePermission(TenantMixin, Base):
     """A permission a role holds (:data:`engine.people.role_defaults.PERMISSIONS` names them)."""
 
     __tablename__ = "role_permissions"
+    __table_args__ = (ForeignKeyConstraint(["tenant_id", "role"], ["roles.tenant_id", "roles.name"],
+                                           ondelete="CASCADE"),)
 
-    role: Mapped[str] = mapped_column(ForeignKey("roles.name", ondelete="CASCADE"), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer, ForeignKey("tenants.id"), primary_key=True,
+                                           default=current_tenant, server_default=text("1"))
+    role: Mapped[str] = mapped_column(String(80), primary_key=True)
     permission: Mapped[str] = mapped_column(String(80), primary_key=True)
 
 
-class ApiToken(Base):
+class ApiToken(TenantMixin, Base):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,11 +137,12 @@ class ApiToken(Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class ProcessVersion(Base):
+class ProcessVersion(TenantMixin, Base):
     """One deployed version of one executable process, with every file it was deployed with."""
 
     __tablename__ = "process_versions"
-    __table_args__ = (UniqueConstraint("key", "version"), Index("ix_process_versions_key_hash", "key", "content_hash"))
+    __table_args__ = (UniqueConstraint("tenant_id", "key", "version", name="uq_process_versions_tenant_key_version"),
+                      Index("ix_process_versions_key_hash", "key", "content_hash"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(255))
@@ -132,7 +154,7 @@ class ProcessVersion(Base):
     deployed_by: Mapped[str | None] = mapped_column(String(80))
 
 
-class ProcessDraft(Base):
+class ProcessDraft(TenantMixin, Base):
     """A process owner's edited diagram (and forms), kept on the server until it is deployed.
 
     Nothing runs on a draft. ``revision`` goes up by one on each save; a save that names an older
@@ -140,9 +162,10 @@ class ProcessDraft(Base):
     """
 
     __tablename__ = "process_drafts"
+    __table_args__ = (UniqueConstraint("tenant_id", "key", name="uq_process_drafts_tenant_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(255), unique=True)
+    key: Mapped[str] = mapped_column(String(255))
     revision: Mapped[int] = mapped_column(Integer)
     files: Mapped[dict[str, Any]]
     based_on_version: Mapped[int | None] = mapped_column(Integer)
@@ -152,7 +175,7 @@ class ProcessDraft(Base):
     updated_by: Mapped[str] = mapped_column(String(80))
 
 
-class Youth(Base):
+class Youth(TenantMixin, Base):
     """A young person. The CPR number is stored encrypted, with a keyed hash for exact search."""
 
     __tablename__ = "youths"
@@ -167,7 +190,7 @@ class Youth(Base):
     created_by: Mapped[str | None] = mapped_column(String(80))
 
 
-class ProcessInstance(Base):
+class ProcessInstance(TenantMixin, Base):
     """One young person's course. ``state`` is SpiffWorkflow's state without the spec."""
 
     __tablename__ = "process_instances"
@@ -200,7 +223,7 @@ QUEUE_PREDICATE = "state = 'ready' AND assignee IS NULL AND NOT personal"
 CLAIMED_PREDICATE = "state = 'ready' AND assignee IS NOT NULL"
 
 
-class Task(Base):
+class Task(TenantMixin, Base):
     """A human task: what the inbox, the case page and the dashboards read."""
 
     __tablename__ = "tasks"
@@ -237,7 +260,7 @@ class Task(Base):
     queue_at: Mapped[datetime]    # due_at, or NO_DUE_DATE: the inbox sorts on it with an index
 
 
-class TaskCandidate(Base):
+class TaskCandidate(TenantMixin, Base):
     """A person a task is narrowed to (lane_owners, camunda:assignee or candidateUsers)."""
 
     __tablename__ = "task_candidates"
@@ -246,7 +269,7 @@ class TaskCandidate(Base):
     username: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
 
 
-class InstanceEvent(Base):
+class InstanceEvent(TenantMixin, Base):
     """One step of an instance's history: who did what, where and when."""
 
     __tablename__ = "instance_events"
@@ -264,7 +287,7 @@ class InstanceEvent(Base):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))  # None is SQL NULL, also in bulk inserts
 
 
-class AuditEntry(Base):
+class AuditEntry(TenantMixin, Base):
     """Append-only access log: every read and change of a young person's data (principle 6)."""
 
     __tablename__ = "audit_log"
@@ -279,7 +302,7 @@ class AuditEntry(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
-class CourseFacts(Base):
+class CourseFacts(TenantMixin, Base):
     """What the dashboards need about a course in plain columns, written at every save.
 
     The team and the outcome live in the instance data (JSON); reading them per row for 100,000
@@ -297,7 +320,7 @@ class CourseFacts(Base):
     outcome_at: Mapped[datetime | None]
 
 
-class CoursePerson(Base):
+class CoursePerson(TenantMixin, Base):
     """A person named for a lane of a course (``lane_owners``): the guide, the coordinating caseworker.
 
     ``process_key``, ``youth_id`` and ``active`` (running or stopped on an error) are copied from the
@@ -333,7 +356,7 @@ Index("ix_instances_process_created", ProcessInstance.process_key, ProcessInstan
       ProcessInstance.process_version_id, ProcessInstance.youth_id, ProcessInstance.id)
 
 
-class UserIdentity(Base):
+class UserIdentity(TenantMixin, Base):
     """A user's account at an identity provider (OpenID Connect issuer and subject).
 
     A login through the provider finds the user by this pair, never by a username the provider
@@ -364,7 +387,7 @@ class LoginFailure(Base):
     at: Mapped[datetime]
 
 
-class TaskComment(Base):
+class TaskComment(TenantMixin, Base):
     """A note on a task, shown to everyone who may see the task."""
 
     __tablename__ = "task_comments"
@@ -378,7 +401,7 @@ class TaskComment(Base):
     body: Mapped[str] = mapped_column(Text)
 
 
-class FormSubmission(Base):
+class FormSubmission(TenantMixin, Base):
     """A form's one-time key: a form submitted twice has one effect (the second finds its key)."""
 
     __tablename__ = "form_submissions"
@@ -389,7 +412,7 @@ class FormSubmission(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class MailNotification(Base):
+class MailNotification(TenantMixin, Base):
     """A mail owed to a person about a task (assigned, overdue): written with the change, sent after."""
 
     __tablename__ = "mail_notifications"
@@ -405,7 +428,7 @@ class MailNotification(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class TaskSubmission(Base):
+class TaskSubmission(TenantMixin, Base):
     """What a completion submitted, as the form declared it: the case journal and a finished task's page show it.
 
     Written in the completion's transaction. Kept apart from ``tasks`` so the inbox's rows stay small.
@@ -422,7 +445,7 @@ class TaskSubmission(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class Notice(Base):
+class Notice(TenantMixin, Base):
     """A message to one person about a young person's course (a referral closed with a recommendation).
 
     Shown in their inbox until they mark it read, and on the case page; a mail is owed alongside.
@@ -442,7 +465,7 @@ class Notice(Base):
     read_at: Mapped[datetime | None]
 
 
-class CourseHold(Base):
+class CourseHold(TenantMixin, Base):
     """A paused course: why, until when, by whom. While it exists the course is ``paused`` and nothing fires."""
 
     __tablename__ = "course_holds"

@@ -50,6 +50,7 @@ class UnitsOfWork(Protocol):
     """
 
     db: SqlEngine
+    session_factory: Any  # sessionmaker: the few reads outside any tenant (engine.platform.tenancy)
     parts: Parts
     settings: Settings
     before_commit: Callable[[UnitOfWork], None] | None
@@ -57,7 +58,7 @@ class UnitsOfWork(Protocol):
     @property
     def clock(self) -> Clock: ...
 
-    def uow(self, write: bool = True) -> UnitOfWork: ...
+    def uow(self, write: bool = True, tenant: int | None = None) -> UnitOfWork: ...
 
     def reader(self) -> UnitOfWork: ...
 

@@ -26,6 +26,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine.platform import tenancy
 from engine.platform.errors import Conflict
 from engine.platform.messages import Message
 
@@ -77,8 +78,11 @@ class UnitOfWork:
     """
 
     def __init__(self, parts: Parts, session_factory: sessionmaker[Session], write: bool = True,
-                 before_commit: Callable[[UnitOfWork], None] | None = None) -> None:
+                 before_commit: Callable[[UnitOfWork], None] | None = None, tenant: int | None = None) -> None:
         self.parts = parts
+        # The municipality this unit of work is for (the one current where it was opened): its session
+        # sees and writes that tenant's rows only (engine.platform.tenancy).
+        self.tenant = tenancy.current_tenant() if tenant is None else tenant
         self.clock = parts.clock
         self.library = parts.library
         self.serializer = parts.serializer
@@ -98,7 +102,8 @@ class UnitOfWork:
         For what must not share this one's fate: a refusal logged even though this one rolls back,
         or a short read that must not see this one's pending changes.
         """
-        return UnitOfWork(self.parts, self._session_factory, write=write, before_commit=self._before_commit)
+        return UnitOfWork(self.parts, self._session_factory, write=write, before_commit=self._before_commit,
+                          tenant=self.tenant)
 
     @property
     def dialect(self) -> str:
@@ -107,6 +112,8 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
+        tenancy.open_session(self.session, self.tenant)
+        self._tenant_token = tenancy.set_current(self.tenant)  # new rows are stamped with it
         if not self.write:
             self.session.info[_READ_ONLY] = True
         if self.write and not self.deferred and self.session.bind is not None and self.session.bind.dialect.name == "sqlite":
@@ -122,6 +129,7 @@ class UnitOfWork:
                 self.session.rollback()
         finally:
             self.session.close()
+            tenancy.reset_current(self._tenant_token)
 
     def commit(self) -> None:
         """Commit; a row changed by someone else since we read it (optimistic locking) is a Conflict."""

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, exists, func, or_, select
 
+from engine.platform import tenancy
 from engine.platform.models import MailNotification, Notice, Task, TaskCandidate, User, UserRole
 from engine.platform.settings import SmtpSettings
 
@@ -56,7 +57,11 @@ def notify_assigned(uow: UnitOfWork, task: Task, people: set[str]) -> None:
 
 def queue_overdue(engine: UnitsOfWork) -> int:
     """Owe a mail for each ready task past its due date: to its assignee, else the people it is
-    narrowed to, else everyone holding its role. Once per task and person."""
+    narrowed to, else everyone holding its role. Once per task and person; in every tenant."""
+    return sum(_queue_overdue_of_tenant(engine) for _tenant in tenancy.each_tenant(engine))
+
+
+def _queue_overdue_of_tenant(engine: UnitsOfWork) -> int:
     now = engine.clock.now()
     with engine.uow() as uow:
         overdue = uow.session.scalars(select(Task).where(
@@ -90,6 +95,11 @@ def send_pending(engine: UnitsOfWork, settings: SmtpSettings | None = None, limi
     settings = settings or engine.settings.smtp
     if not settings.host:
         return 0
+    host = settings.host
+    return sum(_send_pending_of_tenant(engine, settings, host, limit) for _tenant in tenancy.each_tenant(engine))
+
+
+def _send_pending_of_tenant(engine: UnitsOfWork, settings: SmtpSettings, host: str, limit: int) -> int:
     with engine.reader() as uow:
         pending = uow.session.execute(
             select(MailNotification.id, MailNotification.kind, MailNotification.task_id, Task.name, Task.state,
@@ -106,7 +116,7 @@ def send_pending(engine: UnitsOfWork, settings: SmtpSettings | None = None, limi
         return 0
     sent, failed, skipped = [], [], []
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+        with smtplib.SMTP(host, settings.port, timeout=settings.timeout) as smtp:
             if settings.starttls:
                 smtp.starttls()
             if settings.user:

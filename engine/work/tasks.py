@@ -52,7 +52,9 @@ def actionable(actor: Actor) -> Any:
 
 
 QUEUE_ORDER = (Task.queue_at, Task.created_at, Task.id)
-TASK_ROW = Task.__table__
+# A task's columns as plain rows, through the mapped class: the tenant filter (engine.platform.tenancy)
+# applies to ORM entities, which a bare ``Task.__table__`` is not.
+TASK_ROW = tuple(getattr(Task, column.key) for column in Task.__table__.columns)
 
 
 def _queue_key(task: Any) -> tuple[Any, ...]:
@@ -80,8 +82,8 @@ def _my_inbox(uow: UnitOfWork, actor: Actor, filters: TaskFilter, limit: int) ->
     now = uow.clock.now()
     wanted = filters.offset + limit
     in_person = policy.task_role_sql(actor, Task.role)  # a name alone grants nothing: the role too
-    claimed = select(TASK_ROW).where(Task.assignee == actor.username, text(CLAIMED_PREDICATE), in_person)
-    narrowed = select(TASK_ROW).where(
+    claimed = select(*TASK_ROW).where(Task.assignee == actor.username, text(CLAIMED_PREDICATE), in_person)
+    narrowed = select(*TASK_ROW).where(
         Task.id.in_(select(TaskCandidate.task_id).where(TaskCandidate.username == actor.username)),
         Task.state == "ready", Task.assignee.is_(None), Task.personal.is_(True), in_person)
     personal = {row.id: row for query in (claimed, narrowed) for row in uow.session.execute(_filtered(query, filters, now))}
@@ -89,11 +91,11 @@ def _my_inbox(uow: UnitOfWork, actor: Actor, filters: TaskFilter, limit: int) ->
     total = len(own)
     queues = []
     for role in [*sorted(actor.roles), None]:
-        pooled = _filtered(select(TASK_ROW).where(text(QUEUE_PREDICATE),
+        pooled = _filtered(select(*TASK_ROW).where(text(QUEUE_PREDICATE),
                                               Task.role == role if role is not None else Task.role.is_(None)),
                            filters, now)
         total += uow.session.scalar(pooled.with_only_columns(func.count(), maintain_column_froms=False)
-                                    .select_from(TASK_ROW)) or 0
+                                    .select_from(Task)) or 0
         queues.append(uow.session.execute(pooled.order_by(*QUEUE_ORDER).limit(wanted)).all())
     merged = own + list(heapq.merge(*queues, key=_queue_key))
     return merged[filters.offset:wanted], total

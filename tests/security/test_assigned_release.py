@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, update
 
 from engine.courses import instances
 from engine.people import youths
+from engine.platform.db import make_engine
 from engine.platform.models import Task, TaskCandidate
 from engine.platform.schema import MIGRATIONS
 from engine.work import tasks
@@ -20,9 +21,11 @@ def _run_migration(engine) -> None:
     spec = importlib.util.spec_from_file_location("m0007", MIGRATIONS / "versions" / "0007_policy.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    with engine.db.begin() as connection:
+    owner = make_engine(engine.db.url.render_as_string(hide_password=False))  # migrations run as the owner
+    with owner.begin() as connection:  # (the app's role is under row-level security: engine.platform.db)
         with Operations.context(MigrationContext.configure(connection)):
             module.upgrade()
+    owner.dispose()
 
 
 def test_the_migration_gives_assigned_tasks_their_person_and_returns_released_ones_to_the_queue(engine, deployed):

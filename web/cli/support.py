@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 import click
 from flask import current_app
 
 from engine.bootstrap import Engine
+from engine.people import tenants
 from engine.people.access import Actor
+from engine.platform import tenancy
 from engine.platform.errors import EngineError
 
 # Who the audit log names for changes made at the command line (whoever can run it holds the server).
@@ -18,6 +22,23 @@ CLI_OWNER = Actor("cli", frozenset({"procesejer"}))
 
 def engine() -> Engine:
     return current_app.extensions["samspil"]
+
+
+# ``--tenant KEY`` on the commands that write a municipality's data (user add, token create, deploy,
+# demo); without it they work in the default tenant, as before tenants.
+tenant_option = click.option("--tenant", "tenant_key", default=None, metavar="KEY",
+                             help="The municipality (samspil tenant add); default: the default tenant.")
+
+
+@contextmanager
+def in_tenant(key: str | None) -> Iterator[None]:
+    """Run the command's work in the tenant named ``key``; an unknown key ends the command (exit 1)."""
+    try:
+        tenant = tenants.tenant_id(engine(), key)
+    except EngineError as error:
+        fail(error)
+    with tenancy.acting_in(tenant):
+        yield
 
 
 def fail(error: EngineError, point: str | None = None, missing: str | None = None) -> NoReturn:

@@ -31,7 +31,9 @@ from engine.bootstrap import Engine
 from engine.people import policy, users
 from engine.people.access import Actor
 from engine.platform.errors import Forbidden, InvalidInput, TooManyAttempts
+from engine.platform.tenancy import DEFAULT_TENANT
 from web.i18n import LANGUAGES, _, localize
+from web.tenant import set_request_tenant
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -106,6 +108,7 @@ def init_app(app: Flask) -> None:
         username = session.get("user")
         if not username:
             return None
+        set_request_tenant(int(session.get("tenant", DEFAULT_TENANT)))  # the tenant the login found
         idle = time.time() - float(session.get("seen", 0))
         if idle > current_app.config["SESSION_IDLE_MINUTES"] * 60:
             _end_session()
@@ -149,6 +152,7 @@ def login() -> Any:
         error, status = _("auth.local_login_off"), 403
     elif request.method == "POST":
         username = (request.form.get("username") or "").strip()
+        set_request_tenant(users.login_tenant(engine().session_factory, username))
         try:
             actor, generation = users.sign_in(engine().uow(), username, request.form.get("password") or "",
                                               request.remote_addr)
@@ -169,6 +173,7 @@ def start_session(actor: Actor, generation: int | None) -> None:
     issued under the user's session ``generation`` as the login read it."""
     _end_session()  # nothing carried over from before
     session["user"] = actor.username
+    session["tenant"] = actor.tenant
     session["gen"] = generation
     session["seen"] = int(time.time())
     session.permanent = True
