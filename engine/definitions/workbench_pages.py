@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from engine.definitions.deployment import versions_in
+from engine.definitions.deployment import latest_version, versions_in
 from engine.definitions.drafts import draft_view
 from engine.definitions.instance_migration import steps_in
 from engine.definitions.version_diff import diff_in
@@ -20,7 +20,7 @@ from engine.people import policy
 from engine.people.access import Actor
 from engine.platform.errors import NotFound
 from engine.platform.messages import Message
-from engine.platform.models import ProcessDraft
+from engine.platform.models import ProcessDraft, ProcessVersion
 
 if TYPE_CHECKING:
     from engine.platform.uow import UnitOfWork
@@ -66,9 +66,10 @@ def modeler(uow: UnitOfWork, actor: Actor, key: str, version: int | None, draft:
             found = draft_view(row)
             return {"files": found["files"], "revision": found["revision"], "based_on_version": found["based_on_version"]}
         if version is None:
-            version = max((r["version"] for r in versions_in(uow) if r["key"] == key), default=None)
-            if version is None:
+            latest = latest_version(uow, key)
+            if latest is None:
                 return None
+            version = latest.version
         files = version_view(find_version(uow, key, version))["files"]
         return {"files": files, "revision": None, "based_on_version": version}
 
@@ -100,7 +101,8 @@ def migration(uow: UnitOfWork, actor: Actor, key: str, from_arg: str, to_arg: st
 
 def _choice(uow: UnitOfWork, key: str, from_arg: str, to_arg: str) -> VersionChoice | None:
     """The versions named by the page's ``fra``/``til`` (default: the latest and the one before); None: no process."""
-    numbers = [r["version"] for r in versions_in(uow) if r["key"] == key]
+    numbers = list(uow.session.scalars(select(ProcessVersion.version).where(ProcessVersion.key == key)
+                                       .order_by(ProcessVersion.version)))
     if not numbers:
         return None
     to_version = int(to_arg) if to_arg.isdigit() else max(numbers)
