@@ -62,6 +62,7 @@ ACCESS: dict[str, Access] = {
     "min_plan.mitid_callback": PUBLIC,  # only the browser that started the login (state, nonce, PKCE)
     "min_plan.logout": PUBLIC,
     "min_plan.show": CITIZEN,
+    "min_plan.pdf": CITIZEN,
     # pages: inbox, tasks
     "inbox.index": LOGGED_IN,
     "inbox.claim": TASK,

@@ -1,7 +1,8 @@
 """A young person opens their one-time link and reads Min Plan, on a phone (390 px) and a laptop (1366 px).
 
 axe-core checks the invitation page and the plan against WCAG 2.1 A and AA; the screenshots are saved
-to test-artifacts/ (min-plan-390.png, min-plan-1366.png) to be looked at.
+to test-artifacts/ (min-plan-390.png, min-plan-1366.png and their -print copies) to be looked at. The
+plan downloads as a PDF.
 """
 from __future__ import annotations
 
@@ -39,6 +40,9 @@ def test_a_young_person_opens_the_invite_link_and_reads_their_plan(browser: Any,
         expect(page.get_by_text("Start på EUD")).to_be_visible()
         expect(page.get_by_role("link", name="gustav@kommune.example")).to_be_visible()
         expect(page.get_by_role("button", name="Udskriv planen")).to_be_visible()
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Hent planen som PDF").click()
+        assert download.value.suggested_filename == "min-plan.pdf"
         # Nothing is wider than the screen: a phone reads it without scrolling sideways.
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
         found = violations(page)

@@ -204,3 +204,29 @@ def test_english_is_switchable(app, engine):
 
 def test_invite_lifetime_is_short() -> None:
     assert citizen_login.INVITE_LIFETIME == timedelta(hours=72)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text drawn in a PDF made by fpdf2: its content streams, inflated."""
+    import re
+    import zlib
+
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S)
+    text = b"".join(zlib.decompress(s) if s[:1] == b"x" else s for s in streams)
+    return text.decode("latin-1")
+
+
+def test_the_plan_downloads_as_a_pdf_with_the_same_content(app, engine):
+    youth_id, _ = course_with_plan(engine)
+    client = app.test_client()
+    use(client, token_of(invite(app, youth_id)))
+    before = len(log(engine, "my_plan_viewed"))
+    response = client.get("/min-plan/plan.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="min-plan.pdf"'
+    assert response.data.startswith(b"%PDF-")
+    text = pdf_text(response.data)
+    for shown in ("Hej Mira Ung", "Start på EUD", "Praktik", "Gustav Guide", "Aftalt praktik", "Besøg virksomhed"):
+        assert shown in text, shown
+    assert len(log(engine, "my_plan_viewed")) == before + 1
+    assert app.test_client().get("/min-plan/plan.pdf").headers["Location"] == "/min-plan/login"

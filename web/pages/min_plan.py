@@ -2,6 +2,7 @@
 
 * ``GET /min-plan`` the plan (:func:`engine.people.my_plan.my_plan`); only a young person's
   session reaches it (a staff session is refused and logged; an anonymous visitor goes to the login).
+* ``GET /min-plan/plan.pdf`` the same plan as a PDF (:mod:`web.min_plan_pdf`).
 * ``GET /min-plan/login`` the young person's login page: MitID, where the installation has a broker.
 * ``GET /min-plan/invitation?t=...`` a one-time link (``samspil youth invite``) shows a button; its
   ``POST`` uses the link up and logs the young person in. The GET changes nothing, so a mail
@@ -30,7 +31,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.people import citizen_login, my_plan, policy
@@ -38,7 +39,7 @@ from engine.platform.errors import Forbidden
 from engine.platform.messages import Message
 from engine.platform.settings import ConfigurationError, Settings
 from web import citizen, oidc
-from web.i18n import _, localize
+from web.i18n import _, current_language, localize
 from web.pages.auth import engine
 from web.tenant import set_request_tenant
 
@@ -93,6 +94,21 @@ def show() -> ResponseReturnValue:
     return render_template("min_plan/plan.html", view=view)
 
 
+@bp.get("/min-plan/plan.pdf")
+@citizen_required
+def pdf() -> ResponseReturnValue:
+    """The same plan as a PDF to keep or print (the read is logged like the page's)."""
+    from web.min_plan_pdf import plan_pdf
+
+    actor = citizen.current_citizen()
+    assert actor is not None
+    view = my_plan.my_plan(engine().uow(), actor)
+    response = Response(plan_pdf(view, _, current_language()), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'attachment; filename="min-plan.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/min-plan/login")
 def login_page() -> ResponseReturnValue:
     if citizen.current_citizen() is not None:
@@ -105,6 +121,9 @@ def invitation() -> ResponseReturnValue:
     token = (request.values.get("t") or "").strip()[:200]
     if request.method == "GET":
         return render_template("min_plan/invitation.html", token=token)
+    if not token:  # no link was given at all: nothing was tried, so nothing to look up or log
+        return render_template("min_plan/login.html", mitid=oidc.provider(PROVIDER) is not None,
+                               error=localize(Message("engine.citizen.invite_unknown"))), 400
     set_request_tenant(citizen_login.invite_tenant(token))  # the link names its municipality
     try:
         actor, generation = citizen_login.sign_in_by_invite(engine().uow(), token)
