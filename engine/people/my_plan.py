@@ -20,6 +20,7 @@ from engine.courses import journal
 from engine.people import audit, policy
 from engine.people.access import Actor
 from engine.people.cases import _forms, plan_of
+from engine.people.cases import _people as case_people
 from engine.platform.messages import Message
 from engine.platform.models import ProcessInstance, ProcessVersion, Task, User, Youth
 from engine.platform.views import iso
@@ -32,8 +33,8 @@ MINUTES_FORMS: dict[str, dict[str, str]] = {
     "k_moede": {"date": "moededato", "text": "referat", "participants": "deltagere"},
     "opfoelgning": {"date": "opfoelgningsdato", "text": "fremskridt", "changes": "plan_justering"},
 }
-# The course data naming the young person's people (as the k-meeting chose them).
-PEOPLE = {"guide": "ungeguide", "case_coordinator": "koordinerende_sagsbehandler"}
+# The young person's people, as the case page names them (engine.people.cases reads them from the course).
+PEOPLE = ("guide", "case_coordinator")
 
 
 def my_plan(uow: UnitOfWork, actor: Actor, youth_id: int | None = None) -> dict[str, Any]:
@@ -88,7 +89,7 @@ def _by_track(milestones: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _people(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
     """The guide and the coordinating caseworker: name and how to reach them (what their user holds)."""
-    usernames = {key: data.get(field) for key, field in PEOPLE.items() if isinstance(data.get(field), str)}
+    usernames = {key: username for key, username in case_people(uow, data).items() if key in PEOPLE and username}
     rows = {row.username: row for row in uow.session.execute(
         select(User.username, User.full_name, User.email).where(User.username.in_(set(usernames.values()))))}
     people: dict[str, Any] = {}
