@@ -101,9 +101,15 @@ def _people(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _next(instance: ProcessInstance, tasks: Any) -> dict[str, Any]:
-    """What comes next: the next timed step (the follow-up) and the open steps with their due dates."""
-    open_steps = [{"name": t.name, "due": iso(t.due_at)} for t in tasks if t.state == "ready"]
-    return {"at": iso(instance.next_timer_at) if instance.status == "running" else None, "open_steps": open_steps}
+    """The next meeting or follow-up: the meetings open now (with their due dates), else when the course
+    waits for the next one (a timer it stands at: not a deadline watching over it, like turning 25).
+
+    Staff's own steps (an escalation, accepting the guide) are not the young person's business here.
+    """
+    open_steps = [{"name": t.name, "due": iso(t.due_at)} for t in tasks
+                  if t.state == "ready" and (t.form_key or "") in MINUTES_FORMS]
+    waiting = instance.status == "running" and bool(instance.waiting_elements) and not open_steps
+    return {"at": iso(instance.next_timer_at) if waiting else None, "open_steps": open_steps}
 
 
 def _minutes(tasks: Any, submissions: dict[str, Any]) -> list[dict[str, Any]]:

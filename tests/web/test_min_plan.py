@@ -230,3 +230,20 @@ def test_the_plan_downloads_as_a_pdf_with_the_same_content(app, engine):
         assert shown in text, shown
     assert len(log(engine, "my_plan_viewed")) == before + 1
     assert app.test_client().get("/min-plan/plan.pdf").headers["Location"] == "/min-plan/login"
+
+
+def test_the_next_meeting_is_the_open_follow_up_not_staffs_escalation(app, engine, clock):
+    from engine.courses import events
+
+    youth_id, _ = course_with_plan(engine)
+    client = app.test_client()
+    use(client, token_of(invite(app, youth_id)))
+    waiting = client.get("/api/v1/me").get_json()["course"]["next"]
+    assert waiting["open_steps"] == [] and waiting["at"].startswith("2026-04-")  # every 3 months
+    clock.advance(days=92)
+    events.fire_due_timers(engine)
+    clock.advance(days=15)
+    events.fire_due_timers(engine)  # the follow-up is overdue: staff get an escalation task
+    due = client.get("/api/v1/me").get_json()["course"]["next"]
+    assert [step["name"] for step in due["open_steps"]] == ["Opfølgning på planen"] and due["at"] is None
+    assert "Eskalering" not in client.get("/min-plan").get_data(as_text=True)
