@@ -44,6 +44,8 @@ run: install $(SECRET_FILE)
 	$(WITH_SECRET) $(VENV)/bin/samspil init
 	$(WITH_SECRET) $(VENV)/bin/samspil deploy processes
 	$(WITH_SECRET) $(VENV)/bin/samspil demo
+	# A one-time link that logs a demo young person in to Min Plan (never in production).
+	$(WITH_SECRET) $(VENV)/bin/samspil youth invite --demo
 	# The worker fires due follow-ups and escalations and sends mail while the app is served.
 	export $(WITH_SECRET); $(VENV)/bin/samspil worker --interval 60 & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(VENV)/bin/samspil serve --host 127.0.0.1 --port 5000

@@ -15,7 +15,10 @@ An entry:
   ``see_all_youths`` (``message_any_course`` too, for messages);
 * ``task``: it acts on one task: :func:`engine.people.policy.may_act` (role AND involvement);
 * ``lane_holders``: the people the course names for its guide and coordinating caseworker lanes
-  (``lane_owners``) may too, without the permission (reporting a drop-out).
+  (``lane_owners``) may too, without the permission (reporting a drop-out);
+* ``citizen``: only a young person logged in as themselves (Min Plan, issue 12), for their own data;
+  every staff user is refused. A young person's session reaches these and the public ones, nothing
+  else (:mod:`web.citizen`).
 """
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ class Access:
     task: bool = False
     any_course_permission: str | None = None   # a permission that stands in for involvement
     lane_holders: bool = False
+    citizen: bool = False
 
 
 PUBLIC = Access(public=True)
@@ -40,6 +44,7 @@ EDITORS = Access(permission="edit_diagrams")
 FIGURES = Access(permission="view_metrics")
 ADMINS = Access(permission="manage_users")
 COURSE_CONTROL = Access(permission="control_courses", youth=True)
+CITIZEN = Access(citizen=True)
 
 ACCESS: dict[str, Access] = {
     # pages: login, language, static files
@@ -50,6 +55,14 @@ ACCESS: dict[str, Access] = {
     "oidc_login.callback": PUBLIC,  # only the browser that started the login (state, nonce, PKCE)
     "auth.change_password": LOGGED_IN,  # one's own
     "static": PUBLIC,
+    # pages: the young person's own (Min Plan, issue 12)
+    "min_plan.login_page": PUBLIC,
+    "min_plan.invitation": PUBLIC,      # the one-time link, used once, before it expires
+    "min_plan.mitid_start": PUBLIC,     # to the municipality's MitID broker
+    "min_plan.mitid_callback": PUBLIC,  # only the browser that started the login (state, nonce, PKCE)
+    "min_plan.logout": PUBLIC,
+    "min_plan.show": CITIZEN,
+    "min_plan.pdf": CITIZEN,
     # pages: inbox, tasks
     "inbox.index": LOGGED_IN,
     "inbox.claim": TASK,
@@ -100,6 +113,7 @@ ACCESS: dict[str, Access] = {
     "admin.audit_csv": Access(permission="read_audit"),
     # API
     "api.openapi.openapi_document": PUBLIC,
+    "api.me.me": CITIZEN,  # the young person's own plan (their session)
     "api.audit_log.audit_entries": Access(permission="read_audit"),
     "api.youths.create_youth": Access(permission="register_youth"),
     "api.youths.search_youths": LOGGED_IN,

@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from engine.people import audit
 from engine.people.access import Actor
-from engine.people.role_defaults import ADMIN_ROLE
+from engine.people.role_defaults import ADMIN_ROLE, YOUTH_ROLE
 from engine.people.roles import ensure_roles
 from engine.people.users import EMAIL, replace_roles
 from engine.platform.errors import Forbidden
@@ -86,6 +86,9 @@ class RoleMapping:
             if not isinstance(roles, list) or not all(isinstance(r, str) and ROLE_NAME.fullmatch(r) for r in roles):
                 raise ConfigurationError("SAMSPIL_OIDC_ROLE_MAP: hver værdi skal være en rolle eller en liste af roller "
                                          "(små bogstaver, tal og _)")
+            if YOUTH_ROLE in roles:
+                raise ConfigurationError(f"SAMSPIL_OIDC_ROLE_MAP: rollen {YOUTH_ROLE} er den unges egen og gives "
+                                         "aldrig til medarbejdere")
             roles_by_value[str(value)] = tuple(roles)
         if not (claim or "").strip():
             raise ConfigurationError("SAMSPIL_OIDC_ROLE_CLAIM må ikke være tom")

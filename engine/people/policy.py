@@ -148,8 +148,11 @@ def involved_sql(actor: Actor, youth: Any, task: Any, candidate: Any) -> Any:
     on it); a task is or was theirs in person (claimed, completed, or narrowed to them, and they
     hold its role: a name alone grants nothing); or they registered the young person. Tasks that
     were for their role once and were done by someone else do not count: otherwise every caseworker
-    would see every young person ever referred.
+    would see every young person ever referred. A young person (``actor.youth_id``) is involved in
+    their own case only, whatever lane or task names their role.
     """
+    if actor.youth_id is not None:  # a young person acting as themselves sees their own case, no other
+        return youth.id == actor.youth_id
     roles = sorted(actor.roles)
     in_person = task_role_sql(actor, task.role)
     queue = (and_(task.state == "ready", task.personal.is_(False), task.assignee.is_(None),

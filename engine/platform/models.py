@@ -188,6 +188,26 @@ class Youth(TenantMixin, Base):
     cpr_masked: Mapped[str | None] = mapped_column(String(11))
     created_at: Mapped[datetime]
     created_by: Mapped[str | None] = mapped_column(String(80))
+    # Goes up when every session the young person has (Min Plan) must end: logout ends all copies.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class YouthInvite(TenantMixin, Base):
+    """A one-time link that logs a young person in to Min Plan (development and demo; issue 12).
+
+    Only the token's hash is stored; a link works once, before ``expires_at``.
+    """
+
+    __tablename__ = "youth_invites"
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_youth_invites_token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class ProcessInstance(TenantMixin, Base):

@@ -30,6 +30,15 @@ OIDC_VARIABLES = {
     "LOCAL_LOGIN": ("SAMSPIL_LOCAL_LOGIN", "1"),
 }
 
+# The young person's login through the municipality's MitID broker (Min Plan, issue 12); no issuer: none.
+CITIZEN_OIDC_VARIABLES = {
+    "CITIZEN_OIDC_ISSUER": ("SAMSPIL_CITIZEN_OIDC_ISSUER", ""),
+    "CITIZEN_OIDC_CLIENT_ID": ("SAMSPIL_CITIZEN_OIDC_CLIENT_ID", ""),
+    "CITIZEN_OIDC_CLIENT_SECRET": ("SAMSPIL_CITIZEN_OIDC_CLIENT_SECRET", ""),
+    "CITIZEN_OIDC_SCOPE": ("SAMSPIL_CITIZEN_OIDC_SCOPE", "openid"),
+    "CITIZEN_OIDC_CPR_CLAIM": ("SAMSPIL_CITIZEN_OIDC_CPR_CLAIM", "dk:gov:saml:attribute:CprNumberIdentifier"),
+}
+
 
 class ConfigurationError(RuntimeError):
     """A setting that makes no sense; the app refuses to start and says which setting."""
@@ -66,6 +75,8 @@ class Settings:
     session_idle_minutes: int = 60                # SAMSPIL_SESSION_IDLE_MINUTES
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings(host=None))
     oidc: Mapping[str, str] = field(default_factory=lambda: {k: d for k, (_, d) in OIDC_VARIABLES.items()})
+    citizen_oidc: Mapping[str, str] = field(
+        default_factory=lambda: {k: d for k, (_, d) in CITIZEN_OIDC_VARIABLES.items()})
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -89,6 +100,7 @@ class Settings:
                               sender=env.get("SAMSPIL_MAIL_FROM") or "samspil@localhost",
                               base_url=(env.get("SAMSPIL_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")),
             oidc={key: env.get(variable, default) for key, (variable, default) in OIDC_VARIABLES.items()},
+            citizen_oidc={key: env.get(variable, default) for key, (variable, default) in CITIZEN_OIDC_VARIABLES.items()},
         )
 
     def secret(self, explicit: str | None, database_url: str | None) -> str:

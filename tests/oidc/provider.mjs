@@ -2,7 +2,8 @@
 //
 // Usage: node tests/oidc/provider.mjs CONFIG.json
 // CONFIG: {"clients": [{client_id, client_secret, redirect_uris, post_logout_redirect_uris}],
-//          "accounts": {"<sub>": {"password": "...", "claims": {"preferred_username", "name", "email", "groups"}}}}
+//          "accounts": {"<sub>": {"password": "...", "claims": {"preferred_username", "name", "email", "groups",
+//                                                                "dk:gov:saml:attribute:CprNumberIdentifier"}}}}
 // Prints one line "READY <issuer>" on stdout once it listens.
 //
 // Clients are "native": on loopback any port matches a registered redirect URI (RFC 8252), so the
@@ -37,8 +38,10 @@ const provider = new Provider(issuer, {
   })),
   jwks: { keys: [signingKey] },
   cookies: { keys: ['samspil-test-provider-cookie-key'] },
-  scopes: ['openid', 'profile', 'email', 'groups'],
-  claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email'], groups: ['groups'] },
+  scopes: ['openid', 'profile', 'email', 'groups', 'mitid'],
+  // mitid: the CPR number as a MitID broker names it (the young person's login to Min Plan)
+  claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email'], groups: ['groups'],
+    mitid: ['dk:gov:saml:attribute:CprNumberIdentifier'] },
   pkce: { required: () => true },
   features: {
     devInteractions: { enabled: false },

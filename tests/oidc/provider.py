@@ -1,10 +1,12 @@
 """A real OpenID provider for the tests: npm's ``oidc-provider`` run by ``provider.mjs`` on loopback.
 
-``oidc_provider`` (session-scoped) starts it once with the client Samspil is registered as and a few
-staff accounts, and stops it afterwards. This module is a pytest plugin (registered in tests/conftest.py):
+``oidc_provider`` (session-scoped) starts it once with the client Samspil is registered as, a few
+staff accounts and a few young people's MitID accounts (with a CPR claim, as a MitID broker sends
+it), and stops it afterwards. This module is a pytest plugin (registered in tests/conftest.py):
 a test names ``oidc_provider`` as a parameter to use it.
 
-``OidcProvider.app_config()`` is the ``create_app`` configuration that logs in through it;
+``OidcProvider.app_config()`` is the ``create_app`` configuration that logs staff in through it,
+``OidcProvider.citizen_config()`` the one that logs young people in to Min Plan through it;
 ``log_in_over_http`` plays the browser at the provider (its login form) with plain HTTP;
 ``set_claims`` changes an account at the provider, as its administrator would.
 """
@@ -40,6 +42,17 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
 }
 
 
+# The young people's accounts at the "MitID broker": the CPR number in the claim a broker names it by.
+CPR_CLAIM = "dk:gov:saml:attribute:CprNumberIdentifier"
+CITIZENS: dict[str, dict[str, Any]] = {
+    "f6a5-mira": {"preferred_username": "mira", CPR_CLAIM: "0103094123"},      # one young person
+    "a7b6-nemo": {"preferred_username": "nemo", CPR_CLAIM: "0202084111"},      # nobody known
+    "b8c7-tvilling": {"preferred_username": "tvilling", CPR_CLAIM: "0303074222"},  # two young people
+    "c9d8-uden": {"preferred_username": "uden"},                              # no CPR claim
+}
+ACCOUNTS.update(CITIZENS)
+
+
 class OidcProvider:
     def __init__(self, issuer: str) -> None:
         self.issuer = issuer
@@ -48,6 +61,13 @@ class OidcProvider:
         config = {"OIDC_ISSUER": self.issuer, "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET,
                   "OIDC_SCOPE": "openid profile email groups", "OIDC_ROLE_CLAIM": "groups",
                   "OIDC_ROLE_MAP": json.dumps(ROLE_MAP), "OIDC_PROVIDER_NAME": "Ballerup Login"}
+        config.update(overrides)
+        return config
+
+    def citizen_config(self, **overrides: Any) -> dict[str, Any]:
+        config = {"CITIZEN_OIDC_ISSUER": self.issuer, "CITIZEN_OIDC_CLIENT_ID": CLIENT_ID,
+                  "CITIZEN_OIDC_CLIENT_SECRET": CLIENT_SECRET, "CITIZEN_OIDC_SCOPE": "openid mitid",
+                  "CITIZEN_OIDC_CPR_CLAIM": CPR_CLAIM}
         config.update(overrides)
         return config
 
@@ -81,7 +101,9 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProv
     config = folder / "provider.json"
     config.write_text(json.dumps({
         "clients": [{"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "client_name": "Samspil",
-                     "redirect_uris": ["http://127.0.0.1/login/oidc/callback", "http://localhost/login/oidc/callback"],
+                     "redirect_uris": ["http://127.0.0.1/login/oidc/callback", "http://localhost/login/oidc/callback",
+                                       "http://127.0.0.1/min-plan/mitid/callback",
+                                       "http://localhost/min-plan/mitid/callback"],
                      "post_logout_redirect_uris": ["http://127.0.0.1/login", "http://localhost/login"]}],
         "accounts": {sub: {"password": PASSWORD, "claims": claims} for sub, claims in ACCOUNTS.items()},
     }))

@@ -16,6 +16,7 @@ from web.api import (
     auth,
     dashboard,
     instances,
+    me,
     messages,
     metrics,
     openapi,
@@ -26,7 +27,7 @@ from web.api import (
     youths,
 )
 
-BLUEPRINTS = (audit_log.bp, dashboard.bp, instances.bp, messages.bp, metrics.bp, openapi.bp, process_models.bp,
+BLUEPRINTS = (audit_log.bp, dashboard.bp, instances.bp, me.bp, messages.bp, metrics.bp, openapi.bp, process_models.bp,
               roles.bp, tasks.bp, workbench.bp, youths.bp)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

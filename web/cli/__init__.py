@@ -2,7 +2,8 @@
 
 Each command lives with what it drives and registers itself in its module's ``init_app`` (flaskr):
 ``init`` in :mod:`web.cli.schema`, ``deploy`` in :mod:`web.cli.deploy`, ``user`` and ``token`` in
-:mod:`web.cli.people`, ``tenant`` in :mod:`web.cli.tenants`, ``worker`` in :mod:`web.cli.worker`, ``demo`` beside the demo data in
+:mod:`web.cli.people`, ``tenant`` in :mod:`web.cli.tenants`, ``worker`` in :mod:`web.cli.worker`,
+``youth`` in :mod:`web.cli.youths`, ``demo`` beside the demo data in
 :mod:`web.demo` and ``serve`` beside gunicorn in :mod:`web.server`. ``create_app`` calls
 :func:`init_app`, so every app, and ``app.test_cli_runner()``, has all of them.
 """
@@ -17,11 +18,11 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from engine.platform.settings import ConfigurationError
 from web import demo, server
-from web.cli import deploy, people, schema, tenants, worker
+from web.cli import deploy, people, schema, tenants, worker, youths
 
 
 def init_app(app: Flask) -> None:
-    for owner in (schema, deploy, people, tenants, worker, demo, server):
+    for owner in (schema, deploy, people, tenants, worker, youths, demo, server):
         owner.init_app(app)
 
 

@@ -11,14 +11,16 @@ from web.pages import auth
 
 
 def init_app(app: Flask) -> None:
-    from web import i18n
-    from web.pages import admin, cases, dashboard, filters, inbox, oidc_login, people, tasks, workbench
+    from web import citizen, i18n
+    from web.pages import admin, cases, dashboard, filters, inbox, min_plan, oidc_login, people, tasks, workbench
 
     i18n.init_app(app)
     filters.init_app(app)
     auth.init_app(app)
     oidc_login.init_app(app)
+    citizen.init_app(app)  # after the staff session is read: a young person's session is fenced in
+    min_plan.init_app(app)
     # One line per page area; each module owns one blueprint.
     for blueprint in (auth.bp, oidc_login.bp, inbox.bp, tasks.bp, cases.bp, admin.bp, people.bp, dashboard.bp,
-                      workbench.bp):
+                      workbench.bp, min_plan.bp):
         app.register_blueprint(blueprint)

@@ -1,0 +1,105 @@
+"""A young person logged in to Min Plan walks every staff route, and another young person's data: all refused and logged.
+
+The attack: a young person (or whoever holds their phone) with a valid Min Plan session tries every
+page and API endpoint of the staff app, with their own ids and another young person's, and asks
+Min Plan and ``GET /api/v1/me`` for the other young person by id. Each must be refused (401, 403
+or 404) with a refusal in the access log naming the young person as the actor; only the young
+person's own pages and the public ones (login, language, static files) answer.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from engine.courses import instances
+from engine.people import citizen_login, youths
+from engine.platform.models import AuditEntry
+from tests.security.conftest import World, actor_of
+from tests.security.test_route_walk import METHODS, _body, _query, _rules, _values
+from web.access_table import ACCESS
+
+OWN_PAGES = {endpoint for endpoint, access in ACCESS.items() if access.citizen}
+
+
+@pytest.fixture(scope="module")
+def other(world: World) -> dict[str, int]:
+    """Another young person with a course of their own."""
+    youth = youths.create_youth(world.engine.uow(), actor_of("sara"), "Anden Ung", "2008-05-05")
+    instance = instances.start_instance(world.engine.uow(), actor_of("sara"), "samarbejdsmodel", youth["id"])
+    return {"youth_id": youth["id"], "instance_id": instance["id"]}
+
+
+def young_person(world: World) -> FlaskClient:
+    """A browser logged in to Min Plan as the walked course's young person, by a one-time link."""
+    token = citizen_login.create_invite(world.engine.uow(), actor_of("admin"), world.youth_id, production=False)
+    client = world.app.test_client()
+    assert client.post("/min-plan/invitation", data={"t": token}).status_code == 303
+    assert client.get("/min-plan").status_code == 200
+    return client
+
+
+def refusals(world: World, youth_id: int | None = None) -> int:
+    """Refusals in the access log acting as the young person (naming ``youth_id`` if given)."""
+    with world.engine.reader() as uow:
+        query = select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "access_denied", AuditEntry.username == f"ung:{world.youth_id}")
+        if youth_id is not None:
+            query = query.where(AuditEntry.youth_id == youth_id)
+        return uow.session.scalar(query) or 0
+
+
+@pytest.mark.parametrize("whose", ["own", "other"])
+def test_every_staff_route_refuses_a_young_persons_session_and_logs_it(world: World, other: dict[str, int],
+                                                                       whose: str) -> None:
+    client = young_person(world)
+    wrong, walked = [], set()
+    for rule in _rules(world):
+        access = ACCESS[rule.endpoint]
+        if access.public or access.citizen:
+            continue  # the login pages, the language switch, static files; the young person's own pages
+        values = _values(world, rule)
+        if whose == "other":
+            values.update({k: v for k, v in other.items() if k in values})
+        path = rule.build(values)[1] + _query(rule.endpoint)
+        for method in (m for m in METHODS if m in rule.methods):
+            before = refusals(world)
+            response = client.open(path, method=method, **_body(world, rule.endpoint))
+            status = response.status_code
+            response.close()
+            walked.add(rule.endpoint)
+            if status not in (401, 403, 404) or refusals(world) != before + 1:
+                wrong.append(f"{method} {path}: {status}, {refusals(world) - before} refusals logged")
+    assert walked == {e for e, a in ACCESS.items() if not (a.public or a.citizen)}  # every staff endpoint
+    assert wrong == [], "\n".join(wrong)
+    assert client.get("/min-plan").status_code == 200  # still logged in: refused, not thrown out
+
+
+@pytest.mark.parametrize("path", ["/min-plan?ung={id}", "/api/v1/me?ung={id}"])
+def test_another_young_persons_plan_by_id_is_refused_and_logged(world: World, other: dict[str, int],
+                                                                path: str) -> None:
+    client = young_person(world)
+    before = refusals(world, other["youth_id"])
+    response = client.get(path.format(id=other["youth_id"]))
+    assert response.status_code == 403
+    assert "Anden Ung" not in response.get_data(as_text=True)
+    assert refusals(world, other["youth_id"]) == before + 1
+    own = client.get(path.format(id=world.youth_id))
+    assert own.status_code == 200 and "Walk Ung" in own.get_data(as_text=True)
+
+
+def test_a_young_persons_session_does_not_open_the_api_to_a_staff_token_or_the_reverse(world: World) -> None:
+    """A staff token sent along with a young person's cookie does not reach the staff API: the cookie
+    makes the request the young person's, refused; and a staff token alone does not reach /api/v1/me."""
+    client = young_person(world)
+    staff: dict[str, Any] = {"Authorization": f"Bearer {world.tokens['admin']}"}
+    before = refusals(world)
+    assert client.get(f"/api/v1/youths/{world.youth_id}", headers=staff).status_code == 403
+    assert refusals(world) == before + 1
+    anonymous = world.app.test_client()
+    response = anonymous.get("/api/v1/me", headers=staff)
+    assert response.status_code == 403
+    assert "Walk Ung" not in response.get_data(as_text=True)
+    assert world.denials("admin") > 0
