@@ -165,7 +165,10 @@ def login() -> Any:
         if actor is not None:
             start_session(actor, generation)
             return redirect(next_path or url_for("inbox.index"))
-    return render_template("login.html", error=error, username=username, next=next_path), status
+    from web.pages import oidc_login
+
+    provider = oidc_login.login_choice(request.args.get("tenant"), next_path)  # ?tenant=: that municipality's
+    return render_template("login.html", error=error, username=username, next=next_path, provider=provider), status
 
 
 def start_session(actor: Actor, generation: int | None) -> None:
