@@ -176,7 +176,7 @@ def start_session(actor: Actor, generation: int | None) -> None:
     issued under the user's session ``generation`` as the login read it."""
     _end_session()  # nothing carried over from before
     session["user"] = actor.username
-    session["tenant"] = actor.tenant
+    session["tenant"] = actor.tenant if actor.tenant is not None else DEFAULT_TENANT
     session["gen"] = generation
     session["seen"] = int(time.time())
     session.permanent = True

@@ -18,7 +18,7 @@ when it has none of its own, so an installation with no tenant configured logs i
 
 A refusal (unknown tenant, a tenant without a provider, a failed check, a mix-up) goes back to the
 login page with a plain Danish message; nothing is created, and it is in the access log (of the
-tenant the login began for, when it is known).
+tenant the login began for, when it is known; else of the request's own tenant).
 
 The environment's provider (``create_app(config)`` keys, else the environment, read once into
 :class:`engine.platform.settings.Settings`; a tenant's own provider has the same fields, set by
@@ -56,7 +56,7 @@ from engine.people import federated_login, login_providers, tenants
 from engine.people.federated_login import RoleMapping, StaffLoginRules
 from engine.platform.errors import Forbidden, NotFound
 from engine.platform.settings import ConfigurationError, Settings
-from engine.platform.tenancy import DEFAULT_TENANT
+from engine.platform.tenancy import DEFAULT_TENANT, current_tenant
 from web import hardening, oidc
 from web.i18n import _, localize
 from web.pages.auth import _local_path, engine, start_session
@@ -179,7 +179,7 @@ def start() -> ResponseReturnValue:
     try:
         tenant = tenants.tenant_id(engine(), key)
     except NotFound:
-        return _refused(DEFAULT_TENANT, "unknown_tenant", _("auth.oidc_unknown_tenant"))
+        return _refused(current_tenant(), "unknown_tenant", _("auth.oidc_unknown_tenant"))
     login = tenant_login(tenant, key)
     if login is None:
         if key is None:
@@ -212,7 +212,7 @@ def tenant_callback(key: str) -> ResponseReturnValue:
 def _finish(key_in_address: str | None) -> ResponseReturnValue:
     pending = session.get(PENDING)  # kept until a login succeeds: a stale answer does not end the newest attempt
     if not isinstance(pending, dict):  # no login under way in this browser: a forged or replayed answer
-        return _refused(DEFAULT_TENANT, "state", _("auth.oidc_failed"))
+        return _refused(current_tenant(), "state", _("auth.oidc_failed"))
     tenant = int(pending["tenant"])
     if pending.get("key") != key_in_address:  # a mix-up: this login began for another tenant
         return _refused(tenant, "tenant", _("auth.oidc_wrong_tenant"))
