@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.definitions import deployment
+from engine.definitions.process_files import files_from_paths
 from engine.people import audit, tenants, users, youths
 from engine.people.access import Actor
 from engine.platform import tenancy
 from engine.platform.errors import Forbidden
 from engine.platform.models import ProcessVersion, Youth
 from tests.conftest import PASSWORD, PROCESSES
-from engine.definitions.process_files import files_from_paths
 
 BALLERUP = tenancy.DEFAULT_TENANT
 LOG_READER = Actor("revisor", frozenset({"admin"}))  # built in code: of no one tenant

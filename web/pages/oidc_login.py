@@ -159,7 +159,7 @@ def login_choice(key: str | None, next_path: str | None) -> LoginChoice:
     login = tenant_login(tenant, key)
     if login is None:
         return LoginChoice(error=_("auth.oidc_no_provider") if key else None)
-    query = {k: v for k, v in (("tenant", login.key), ("next", next_path)) if v}
+    query: dict[str, Any] = {k: v for k, v in (("tenant", login.key), ("next", next_path)) if v}
     return LoginChoice(login.display_name, url_for("oidc_login.start", **query))
 
 
