@@ -45,6 +45,7 @@ LOCAL_LOGIN            SAMSPIL_LOCAL_LOGIN             ``1``; ``0`` hides and re
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,7 +129,9 @@ def tenant_login(tenant: int, key: str | None) -> TenantLogin | None:
     own = login_providers.provider_of(engine(), tenant)
     key = None if tenant == DEFAULT_TENANT else key
     if own is not None:
-        digest = hashlib.sha256("\n".join((own.issuer, own.client_id, own.client_secret, own.scope)).encode())
+        # Keyed: the name shows in the session cookie (Flask's is signed, not encrypted), the secret must not.
+        digest = hmac.new(str(current_app.secret_key).encode(), "\n".join(
+            (own.issuer, own.client_id, own.client_secret, own.scope)).encode(), hashlib.sha256)
         name = f"tenant{tenant}-{digest.hexdigest()[:16]}"
         if oidc.provider(name) is None:
             oidc.register(current_app, oidc.ProviderConfig(name=name, issuer=own.issuer, client_id=own.client_id,
