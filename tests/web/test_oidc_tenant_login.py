@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from engine.people import audit, login_providers, tenants, users, youths
 from engine.people.access import Actor
 from engine.platform import tenancy
-from engine.platform.models import User, UserIdentity
-from tests.conftest import PASSWORD
+from engine.platform.models import TenantLoginProvider, User, UserIdentity
+from tests.conftest import PASSWORD, on_postgres
 from web import create_app
 
 # Ballerup's own map: its guides are *tovholdere* (Ballerup's own role), unlike the environment's map.
@@ -216,3 +216,17 @@ def test_the_environments_provider_stays_the_default_tenants_beside_the_tenants_
     response = client.get(viborg_provider.log_in_over_http(start(client, None), "vera"))
     assert response.headers["Location"] == "/"
     assert "vera" in usernames(engine, tenancy.DEFAULT_TENANT) and "vera" not in usernames(engine, towns["viborg"])
+
+
+@pytest.mark.parametrize("service_filter", [True, False] if on_postgres() else [True],
+                         ids=["service-filter-and-rls", "rls-alone"][:2 if on_postgres() else 1])
+def test_a_tenants_provider_is_read_in_that_tenant_only(engine, towns, oidc_provider, monkeypatch, service_filter):
+    # On PostgreSQL the same holds with the service layer's filter off: row-level security alone (migration 0011).
+    monkeypatch.setattr(tenancy, "service_filter_enabled", service_filter)
+    issuers = {}
+    for tenant in (tenancy.DEFAULT_TENANT, towns["ballerup"]):
+        with engine.uow(write=False, tenant=tenant) as uow:
+            issuers[tenant] = list(uow.session.scalars(select(TenantLoginProvider.issuer)))
+    assert issuers == {tenancy.DEFAULT_TENANT: [], towns["ballerup"]: [oidc_provider.issuer]}
+    assert login_providers.provider_of(engine, tenancy.DEFAULT_TENANT) is None
+    assert login_providers.provider_of(engine, towns["ballerup"]).client_secret == oidc_provider.client_secret
