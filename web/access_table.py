@@ -53,6 +53,7 @@ ACCESS: dict[str, Access] = {
     "auth.set_language": PUBLIC,
     "oidc_login.start": PUBLIC,     # to the municipality's identity provider
     "oidc_login.callback": PUBLIC,  # only the browser that started the login (state, nonce, PKCE)
+    "oidc_login.tenant_callback": PUBLIC,  # the same, for a tenant's own provider (the session names the tenant)
     "auth.change_password": LOGGED_IN,  # one's own
     "static": PUBLIC,
     # pages: the young person's own (Min Plan, issue 12)

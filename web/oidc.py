@@ -67,8 +67,14 @@ class LoginFailed(Exception):
         self.reason = reason
 
 
+def init(app: Flask) -> None:
+    """Give the app its OAuth registry once, at start: providers may be registered later, per request."""
+    if "authlib.integrations.flask_client" not in app.extensions:
+        OAuth(app)
+
+
 def register(app: Flask, provider: ProviderConfig) -> None:
-    """Make ``provider`` available to :func:`begin` and :func:`finish` in this app."""
+    """Make ``provider`` available to :func:`begin` and :func:`finish` in this app (at start or later)."""
     oauth: OAuth = app.extensions.get("authlib.integrations.flask_client") or OAuth(app)
     oauth.register(name=provider.name, client_id=provider.client_id, client_secret=provider.client_secret,
                    server_metadata_url=provider.discovery_url,
@@ -103,11 +109,11 @@ def _metadata(name: str) -> dict[str, Any]:
 def begin(name: str, redirect_uri: str) -> Response:
     """Redirect to the provider's login; state, nonce and the PKCE verifier are remembered in the session.
 
-    Only the newest attempt is remembered: each one costs the cookie most of a kilobyte, and a
-    browser drops a cookie over 4 KB (an older tab's login then starts again).
+    Only the newest attempt is remembered, at any provider: each one costs the cookie most of a
+    kilobyte, and a browser drops a cookie over 4 KB (an older tab's login then starts again).
     """
     _metadata(name)
-    for key in [key for key in session if key.startswith(f"_state_{name}_")]:
+    for key in [key for key in session if key.startswith("_state_")]:
         session.pop(key)
     return _client(name).authorize_redirect(redirect_uri)
 

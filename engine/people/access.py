@@ -15,14 +15,17 @@ class Actor:
     ``permissions`` are what the actor's roles hold in the database, read with the actor (one query
     per request, so an admin's change applies from the next request on). ``None``: an actor built
     without the database (the sandbox, a test); :mod:`engine.people.policy` then uses the defaults.
-    ``tenant`` is the municipality the actor belongs to: the web runs each request in it
-    (:mod:`engine.platform.tenancy`), so every unit of work it opens is confined to that tenant.
+    ``tenant`` is the municipality the actor belongs to, set when the actor is read from the
+    database: the web runs each request in it (:mod:`engine.platform.tenancy`), so every unit of
+    work it opens is confined to that tenant, and the policy refuses the actor in a unit of work
+    of another tenant (:func:`engine.people.policy.confine_to_tenant`). ``None``: an actor built in
+    code (the engine itself, the command line, a test), which acts in whatever tenant its unit of work is for.
     """
 
     username: str
     roles: frozenset[str] = field(default_factory=frozenset)
     permissions: frozenset[str] | None = field(default=None, compare=False)
-    tenant: int = DEFAULT_TENANT
+    tenant: int | None = None
     youth_id: int | None = None
 
     @property

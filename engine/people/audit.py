@@ -22,14 +22,32 @@ if TYPE_CHECKING:
 
 
 def record(uow: UnitOfWork, actor: Actor | None, action: str, youth_id: int | None, detail: str | None = None) -> None:
-    """One audit row, as a plain Core insert: the log needs no ORM identity, and every request writes one."""
+    """One audit row, as a plain Core insert: the log needs no ORM identity, and every request writes one.
+
+    Every access to a young person's data is logged here, in the unit of work that made it, by the
+    actor who made it: so here the policy checks that the two are of one tenant (it refuses otherwise).
+    """
+    _confine(uow, actor)
+    write(uow, actor, action, youth_id, detail)
+
+
+def write(uow: UnitOfWork, actor: Actor | None, action: str, youth_id: int | None, detail: str | None = None) -> None:
+    """The row of :func:`record`, without the tenant check: for the policy's refusal of a crossing actor."""
     uow.session.execute(insert(AuditEntry.__table__), [{
         "at": uow.clock.now(), "username": actor.username if actor else None, "action": action,
         "youth_id": youth_id, "detail": detail}])
 
 
+def _confine(uow: UnitOfWork, actor: Actor | None) -> None:
+    if actor is not None and actor.tenant is not None and actor.tenant != uow.tenant:
+        from engine.people import policy  # the policy logs through this module
+
+        policy.confine_to_tenant(uow, actor, inside=True)
+
+
 def record_many(uow: UnitOfWork, actor: Actor, action: str, youth_ids: Iterable[int], detail: str | None = None) -> None:
     """One row per young person whose data was shown, written in one statement."""
+    _confine(uow, actor)
     now = uow.clock.now()
     rows = [{"at": now, "username": actor.username, "action": action, "youth_id": youth_id, "detail": detail}
             for youth_id in sorted(set(youth_ids))]

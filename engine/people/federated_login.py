@@ -4,9 +4,12 @@ The web layer verifies the provider's answer (state, nonce, PKCE, the ID token's
 audience and expiry) and hands over an :class:`ExternalIdentity`: the issuer, the subject and the
 claims. Here that identity becomes a Samspil user:
 
-* the user is found by (issuer, subject), never by a name the provider sends, so a provider account
-  cannot take over a local user of the same name (unless the installation says so, to move its
-  existing users over: ``link_by_username``);
+* the user is found by (issuer, subject) in the unit of work's tenant, never by a name the provider
+  sends, so a provider account cannot take over a local user of the same name (unless the
+  installation says so, to move its existing users over: ``link_by_username``), nor a user of
+  another municipality (usernames are global: a name another tenant holds is refused as taken);
+* the user and the actor are of the unit of work's tenant: the login callback opens it for the
+  tenant whose provider the login began at (:mod:`engine.people.login_providers`);
 * a first login creates the user, with the username, full name and e-mail from the claims; the
   username stays what it was then (a renamed account at the provider is still the same user), while
   name and e-mail follow the provider at every login;
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from engine.people import audit
 from engine.people.access import Actor
@@ -142,13 +146,16 @@ def sign_in_staff(uow: UnitOfWork, identity: ExternalIdentity, rules: StaffLogin
         full_name = str(claims.get("name") or "").strip()[:200]
         given = str(claims.get("email") or "").strip()
         email = given if len(given) <= 254 and EMAIL.fullmatch(given) else None
-        actor = Actor(user.username if user else username, roles)
+        actor = Actor(user.username if user else username, roles, tenant=uow.tenant)
         if user is None:
             ensure_roles(uow, sorted(roles))  # a role the provider's groups map to has its row
             user = User(username=username, full_name=full_name, email=email, password_hash=NO_PASSWORD, active=True,
                         created_at=now, roles=[UserRole(role=role) for role in sorted(roles)])
             uow.session.add(user)
-            uow.session.flush()
+            try:
+                uow.session.flush()
+            except IntegrityError:  # usernames are global: another municipality's user has this name
+                _refuse(uow, username, "engine.login.username_taken")
             audit.record(uow, None, "user_created", None,
                          f"{username}: roller {', '.join(sorted(roles))} (identitetsudbyder)")
             if ADMIN_ROLE in roles:

@@ -84,8 +84,33 @@ def refuse_outside(uow: UnitOfWork, actor: Actor | None, what: str, youth_id: in
 
 def require(uow: UnitOfWork, actor: Actor, permission: str, what: str, message: Message | None = None) -> None:
     """Refuse (logged) unless the actor's roles hold ``permission``; call before ``with uow``."""
+    confine_to_tenant(uow, actor, inside=False)
     if not allows(actor, permission):
         refuse_outside(uow, actor, what, None, message)
+
+
+def confine_to_tenant(uow: UnitOfWork, actor: Actor | None, inside: bool) -> None:
+    """Refuse (logged, in the unit of work's tenant) an actor of one tenant in a unit of work of another.
+
+    The tenant wall's last line in the service layer: a request whose tenant was set wrong, or a
+    service handed another tenant's actor, must not act there with the actor's rights. It runs
+    where an actor and a unit of work meet: :func:`require` (before ``with uow``, ``inside`` false)
+    and every access-log row (:func:`engine.people.audit.record`, inside the open unit of work,
+    whose changes so far are rolled back: nothing of the refused call is kept). An actor built
+    in code (``tenant`` None: the engine, the command line) acts in any tenant.
+    """
+    if actor is None or actor.tenant is None or actor.tenant == uow.tenant:
+        return
+    detail = f"anden kommune: aktøren hører til kommune {actor.tenant}"
+    if inside and uow.write:
+        uow.session.rollback()
+        audit.write(uow, actor, "access_denied", None, detail)
+        uow.commit()
+    else:
+        with uow.separate() as writer:
+            audit.write(writer, actor, "access_denied", None, detail)
+            writer.commit()
+    raise Forbidden(Message("engine.youth.no_access"))
 
 
 # Acting on tasks: role AND involvement.

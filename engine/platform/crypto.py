@@ -52,10 +52,17 @@ def mask_cpr(digits: str) -> str:
 
 
 class CprVault:
+    """Encrypts CPR numbers, and seals the installation's other secrets kept in the database.
+
+    Every key is derived from the one ``SAMSPIL_SECRET_KEY``, each for its own purpose, so a sealed
+    setting (a municipality's OpenID client secret) can never be opened as a CPR number or the other way.
+    """
+
     def __init__(self, secret: str) -> None:
         key = hashlib.sha256(("cpr-encryption:" + secret).encode()).digest()
         self._fernet = Fernet(base64.urlsafe_b64encode(key))
         self._hash_key = hashlib.sha256(("cpr-search:" + secret).encode()).digest()
+        self._secret = secret
 
     def encrypt(self, digits: str) -> str:
         return self._fernet.encrypt(digits.encode()).decode()
@@ -65,3 +72,15 @@ class CprVault:
 
     def search_hash(self, digits: str) -> str:
         return hmac.new(self._hash_key, digits.encode(), hashlib.sha256).hexdigest()
+
+    def seal(self, text: str, purpose: str) -> str:
+        """``text`` encrypted under the key of ``purpose`` (e.g. ``oidc-client-secret``)."""
+        return self._sealer(purpose).encrypt(text.encode()).decode()
+
+    def unseal(self, token: str, purpose: str) -> str:
+        """What :meth:`seal` sealed for ``purpose``; raises ``cryptography.fernet.InvalidToken`` otherwise."""
+        return self._sealer(purpose).decrypt(token.encode()).decode()
+
+    def _sealer(self, purpose: str) -> Fernet:
+        key = hashlib.sha256(f"sealed:{purpose}:{self._secret}".encode()).digest()
+        return Fernet(base64.urlsafe_b64encode(key))

@@ -384,7 +384,8 @@ class UserIdentity(TenantMixin, Base):
     """
 
     __tablename__ = "user_identities"
-    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_user_identities_issuer_subject"),)
+    # Per tenant (migration 0011): a provider two municipalities share names its own subject in each.
+    __table_args__ = (UniqueConstraint("tenant_id", "issuer", "subject", name="uq_user_identities_tenant_issuer_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -392,6 +393,30 @@ class UserIdentity(TenantMixin, Base):
     subject: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime]
+
+
+class TenantLoginProvider(TenantMixin, Base):
+    """A municipality's own identity provider for its staff (OpenID Connect), one per tenant.
+
+    The default tenant may have none: the environment (``SAMSPIL_OIDC_*``) is then its provider.
+    The client secret is kept sealed (:meth:`engine.platform.crypto.CprVault.seal`), so a database
+    dump does not hand out the installation's place at the municipality's provider.
+    """
+
+    __tablename__ = "tenant_login_providers"
+    __table_args__ = (UniqueConstraint("tenant_id", name="uq_tenant_login_providers_tenant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    client_id: Mapped[str] = mapped_column(String(255))
+    client_secret_sealed: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(String(500))
+    role_claim: Mapped[str] = mapped_column(String(100))
+    role_map: Mapped[dict[str, Any]]
+    username_claim: Mapped[str] = mapped_column(String(100))
+    display_name: Mapped[str] = mapped_column(String(100))
+    link_by_username: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
 
 
 class LoginFailure(Base):

@@ -1,4 +1,5 @@
-"""A staff member logs in through the municipality's OpenID provider in Chromium, and out again.
+"""A staff member logs in through the municipality's OpenID provider in Chromium, and out again; a
+coordinator of a second municipality logs in through that municipality's own provider.
 
 The provider is a real one (npm's oidc-provider, tests/oidc/provider.mjs) on loopback; its login
 page is its own, driven here as a person would.
@@ -63,3 +64,37 @@ def test_a_person_the_provider_knows_but_with_no_mapped_group_is_told_they_have_
     shot(page, "login-provider-no-role")
     assert violations(page) == []  # the login page with the provider's button and a refusal, by axe-core
     assert "kaj" not in {u["username"] for u in users.list_users(engine.uow())}
+
+
+def test_a_coordinator_of_another_municipality_logs_in_through_its_own_provider_and_lands_in_it(
+        page: Any, engine: Any, viborg_provider: Any) -> None:
+    from engine.people import login_providers, tenants, youths
+    from engine.people.access import Actor
+    from engine.platform import tenancy
+
+    viborg = tenants.add_tenant(engine, "viborg", "Viborg Kommune")["id"]
+    login_providers.set_provider(engine, "viborg", **viborg_provider.tenant_settings())  # as `samspil tenant oidc`
+    youths.create_youth(engine.uow(), Actor("sara", frozenset({"sagsbehandler"})), "Aase Andersby", "2009-03-01")
+    with tenancy.acting_in(viborg):
+        youths.create_youth(engine.uow(), Actor("system_test", frozenset({"admin"})), "Bertram Bøgely", "2009-04-01")
+
+    page.goto("/login?tenant=viborg")
+    expect(page.get_by_role("link", name="Log ind med Ballerup Login")).to_have_count(0)
+    shot(page, "login-tenant-provider")
+    page.get_by_role("link", name="Log ind med Viborg Login").click()
+    expect(page).to_have_url(re.compile("^" + re.escape(viborg_provider.issuer)))
+    page.get_by_label("Username").fill("vera")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Logget ind som vera")).to_be_visible()
+    with tenancy.acting_in(viborg):
+        assert users.get_user(engine.uow(), "vera")["roles"] == ["ungekoordinator"]  # Viborg's map
+    page.goto("/unge?q=e")  # she sees every young person of Viborg, and none of the default tenant's
+    expect(page.get_by_text("Bertram Bøgely")).to_be_visible()
+    expect(page.get_by_text("Aase Andersby")).to_have_count(0)
+    shot(page, "tenant-provider-login-search")
+
+    page.get_by_role("button", name="Log ud").click()  # at Viborg's provider too (its origin in form-action)
+    expect(page).to_have_url(re.compile("^" + re.escape(viborg_provider.issuer)))
+    page.get_by_role("button", name="Yes, sign me out").click()
+    expect(page.get_by_text("Du er logget ud.")).to_be_visible()

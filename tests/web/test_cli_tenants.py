@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from engine.people import audit
+from engine.people.access import Actor
 from engine.platform import tenancy
-from engine.platform.models import ProcessVersion, User, Youth
+from engine.platform.models import ProcessVersion, TenantLoginProvider, User, Youth
 from tests.conftest import PROCESSES
 
 
@@ -62,3 +64,77 @@ def test_demo_fills_a_second_tenant_beside_the_first(app, engine, monkeypatch):
     assert second.exit_code == 0, second.output
     assert "sara_viborg" in second.output
     assert _count(engine, Youth, 2) == _count(engine, Youth, tenancy.DEFAULT_TENANT) > 0
+
+
+ROLE_MAP = '{"ballerup-tovholdere": "tovholder", "ballerup-koordinatorer": ["ungekoordinator"]}'
+
+
+def _provider_rows(engine, tenant: int) -> list[TenantLoginProvider]:
+    with engine.uow(write=False, tenant=tenant) as uow:
+        rows = list(uow.session.scalars(select(TenantLoginProvider)))
+        uow.session.expunge_all()
+        return rows
+
+
+def test_tenant_oidc_sets_a_tenants_provider_with_the_secret_from_the_environment_sealed_and_never_shown(
+        app, engine, monkeypatch):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["tenant", "add", "ballerup", "--name", "Ballerup Kommune"])
+    monkeypatch.setenv("BALLERUP_OIDC_SECRET", "meget-hemmelig-klientnoegle")
+    result = runner.invoke(args=["tenant", "oidc", "ballerup", "--issuer", "https://login.ballerup.example/",
+                                 "--client-id", "samspil", "--client-secret-env", "BALLERUP_OIDC_SECRET",
+                                 "--role-map", ROLE_MAP, "--display-name", "Ballerup Login"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Kommune ballerup logger ind gennem https://login.ballerup.example (klient samspil)"
+    [row] = _provider_rows(engine, 2)
+    assert "meget-hemmelig" not in row.client_secret_sealed  # sealed, and only this purpose's key opens it
+    assert engine.parts.vault.unseal(row.client_secret_sealed, "oidc-client-secret") == "meget-hemmelig-klientnoegle"
+    assert row.role_map == {"ballerup-tovholdere": ["tovholder"], "ballerup-koordinatorer": ["ungekoordinator"]}
+    assert _provider_rows(engine, tenancy.DEFAULT_TENANT) == []
+    shown = runner.invoke(args=["tenant", "show", "ballerup"]).output
+    assert "issuer: https://login.ballerup.example" in shown and "client_id: samspil" in shown
+    assert "display_name: Ballerup Login" in shown and "meget-hemmelig" not in shown
+    listed = runner.invoke(args=["tenant", "list"]).output
+    assert "ballerup\tBallerup Kommune\tlogin: https://login.ballerup.example" in listed
+    assert "default\tStandard\tlogin: miljøets (SAMSPIL_OIDC_*)" in listed
+    [logged] = [e for e in audit.list_entries(engine.uow(tenant=2), Actor("a", frozenset({"admin"})),
+                                              action="login_provider_set")]
+    assert logged["user"] == "cli" and "hemmelig" not in logged["detail"]
+
+
+def test_tenant_oidc_reads_the_secret_from_stdin_and_replaces_the_earlier_provider(app, engine):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["tenant", "add", "viborg", "--name", "Viborg Kommune"])
+    base = ["tenant", "oidc", "viborg", "--client-id", "samspil", "--role-map", ROLE_MAP]
+    assert runner.invoke(args=[*base, "--issuer", "http://127.0.0.1:1"], input="forste\n").exit_code == 0
+    again = runner.invoke(args=[*base, "--issuer", "http://127.0.0.1:2", "--link-by-username"], input="anden\n")
+    assert again.exit_code == 0, again.output
+    assert "anden" not in again.output
+    [row] = _provider_rows(engine, 2)
+    assert (row.issuer, row.link_by_username) == ("http://127.0.0.1:2", True)
+    assert engine.parts.vault.unseal(row.client_secret_sealed, "oidc-client-secret") == "anden"
+
+
+def test_bad_provider_settings_are_clear_errors_and_store_nothing(app, engine, monkeypatch):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["tenant", "add", "ballerup", "--name", "Ballerup Kommune"])
+    base = ["tenant", "oidc", "ballerup", "--client-id", "samspil"]
+    bad_map = runner.invoke(args=[*base, "--issuer", "https://idp.example", "--role-map", '{"g": "Tovholder!"}'],
+                            input="s\n")
+    assert bad_map.exit_code == 1 and "Rollekortet skal være et JSON-objekt" in bad_map.output
+    not_json = runner.invoke(args=[*base, "--issuer", "https://idp.example", "--role-map", "tovholder"], input="s\n")
+    assert not_json.exit_code == 1 and "role_map" in not_json.output
+    bad_issuer = runner.invoke(args=[*base, "--issuer", "ftp://idp.example", "--role-map", ROLE_MAP], input="s\n")
+    assert bad_issuer.exit_code == 1 and "Udstederen (--issuer)" in bad_issuer.output
+    no_scope = runner.invoke(args=[*base, "--issuer", "https://idp.example", "--role-map", ROLE_MAP,
+                                   "--scope", "profile email"], input="s\n")
+    assert no_scope.exit_code == 1 and "openid" in no_scope.output
+    monkeypatch.delenv("NO_SUCH_SECRET", raising=False)
+    unset = runner.invoke(args=[*base, "--issuer", "https://idp.example", "--role-map", ROLE_MAP,
+                                "--client-secret-env", "NO_SUCH_SECRET"])
+    assert unset.exit_code == 1 and "NO_SUCH_SECRET er ikke sat" in unset.output
+    unknown = runner.invoke(args=["tenant", "oidc", "aarhus", "--client-id", "x", "--issuer", "https://idp.example",
+                                  "--role-map", ROLE_MAP], input="s\n")
+    assert unknown.exit_code == 1 and "Ukendt kommune: aarhus" in unknown.output
+    assert _provider_rows(engine, 2) == []
+    assert "intet eget login" in runner.invoke(args=["tenant", "show", "ballerup"]).output

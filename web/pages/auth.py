@@ -165,7 +165,10 @@ def login() -> Any:
         if actor is not None:
             start_session(actor, generation)
             return redirect(next_path or url_for("inbox.index"))
-    return render_template("login.html", error=error, username=username, next=next_path), status
+    from web.pages import oidc_login
+
+    provider = oidc_login.login_choice(request.args.get("tenant"), next_path)  # ?tenant=: that municipality's
+    return render_template("login.html", error=error, username=username, next=next_path, provider=provider), status
 
 
 def start_session(actor: Actor, generation: int | None) -> None:
@@ -173,7 +176,7 @@ def start_session(actor: Actor, generation: int | None) -> None:
     issued under the user's session ``generation`` as the login read it."""
     _end_session()  # nothing carried over from before
     session["user"] = actor.username
-    session["tenant"] = actor.tenant
+    session["tenant"] = actor.tenant if actor.tenant is not None else DEFAULT_TENANT
     session["gen"] = generation
     session["seen"] = int(time.time())
     session.permanent = True
