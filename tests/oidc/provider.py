@@ -1,17 +1,19 @@
 """A real OpenID provider for the tests: npm's ``oidc-provider`` run by ``provider.mjs`` on loopback.
 
-``oidc_provider`` (session-scoped) starts it once with the client Samspil is registered as, a few staff
-accounts and a few young people's MitID accounts (with a CPR claim, as a MitID broker sends it),
-and stops it afterwards: Ballerup's provider (as the environment's or as tenant ballerup's own). ``viborg_provider`` is a second instance on another port with Viborg's accounts and
-client, for tests of one installation serving two municipalities; it also knows Ballerup's client id
-(client ids are public), so it can play another tenant's provider attacking Ballerup's logins. This
-module is a pytest plugin (registered in tests/conftest.py): a test names a fixture as a parameter to use it.
+``oidc_provider`` (session-scoped) starts it once with the client Samspil is registered as, a few
+staff accounts and a few young people's MitID accounts (with a CPR claim, as a MitID broker sends
+it), and stops it afterwards: Ballerup's provider (as the environment's or as tenant ballerup's
+own). ``viborg_provider`` is a second instance on another port with Viborg's accounts and client,
+for tests of one installation serving two municipalities; it also knows Ballerup's client id (client
+ids are public), so it can play another tenant's provider attacking Ballerup's logins. This module
+is a pytest plugin (registered in tests/conftest.py): a test names a fixture as a parameter to use
+it.
 
 ``OidcProvider.app_config()`` is the ``create_app`` configuration that logs staff in through it,
 ``OidcProvider.citizen_config()`` the one that logs young people in to Min Plan through it;
-``tenant_settings()`` the arguments of :func:`engine.people.login_providers.set_provider` that make it
-a tenant's own; ``log_in_over_http`` plays the browser at the provider (its login form) with plain
-HTTP; ``set_claims`` changes an account at the provider, as its administrator would.
+``tenant_settings()`` the arguments of :func:`engine.people.login_providers.set_provider` that make
+it a tenant's own; ``log_in_over_http`` plays the browser at the provider (its login form) with
+plain HTTP; ``set_claims`` changes an account at the provider, as its administrator would.
 """
 from __future__ import annotations
 
