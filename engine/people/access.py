@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engine.people.role_defaults import ADMIN_ROLE, DEFAULT_ROLES
+from engine.people.role_defaults import ADMIN_ROLE, DEFAULT_ROLES, YOUTH_ROLE
 from engine.platform.tenancy import DEFAULT_TENANT
 
 
@@ -23,6 +23,7 @@ class Actor:
     roles: frozenset[str] = field(default_factory=frozenset)
     permissions: frozenset[str] | None = field(default=None, compare=False)
     tenant: int = DEFAULT_TENANT
+    youth_id: int | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -33,6 +34,12 @@ class Actor:
 
 
 SYSTEM = Actor("system", frozenset({"system"}))
+
+
+def youth_actor(youth_id: int, tenant: int = DEFAULT_TENANT) -> Actor:
+    """The young person ``youth_id`` acting as themselves: no staff role, no staff permission."""
+    return Actor(f"ung:{youth_id}", frozenset({YOUTH_ROLE}), frozenset(), tenant, youth_id)
+
 ROLES = DEFAULT_ROLES
 # A role name: what a lane, candidateGroups, the CLI or an admin may call a role (Ballerup's ``tovholder``).
 ROLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,79}")

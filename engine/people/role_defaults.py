@@ -41,6 +41,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "name_people_in_diagrams": ("admin",),
     # act on a task narrowed to oneself whatever its lane's role
     "act_in_any_lane": ("admin",),
+    # record a consent in a young person's consent register, and withdraw one for them (issue 12)
+    "record_consent": ("sagsbehandler", "ungekoordinator", "ungeguide", "koordinerende_sagsbehandler", "admin"),
 }
 
 # A lane role -> roles that may do that lane's tasks when the task is narrowed to them in person.
@@ -64,3 +66,8 @@ ADMIN_ROLE = "admin"
 def default_permissions_of(roles: frozenset[str] | set[str]) -> frozenset[str]:
     """What the defaults grant these roles (an actor built without the database, as in a sandbox)."""
     return frozenset(permission for permission, holders in PERMISSIONS.items() if roles.intersection(holders))
+
+
+# The young person of a course acts in Samspil as themselves (Min Plan, issue 12); a lane named so
+# belongs to the course's young person, never to staff.
+YOUTH_ROLE = "ung"
