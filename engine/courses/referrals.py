@@ -2,8 +2,8 @@
 
 One transaction: the young person is created, the course started, and its first task (the
 referral, form ``henvisning``) completed with the form's data; a consent the referral says was
-given becomes the first row of the young person's consent register (:mod:`engine.people.consents`). Either all of it happens or none
-of it; a resent form (same ``submission_key``) changes nothing and returns the first result.
+given becomes the first row of the young person's consent register (:mod:`engine.people.consents`).
+Either all of it happens or none of it; a resent form (same ``submission_key``) changes nothing and returns the first result.
 """
 from __future__ import annotations
 

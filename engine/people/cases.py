@@ -235,6 +235,7 @@ def task_context_in(uow: UnitOfWork, actor: Actor, task: Task) -> dict[str, Any]
     statuses = journal.latest_milestone_status(journal.submissions_of(uow, instance.id).values()) \
         if instance else {}
     return {"youth": youth_view(youth), "plan": plan_of(data, forms, statuses), "consent": consent_of(data, forms),
+            "consents": consents.register_in(uow, youth.id),
             "people": _people(uow, data),
             "course_status": instance.status if instance else None,
             "comments": [{"user": c.username, "at": iso(c.at), "body": c.body} for c in comments],

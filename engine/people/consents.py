@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from engine.people import audit, policy
+from engine.people import audit, policy, role_defaults
 from engine.people.access import Actor
 from engine.people.youths import ensure_may_view, parse_date
 from engine.platform.errors import InvalidInput, NotFound
@@ -246,7 +246,7 @@ def check_consent(uow: UnitOfWork, youth: Youth, fields: dict[str, Any]) -> dict
             wrong("expires_on", "engine.consent.bad_date")
         elif given_on is not None and expires_on <= given_on:
             wrong("expires_on", "engine.consent.expires_before_given")
-    if errors:
+    if errors or not isinstance(kinds, list):
         raise InvalidInput(Message("engine.consent.invalid"), errors=errors)
     return {"data_types": list(dict.fromkeys(kinds)), "recipient": recipient, "recipient_role": role,
             "purpose": purpose, "given_by": given_by, "guardian_name": guardian, "given_on": given_on,
@@ -354,10 +354,13 @@ def _withdraw(uow: UnitOfWork, actor: Actor, consent_id: int, reason: Any, youth
 
 
 def _notice_instead(uow: UnitOfWork, consent: Consent, courses: list[tuple[int, Any]], now: datetime) -> None:
-    """No course's diagram waits for the message: the coordinating caseworker of the latest running course
-    gets a notice (in their inbox until read). No course or no caseworker yet: the register and the log say it."""
+    """No course's diagram waits for the message: the coordinating caseworker (the holder of
+    :data:`~engine.people.role_defaults.CONSENT_NOTICE_LANE`) of the latest running course gets a
+    notice (in their inbox until read). No course or no caseworker yet: the register and the log say it."""
     for instance_id, data in reversed(courses):
-        username = (data or {}).get("koordinerende_sagsbehandler") if isinstance(data, dict) else None
+        owners = (data.get("lane_owners") if isinstance(data, dict) else None) or {}
+        holders = owners.get(role_defaults.CONSENT_NOTICE_LANE) if isinstance(owners, dict) else None
+        username = holders[0] if isinstance(holders, list) and holders else None
         if isinstance(username, str) and username.strip():
             uow.session.add(Notice(username=username.strip(), youth_id=consent.youth_id, instance_id=instance_id,
                                    task_id=None, kind=NOTICE_KIND, created_at=now, read_at=None,

@@ -16,7 +16,7 @@ from engine.platform.errors import Forbidden, InvalidInput
 from engine.platform.models import AuditEntry, Consent, Notice
 from engine.work import tasks
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
-from tests.course import ACCEPT, PLAN, REFERRAL, complete, k_meeting, open_elements, open_task, start_course
+from tests.course import ACCEPT, PLAN, REFERRAL, complete, k_meeting, open_elements, open_task
 
 pytestmark = pytest.mark.usefixtures("deployed")
 

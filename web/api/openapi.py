@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from web.api import openapi_dashboard, openapi_people, openapi_workbench
+from web.api import openapi_consents, openapi_dashboard, openapi_people, openapi_workbench
 from web.api.openapi_spec import document
 
 bp = Blueprint("openapi", __name__)
@@ -11,4 +11,5 @@ bp = Blueprint("openapi", __name__)
 
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
-    return jsonify(openapi_people.extend(openapi_workbench.extend(openapi_dashboard.extend(document()))))
+    return jsonify(openapi_consents.extend(
+        openapi_people.extend(openapi_workbench.extend(openapi_dashboard.extend(document())))))

@@ -25,7 +25,7 @@ depends_on: str | Sequence[str] | None = None
 APP_ROLE = "samspil_app"
 TENANT = "NULLIF(current_setting('samspil.tenant', true), '')"
 PERMISSION = "record_consent"
-HOLDERS = ("sagsbehandler", "ungekoordinator", "ungeguide", "koordinerende_sagsbehandler", "admin")
+HOLDERS = ("sagsbehandler", "ungekoordinator", "koordinerende_sagsbehandler", "admin")
 GIVERS = ("den_unge", "foraelder_vaerge")
 
 
