@@ -128,10 +128,17 @@ def test_the_young_person_reads_their_own_register_and_withdraws_a_consent(engin
     assert task["role"] == "koordinerende_sagsbehandler" and task["assignee"] in (None, "karin")
     inbox, _ = tasks.list_tasks(engine.uow(), CASE_COORDINATOR, tasks.TaskFilter(mine=True))
     assert "vurder_samtykke" in {t["element_id"] for t in inbox}
+    colleague = Actor("kaj", frozenset({"koordinerende_sagsbehandler"}))   # the same role, not this course's
+    theirs, _ = tasks.list_tasks(engine.uow(), colleague, tasks.TaskFilter(mine=True))
+    assert "vurder_samtykke" not in {t["element_id"] for t in theirs}
     # the course goes on: the follow-up still waits, and the task is done like any other
     done = tasks.complete_task(engine.uow(), CASE_COORDINATOR, task["id"],
                                {"samtykke_vurdering": "Guiden får ikke længere uddannelsesoplysninger"})
     assert done["status"] == "running" and "vurder_samtykke" not in open_elements(done)
+    # the side path started with the course's data as it stood, and gave it back whole
+    after = cases.case_view(engine.uow(), CASE_COORDINATOR, youth_id)["course"]
+    assert (after["people"]["guide"], after["people"]["case_coordinator"]) == ("gustav", "karin")
+    assert after["plan"] is not None and after["plan"]["milestones"]
 
 
 def test_staff_withdraw_a_consent_for_the_young_person_with_a_reason(engine):
