@@ -75,7 +75,7 @@ def test_staff_withdraw_a_consent_from_the_case_page_with_a_reason(pages, engine
     page = pages.get(f"/unge/{youth_id}").get_data(as_text=True)
     register = page[page.index('id="consents-heading"'):]
     assert "Trukket tilbage</span>" in register and "Den unge ringede" in register and "– sara" in register
-    assert 'action="/unge/%d/samtykker/1/tilbagekald"' % youth_id not in page   # no second withdrawal offered
+    assert f'action="/unge/{youth_id}/samtykker/1/tilbagekald"' not in page   # no second withdrawal offered
 
 
 def test_a_referral_where_a_young_person_under_18_consents_alone_is_refused_by_the_field(pages, engine):
