@@ -175,6 +175,23 @@ def withheld_fields(forms: dict[str, Any], types: set[str]) -> set[str]:
             if isinstance(prop, dict) and prop.get(DATA_TYPE_KEYWORD) in types}
 
 
+def shown_data(uow: UnitOfWork, actor: Actor, youth_id: int, version_id: int, data: Any) -> Any:
+    """A course's data without the fields the actor's roles no longer receive (the REST view of a course)."""
+    types = withheld_types(uow, actor, youth_id)
+    if not types or not isinstance(data, dict):
+        return data
+    files = uow.session.scalar(select(ProcessVersion.files).where(ProcessVersion.id == version_id)) or {}
+    forms = {}
+    for name, text in files.items():
+        if name.startswith("forms/") and name.endswith(".json"):
+            try:
+                forms[name] = json.loads(text)
+            except ValueError:
+                continue
+    hidden = withheld_fields(forms, types)
+    return {key: value for key, value in data.items() if key not in hidden}
+
+
 # Recording
 
 def record_consent(uow: UnitOfWork, actor: Actor, youth_id: int, fields: Any) -> dict[str, Any]:

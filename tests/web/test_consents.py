@@ -127,3 +127,19 @@ def test_the_young_persons_own_register_reads_in_their_words_and_asks_no_reason(
             'withdraw_args={"youth_id": 3}, own=true) }}', consents=[consent])
     assert "Dine samtykker" in html and "Hvorfor? (valgfrit)" in html
     assert 'action="/unge/3/samtykker/7/tilbagekald"' in html and " required" not in html
+
+
+def test_after_a_withdrawal_the_recipient_role_no_longer_reads_the_covered_fields_over_the_api(api, engine):
+    youth_id = _youth(engine)
+    instance_id = 1   # the referral's course
+    recorded = api.as_("sara").post(f"/youths/{youth_id}/consents",
+                                    json={**SHARING, "data_types": ["sociale_forhold"]}).get_json()
+    assert "henvisningsaarsag" in api.as_("sara").get(f"/instances/{instance_id}").get_json()["data"]
+    api.as_("sara").post(f"/youths/{youth_id}/consents/{recorded['id']}/withdrawal", json={"reason": "Ønsket"})
+    data = api.as_("sara").get(f"/instances/{instance_id}").get_json()["data"]   # sara's role was the recipient
+    assert "henvisningsaarsag" not in data and "afdelinger_med_sag" in data
+    assert "henvisningsaarsag" in api.as_("kim").get(f"/instances/{instance_id}").get_json()["data"]
+    referral = next(t for t in api.as_("sara").get(f"/tasks?instance_id={instance_id}&state=completed").get_json()
+                    if t["element_id"] == "henvisning")
+    submitted = api.as_("sara").get(f"/tasks/{referral['id']}").get_json()["data"]
+    assert "henvisningsaarsag" not in submitted and submitted["samtykke_givet"] is True
