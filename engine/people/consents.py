@@ -57,6 +57,7 @@ REFERRAL_FORM = "henvisning"
 YOUTH, GUARDIAN = "den_unge", "foraelder_vaerge"
 GIVERS = (YOUTH, GUARDIAN)
 ADULT_AGE = 18
+FINISHED = ("completed", "terminated")   # a course still open (running, paused, stopped by an error) hears of it
 MAX_RECIPIENT, MAX_TEXT = 200, 5000
 # The data types when no referral form says otherwise (the default referral form's samtykke_datatyper).
 DEFAULT_DATA_TYPES: dict[str, str] = {"helbred": "Helbredsoplysninger", "sociale_forhold": "Sociale forhold",
@@ -354,11 +355,12 @@ def _withdraw(uow: UnitOfWork, actor: Actor, consent_id: int, reason: Any, youth
             raise InvalidInput(Message("engine.consent.invalid"), errors=[
                 {"field": "reason", "message": Message("engine.form.required")}])
         payload = {"tilbagekaldt_samtykke_id": consent.id, "tilbagekaldte_datatyper": list(consent.data_types or [])}
-        courses = uow.session.execute(select(ProcessInstance.id, ProcessInstance.waiting_messages, ProcessInstance.data)
+        courses = uow.session.execute(select(ProcessInstance.id, ProcessInstance.status,
+                                             ProcessInstance.waiting_messages, ProcessInstance.data)
                                       .where(ProcessInstance.youth_id == consent.youth_id,
-                                             ProcessInstance.status == "running")
+                                             ProcessInstance.status.not_in(FINISHED))
                                       .order_by(ProcessInstance.id)).all()
-        told = [c.id for c in courses if WITHDRAWN_MESSAGE in (c.waiting_messages or [])]
+        told = [c.id for c in courses if c.status == "running" and WITHDRAWN_MESSAGE in (c.waiting_messages or [])]
         for course in told:  # diagram code runs before anything is written (while_code_runs)
             deliver_to(uow, actor, course, WITHDRAWN_MESSAGE, payload, commit=False)
         now = uow.clock.now()
@@ -371,8 +373,8 @@ def _withdraw(uow: UnitOfWork, actor: Actor, consent_id: int, reason: Any, youth
 
 
 def _notice_instead(uow: UnitOfWork, consent: Consent, courses: list[tuple[int, Any]], now: datetime) -> None:
-    """No course's diagram waits for the message: the coordinating caseworker (the holder of
-    :data:`~engine.people.role_defaults.CONSENT_NOTICE_LANE`) of the latest running course gets a
+    """No course's diagram waits for the message (an older version, a paused course): the coordinating
+    caseworker (the holder of :data:`~engine.people.role_defaults.CONSENT_NOTICE_LANE`) of the latest open course gets a
     notice (in their inbox until read). No course or no caseworker yet: the register and the log say it."""
     for instance_id, data in reversed(courses):
         owners = (data.get("lane_owners") if isinstance(data, dict) else None) or {}

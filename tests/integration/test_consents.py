@@ -218,3 +218,15 @@ def test_a_role_outside_the_course_sees_the_register_only_with_the_case(engine):
     with pytest.raises(Forbidden):
         consents.list_consents(engine.uow(), stranger, youth_id)
     assert _log(engine, "access_denied")[-1][:2] == ("gitte", youth_id)
+
+
+def test_a_withdrawal_while_the_course_is_paused_leaves_the_coordinating_caseworker_a_notice(engine):
+    from engine.courses import control
+
+    referred = _planned(engine)
+    youth_id, iid = referred["youth_id"], referred["instance_id"]
+    recorded = consents.record_consent(engine.uow(), CASEWORKER, youth_id, SHARING)
+    control.pause_course(engine.uow(), COORDINATOR, iid, "Ophold i udlandet", "2026-03-01")
+    consents.withdraw_consent(engine.uow(), youth_actor(youth_id), recorded["id"])
+    with engine.reader() as uow:
+        assert [(n.username, n.kind) for n in uow.session.scalars(select(Notice))] == [("karin", "consent_withdrawn")]
