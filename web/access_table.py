@@ -45,6 +45,7 @@ FIGURES = Access(permission="view_metrics")
 ADMINS = Access(permission="manage_users")
 COURSE_CONTROL = Access(permission="control_courses", youth=True)
 CITIZEN = Access(citizen=True)
+CONSENTS = Access(permission="record_consent", youth=True)
 
 ACCESS: dict[str, Access] = {
     # pages: login, language, static files
@@ -81,6 +82,8 @@ ACCESS: dict[str, Access] = {
     "cases.pause": COURSE_CONTROL,
     "cases.resume": COURSE_CONTROL,
     "cases.close": COURSE_CONTROL,
+    "cases.record_consent": CONSENTS,
+    "cases.withdraw_consent": CONSENTS,  # the young person withdraws their own from their own page
     "cases.new": Access(permission="register_youth"),
     "cases.create": Access(permission="register_youth"),
     # pages: the dashboard
@@ -120,6 +123,9 @@ ACCESS: dict[str, Access] = {
     "api.youths.search_youths": LOGGED_IN,
     "api.youths.search_youths_by_body": LOGGED_IN,
     "api.youths.get_youth": CASE,
+    "api.consents.list_consents": CASE,
+    "api.consents.record_consent": CONSENTS,
+    "api.consents.withdraw_consent": CONSENTS,
     "api.instances.start_instance": Access(permission="register_youth", youth=True),
     "api.instances.get_instance": CASE,
     "api.instances.retry_instance": Access(permission="retry_courses", youth=True),

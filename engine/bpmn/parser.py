@@ -46,7 +46,7 @@ from SpiffWorkflow.camunda.parser.task_spec import BusinessRuleTaskParser as Cam
 from SpiffWorkflow.camunda.parser.task_spec import SubWorkflowParser as CamundaSubWorkflowParser
 from SpiffWorkflow.camunda.specs.business_rule_task import BusinessRuleTask
 
-from engine.bpmn.specs import TIMER_CLASSES, ServiceTask, UserTask
+from engine.bpmn.specs import TIMER_CLASSES, EventSubprocess, ServiceTask, UserTask
 
 BPMN_MODEL_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -218,12 +218,18 @@ class BusinessRuleTaskParser(StandardMultiInstance, CamundaBusinessRuleTaskParse
 class SubWorkflowParser(StandardMultiInstance, CamundaSubWorkflowParser):
     """An embedded subprocess; with ``triggeredByEvent`` an event subprocess, as SpiffWorkflow's BPMN parser makes it.
 
-    Camunda's parser makes every subprocess a plain one, so an event subprocess never started.
+    Camunda's parser makes every subprocess a plain one, so an event subprocess never started. An event
+    subprocess is :class:`engine.bpmn.specs.EventSubprocess`: it starts with the course's current data.
     """
+
+    EVENT_SUBPROCESS_CLASS = EventSubprocess
 
     def create_task(self) -> Any:
         spec_id = SubprocessParser.get_subprocess_spec(self)
-        spec_class = self.EVENT_SUBPROCESS_CLASS if self.attribute("triggeredByEvent") else self.spec_class
+        # Not self.attribute(): it looks the attribute up in the BPMN namespace, where a modeler never
+        # writes it, so SpiffWorkflow's own check never finds an event subprocess.
+        event = self.node.get("triggeredByEvent") == "true"
+        spec_class = self.EVENT_SUBPROCESS_CLASS if event else self.spec_class
         return spec_class(self.spec, self.bpmn_id, subworkflow_spec=spec_id, **self.bpmn_attributes)
 
 

@@ -18,13 +18,14 @@ from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditio
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter
 from SpiffWorkflow.bpmn.serializer.helpers.spec import TaskSpecConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.defaults import EventSubprocess as DefaultEventSubprocess
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from engine.bpmn.specs import ClockCycle, ClockDuration, ClockTimeDate, ServiceTask, UserTask
+from engine.bpmn.specs import ClockCycle, ClockDuration, ClockTimeDate, EventSubprocess, ServiceTask, UserTask
 
 
 class UserTaskConverter(TaskSpecConverter):
@@ -87,6 +88,7 @@ def _config() -> dict:
     config = deepcopy(CAMUNDA_CONFIG)
     config[UserTask] = UserTaskConverter
     config[ServiceTask] = ServiceTaskConverter
+    config[EventSubprocess] = config[DefaultEventSubprocess]
     for timer in (ClockTimeDate, ClockDuration, ClockCycle):
         config[timer] = TimerConditionalEventDefinitionConverter
     config[BpmnWorkflow] = StateOnlyWorkflowConverter

@@ -1,9 +1,11 @@
 """Task and event specs that carry what Samspil needs beyond SpiffWorkflow's defaults."""
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import datetime, timedelta
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.defaults import EventSubprocess as DefaultEventSubprocess
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask as DefaultServiceTask
 from SpiffWorkflow.bpmn.specs.defaults import UserTask as DefaultUserTask
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -111,3 +113,30 @@ class ServiceTask(DefaultServiceTask):
         my_task.data.update(connectors.run(self.connector or "", self.bpmn_id, self.parameters, my_task.data,
                                            str(my_task.id)))
         return True
+
+
+class EventSubprocess(DefaultEventSubprocess):
+    """An event sub-process that starts with the course's data as it stands when its event comes.
+
+    BPMN gives an event sub-process its parent's data. SpiffWorkflow hangs the trigger under the
+    process's start task and copies *that* task's data: a task in the sub-process would see the course
+    as it began, without its people (``lane_owners``: the coordinating caseworker's task would go to
+    every holder of the role) or its plan. Here the copy is of the main path's latest data, as the case
+    page reads it. When the sub-process ends, what it added comes back; what the main path holds is
+    kept as the main path has it meanwhile (a side path adds to the course's data, it does not roll
+    the main path back).
+    """
+
+    def copy_data(self, my_task: Any, subworkflow: Any) -> None:
+        start = subworkflow.get_next_task(spec_name="Start")
+        start.set_data(**deepcopy(_main_data(my_task)))
+
+    def update_data(self, my_task: Any, subworkflow: Any) -> None:
+        added = deepcopy(subworkflow.last_task.data) if subworkflow.last_task is not None else {}
+        my_task.data = {**added, **deepcopy(_main_data(my_task))}
+
+
+def _main_data(my_task: Any) -> dict[str, Any]:
+    """The data of the latest step of the workflow the event sub-process belongs to (its own task's otherwise)."""
+    latest = my_task.workflow.last_task
+    return dict(latest.data if latest is not None and latest is not my_task else my_task.data)

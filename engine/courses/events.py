@@ -71,13 +71,25 @@ def _deliver(uow: UnitOfWork, actor: Actor, name: str, youth_id: int | None, ins
         target = next((row.id for row in uow.session.execute(query) if name in (row.waiting_messages or [])), None)
         if target is None:
             raise NotFound(Message("engine.message.nobody_waits"))
-        with moving(uow, target, actor, "message_delivered", f"besked {name} til forløb {target}") as run:
-            catcher, definition = _message_catcher(run, name)
-            _check_payload(run, catcher, data or {})
-            event = BpmnEvent(definition, payload=dict(data or {}))
-            advance(run, first=lambda: run.workflow.catch(event),
-                    at=catcher if hasattr(catcher, "has_state") else None)
+        run = deliver_to(uow, actor, target, name, data or {})
         return {"instance_id": run.instance.id, "status": run.instance.status}
+
+
+def deliver_to(uow: UnitOfWork, actor: Actor, target: int, name: str, data: dict[str, Any], *,
+               commit: bool = True) -> Run:
+    """Deliver the message ``name`` to the course ``target`` in the caller's unit of work.
+
+    The caller has decided that the actor may (and, with ``commit=False``, writes more in the same
+    transaction: a consent's withdrawal and the message it sends, :mod:`engine.people.consents`).
+    """
+    with moving(uow, target, actor, "message_delivered", f"besked {name} til forløb {target}",
+                commit=commit) as run:
+        catcher, definition = _message_catcher(run, name)
+        _check_payload(run, catcher, data)
+        event = BpmnEvent(definition, payload=dict(data))
+        advance(run, first=lambda: run.workflow.catch(event),
+                at=catcher if hasattr(catcher, "has_state") else None)
+    return run
 
 
 def _message_catcher(run: Run, name: str) -> tuple[Any, MessageEventDefinition]:

@@ -9,7 +9,7 @@ from engine.bpmn.scripting import add_years
 from engine.courses.moving import moving
 from engine.courses.runtime import Run, advance, clear_errors, new_workflow, process_for
 from engine.definitions.deployment import latest_version
-from engine.people import audit, policy
+from engine.people import audit, consents, policy
 from engine.people.access import Actor
 from engine.people.youths import ensure_may_view
 from engine.platform.errors import Conflict, InvalidInput, NotFound
@@ -99,7 +99,10 @@ def get_instance(uow: UnitOfWork, actor: Actor, instance_id: int) -> dict[str, A
         ensure_may_view(uow, actor, instance.youth_id, f"forløb {instance_id}")
         audit.record(uow, actor, "instance_viewed", instance.youth_id, f"forløb {instance.id}")
         uow.commit()
-        return instance_view_in(uow, instance)
+        view = instance_view_in(uow, instance)
+        # a consent to the reader's role withdrawn or expired: the data types it covered are left out
+        view["data"] = consents.shown_data(uow, actor, instance.youth_id, instance.process_version_id, view["data"])
+        return view
 
 
 def _view(uow: UnitOfWork, instance: ProcessInstance, version: int) -> dict[str, Any]:

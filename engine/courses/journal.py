@@ -34,10 +34,12 @@ def record_submission(uow: UnitOfWork, task: Task, username: str | None, data: M
                       now: datetime) -> None:
     """Keep what a completion submitted, in its transaction; then what the completion owes people."""
     from engine.courses.notices import after_completion
+    from engine.people import consents
 
     uow.session.add(TaskSubmission(task_id=task.id, instance_id=task.instance_id, youth_id=task.youth_id,
                                    username=username, at=now, data=copy.deepcopy(dict(data))))
     after_completion(uow, task, data, now)
+    consents.after_referral(uow, task, dict(data), now, username)
 
 
 def submitted_data(uow: UnitOfWork, task_id: str) -> dict[str, Any] | None:

@@ -1,8 +1,9 @@
 """Registering a referral: the young person, their course, and the referral form, in one go.
 
 One transaction: the young person is created, the course started, and its first task (the
-referral, form ``henvisning``) completed with the form's data. Either all of it happens or none
-of it; a resent form (same ``submission_key``) changes nothing and returns the first result.
+referral, form ``henvisning``) completed with the form's data; a consent the referral says was
+given becomes the first row of the young person's consent register (:mod:`engine.people.consents`).
+Either all of it happens or none of it; a resent form (same ``submission_key``) changes nothing and returns the first result.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from engine.courses.runtime import pending_candidates, process_for, sync_tasks
 from engine.definitions.deployment import latest_version
 from engine.people import audit, policy
 from engine.people.access import Actor
-from engine.people.youths import check_youth, new_youth, youth_errors
+from engine.people.consents import referral_consent_errors
+from engine.people.youths import check_youth, new_youth, parse_date, youth_errors
 from engine.platform.errors import InvalidInput, NotFound
 from engine.platform.messages import Message
 from engine.platform.models import ProcessInstance, Youth
@@ -72,6 +74,10 @@ def _register(uow: UnitOfWork, actor: Actor, process_key: str, youth: dict[str, 
         if validator is not None:
             errors += [{"path": f"referral/{e['path']}" if e["path"] else "referral", "message": e["message"]}
                        for e in form_errors(validator, referral)]
+        born_on = parse_date(youth.get("birthdate"))
+        if born_on is not None:  # under 18 a parent or guardian gives the consent (engine.people.consents)
+            errors += [{"path": f"referral/{e['path']}", "message": e["message"]}
+                       for e in referral_consent_errors(referral, born_on, uow.clock.now().date())]
         if errors:
             raise InvalidInput(Message("engine.referral.invalid"), errors=errors)
         name, born, digits = check_youth(uow, youth.get("name"), youth.get("birthdate"), youth.get("cpr"))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from engine.courses import journal
 from engine.courses.control import hold_view
 from engine.courses.notices import REFERRAL_FORM, notices_of_course
-from engine.people import audit
+from engine.people import audit, consents, policy
 from engine.people.access import Actor
 from engine.people.youths import ensure_may_view
 from engine.platform.errors import InvalidInput
@@ -39,26 +39,33 @@ def case_view(uow: UnitOfWork, actor: Actor, youth_id: int) -> dict[str, Any]:
         instances = uow.session.scalars(select(ProcessInstance).where(ProcessInstance.youth_id == youth.id)
                                         .order_by(ProcessInstance.created_at.desc(),
                                                   ProcessInstance.id.desc())).all()
-        courses = [_course(uow, instance) for instance in instances]
+        withheld = consents.withheld_types(uow, actor, youth.id)
+        courses = [_course(uow, instance, withheld) for instance in instances]
         if courses:
             courses[0]["may"] = _may(actor, instances[0])
+        register = consents.register_in(uow, youth.id)
         audit.record(uow, actor, "case_viewed", youth.id)
         uow.commit()
         return {"youth": youth_view(youth), "course": courses[0] if courses else None,
                 "earlier_courses": [{"id": c["id"], "status": c["status"], "created_at": c["created_at"]}
-                                    for c in courses[1:]]}
+                                    for c in courses[1:]],
+                "consents": register, "consent_choices": consents.choices_in(uow, youth.id),
+                "may_record_consent": policy.allows(actor, consents.PERMISSION)}
 
 
-def _course(uow: UnitOfWork, instance: ProcessInstance) -> dict[str, Any]:
+def _course(uow: UnitOfWork, instance: ProcessInstance, withheld: set[str] | None = None) -> dict[str, Any]:
+    """One course for the case page; the fields holding a ``withheld`` data type (a consent to the
+    reader's role withdrawn or expired, :mod:`engine.people.consents`) are left out everywhere."""
     version = uow.session.get(ProcessVersion, instance.process_version_id)
     tasks = uow.session.scalars(select(Task).where(Task.instance_id == instance.id)
                                 .order_by(Task.created_at, Task.id)).all()
     events = uow.session.scalars(select(InstanceEvent).where(InstanceEvent.instance_id == instance.id)
                                  .order_by(InstanceEvent.at, InstanceEvent.id)).all()
     forms = _forms(version)
-    data = instance.data or {}
+    hidden = consents.withheld_fields(forms, withheld or set())
+    data = {key: value for key, value in (instance.data or {}).items() if key not in hidden}
     submissions = journal.submissions_of(uow, instance.id)
-    entries = journal.journal(uow, instance.id, events, tasks, forms, data, submissions)
+    entries = _without(journal.journal(uow, instance.id, events, tasks, forms, data, submissions), hidden)
     active = sorted({t.element_id for t in tasks if t.state == "ready"} | set(instance.waiting_elements or []))
     finished = sorted({e.element_id for e in events if e.kind in FINISHED_KINDS and e.element_id} - set(active))
     return {
@@ -80,7 +87,16 @@ def _course(uow: UnitOfWork, instance: ProcessInstance) -> dict[str, Any]:
                                                         | {e.username for e in events if e.username}),
         "notices": notices_of_course(uow, instance.id), "hold": hold_view(uow, instance),
         "waiting_messages": list(instance.waiting_messages or []) if instance.status == "running" else [],
+        "withheld": sorted(consents.data_type_titles(uow, instance.youth_id).get(t, t) for t in withheld or ()),
     }
+
+
+def _without(entries: list[dict[str, Any]], hidden: set[str]) -> list[dict[str, Any]]:
+    """Journal entries with the ``hidden`` fields left out of what each shows."""
+    if not hidden:
+        return entries
+    return [{**entry, "fields": [f for f in entry["fields"] if f.get("key") not in hidden]}
+            if isinstance(entry.get("fields"), list) else entry for entry in entries]
 
 
 def _may(actor: Actor, instance: ProcessInstance) -> dict[str, bool]:
@@ -212,24 +228,27 @@ def task_context_in(uow: UnitOfWork, actor: Actor, task: Task) -> dict[str, Any]
     instance = uow.session.get(ProcessInstance, task.instance_id)
     version = uow.session.get(ProcessVersion, instance.process_version_id) if instance else None
     forms = _forms(version)
-    data = (instance.data if instance else None) or {}
+    hidden = consents.withheld_fields(forms, consents.withheld_types(uow, actor, task.youth_id))
+    data = {key: value for key, value in ((instance.data if instance else None) or {}).items() if key not in hidden}
     comments = uow.session.scalars(select(TaskComment).where(TaskComment.task_id == task.id)
                                    .order_by(TaskComment.at, TaskComment.id)).all()
     statuses = journal.latest_milestone_status(journal.submissions_of(uow, instance.id).values()) \
         if instance else {}
     return {"youth": youth_view(youth), "plan": plan_of(data, forms, statuses), "consent": consent_of(data, forms),
+            "consents": consents.register_in(uow, youth.id),
             "people": _people(uow, data),
             "course_status": instance.status if instance else None,
             "comments": [{"user": c.username, "at": iso(c.at), "body": c.body} for c in comments],
-            **_submitted(uow, task, forms), "choices": _data_choices(forms.get(task.form_key or ""), data)}
+            **_submitted(uow, task, forms, hidden), "choices": _data_choices(forms.get(task.form_key or ""), data)}
 
 
-def _submitted(uow: UnitOfWork, task: Task, forms: dict[str, Any]) -> dict[str, Any]:
-    """A completed task's submission, read-only, with the full names of the people it names."""
+def _submitted(uow: UnitOfWork, task: Task, forms: dict[str, Any], hidden: set[str]) -> dict[str, Any]:
+    """A completed task's submission, read-only, with the full names of the people it names
+    (the ``hidden`` fields left out: a consent to the reader's role no longer in force)."""
     data = journal.submitted_data(uow, task.id) if task.state == "completed" else None
     if data is None:
         return {"submitted": None, "names": {}}
-    fields = journal.readable(forms.get(task.form_key or ""), data)
+    fields = [f for f in journal.readable(forms.get(task.form_key or ""), data) if f.get("key") not in hidden]
     return {"submitted": fields, "names": journal.full_names(uow, journal.usernames_in(
         [{"user": task.completed_by, "fields": fields}]))}
 

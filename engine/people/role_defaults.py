@@ -41,6 +41,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "name_people_in_diagrams": ("admin",),
     # act on a task narrowed to oneself whatever its lane's role
     "act_in_any_lane": ("admin",),
+    # record a consent in a young person's consent register, and withdraw one for them (issue 12); not the
+    # guide by default: often a teacher or a partner's employee, not the authority the consent is given to
+    "record_consent": ("sagsbehandler", "ungekoordinator", "koordinerende_sagsbehandler", "admin"),
 }
 
 # A lane role -> roles that may do that lane's tasks when the task is narrowed to them in person.
@@ -54,6 +57,10 @@ IN_PERSON_STAND_INS: dict[str, tuple[str, ...]] = {
 # The lanes whose people (``lane_owners``) may report that the young person dropped out.
 DROPOUT_LANES: tuple[str, ...] = ("ungeguide", "koordinerende_sagsbehandler")
 
+# The lane whose holder (``lane_owners``) hears that a consent was withdrawn when the course's diagram
+# does not catch the message itself (engine.people.consents).
+CONSENT_NOTICE_LANE = "koordinerende_sagsbehandler"
+
 # Who a sandbox test run acts as while it sets up and drives a course.
 SANDBOX_ROLES: tuple[str, ...] = ("admin", "procesejer", "sagsbehandler")
 
@@ -64,6 +71,7 @@ ADMIN_ROLE = "admin"
 def default_permissions_of(roles: frozenset[str] | set[str]) -> frozenset[str]:
     """What the defaults grant these roles (an actor built without the database, as in a sandbox)."""
     return frozenset(permission for permission, holders in PERMISSIONS.items() if roles.intersection(holders))
+
 
 # The young person of a course acts in Samspil as themselves (Min Plan, issue 12); a lane named so
 # belongs to the course's young person, never to staff.

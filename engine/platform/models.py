@@ -522,3 +522,35 @@ class CourseHold(TenantMixin, Base):
     resume_on: Mapped[date] = mapped_column(Date, index=True)
     paused_by: Mapped[str] = mapped_column(String(80))
     paused_at: Mapped[datetime]
+
+
+class Consent(TenantMixin, Base):
+    """One consent in a young person's consent register (forvaltningsloven § 28; issue 12, part 5).
+
+    Specific: which ``data_types`` (the referral form's ``samtykke_datatyper`` values) may go to
+    which ``recipient`` (a department, a role or an external actor, in words) for which ``purpose``.
+    ``recipient_role`` is set when the recipient is a role in Samspil: a withdrawn or expired consent
+    then hides those data types from that role's users (:mod:`engine.people.consents`).
+    ``given_by`` is ``den_unge`` or ``foraelder_vaerge`` (required under 18). A row is never deleted
+    while the young person is: a withdrawal fills the ``withdrawn_*`` columns.
+    """
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    youth_id: Mapped[int] = mapped_column(Integer, index=True)
+    instance_id: Mapped[int | None] = mapped_column(Integer)
+    data_types: Mapped[list[Any]] = mapped_column(JSON)
+    recipient: Mapped[str] = mapped_column(String(200))
+    recipient_role: Mapped[str | None] = mapped_column(String(80))
+    purpose: Mapped[str] = mapped_column(Text)
+    given_by: Mapped[str] = mapped_column(String(40))
+    guardian_name: Mapped[str | None] = mapped_column(String(200))
+    given_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str | None] = mapped_column(String(80))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by: Mapped[str | None] = mapped_column(String(80))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)

@@ -226,8 +226,10 @@ def get_task_in(uow: UnitOfWork, actor: Actor, task: Task) -> dict[str, Any]:
     view["form_schema"] = process.forms.get(task.form_key) if task.form_key else None
     view["may_act"] = task.state == "ready" and may_act(actor, task.role, task.assignee,
                                                          task.personal, _candidates(uow, task))
-    if task.state == "completed":
-        view["data"] = submitted_data(uow, task.id)
+    if task.state == "completed":  # less what a consent to the reader's role no longer covers
+        from engine.people.consents import shown_data
+
+        view["data"] = shown_data(uow, actor, task.youth_id, task.process_version_id, submitted_data(uow, task.id))
     audit.record(uow, actor, "task_viewed", task.youth_id, f"opgave {task.element_id}")
     return view
 

@@ -62,6 +62,7 @@ def test_four_people_take_a_young_person_from_referral_to_handover(page, new_pag
     page.get_by_role("checkbox", name="Socialområdet").check()
     page.get_by_label("Samtykke til deling af oplysninger på tværs af afdelinger er givet").check()
     page.get_by_label("Modtager af oplysningerne").fill("Ungeteamet")
+    page.get_by_label("Samtykke givet af").select_option(label="Forælder/værge")  # Emil is 16
     page.get_by_role("button", name="Registrér henvisning").click()
     error = page.locator("#f-referral-henvisningsaarsag-error")
     expect(error).to_have_text("skal udfyldes")

@@ -28,7 +28,7 @@ FIGURE_QUERY = f"?process_key={KEY}"
 def _values(world: World, rule: Rule) -> dict[str, Any]:
     known = {"youth_id": world.youth_id, "instance_id": world.instance_id, "task_id": world.task_id, "key": KEY,
              "version": 1, "username": "nobody", "token_id": 999_999, "name": "steps",
-             "filename": "src/dashboard.js", "notice_id": 999_999}
+             "filename": "src/dashboard.js", "notice_id": 999_999, "consent_id": 999_999}
     return {arg: known[arg] for arg in rule.arguments}
 
 

@@ -57,7 +57,7 @@ def test_the_case_page_shows_the_course_plan_people_and_consent(pages, engine):
     page = pages.get(f"/unge/{instance['youth_id']}").get_data(as_text=True)
     assert "Accepter rollen som ungeguide" in page  # where it stands
     assert "gustav" in page and "karin" in page  # guide and coordinating caseworker
-    assert "Samtykke er givet" in page and "Uddannelse" in page
+    assert "Samtykker" in page and "Gælder" in page and "Uddannelse" in page  # the register's first consent
     assert 'id="case-diagram-data"' in page and '"active": ["accepter_guide"]' in page
     assert '"henvisning"' in page  # finished steps are passed to the diagram
     assert "Opgave afsluttet" in page  # the timeline

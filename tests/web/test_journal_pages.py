@@ -163,7 +163,7 @@ def test_a_double_submit_shows_the_first_result_on_the_same_young_persons_page(p
     task = open_task(engine, CASEWORKER, instance["id"], "henvisning")
     pages.login("sara")
     form = [("henvisningsaarsag", "Skolefravær"), ("henviser_afdeling", "skole"), ("afdelinger_med_sag", "familie"),
-            ("afdelinger_med_sag", "social"), ("samtykke_givet", "on")]
+            ("afdelinger_med_sag", "social"), ("samtykke_givet", "on"), ("samtykke_givet_af", "foraelder_vaerge")]
     first = pages.post(f"/opgaver/{task['id']}", data=form)
     second = pages.post(f"/opgaver/{task['id']}", data=form)
     assert first.status_code == second.status_code == 303

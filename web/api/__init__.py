@@ -14,6 +14,7 @@ from flask import Blueprint
 from web.api import (
     audit_log,
     auth,
+    consents,
     dashboard,
     instances,
     me,
@@ -27,8 +28,8 @@ from web.api import (
     youths,
 )
 
-BLUEPRINTS = (audit_log.bp, dashboard.bp, instances.bp, me.bp, messages.bp, metrics.bp, openapi.bp, process_models.bp,
-              roles.bp, tasks.bp, workbench.bp, youths.bp)
+BLUEPRINTS = (audit_log.bp, consents.bp, dashboard.bp, instances.bp, me.bp, messages.bp, metrics.bp, openapi.bp,
+              process_models.bp, roles.bp, tasks.bp, workbench.bp, youths.bp)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(auth.authenticate)

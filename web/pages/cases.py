@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine.courses import control as course_control
 from engine.courses import events, referrals
-from engine.people import cases, policy, youths
+from engine.people import cases, consents, policy, youths
 from engine.platform.crypto import looks_like_cpr, mask_cpr, normalize_cpr
 from engine.platform.errors import Conflict, InvalidInput, TooManyAttempts
 from engine.work.submissions import AlreadySubmitted
@@ -47,12 +47,46 @@ def search() -> Any:
 
 @bp.get("/unge/<int:youth_id>")
 @login_required
-def show(youth_id: int, action_errors: dict[str, Any] | None = None, action_values: dict[str, str] | None = None,
+def show(youth_id: int, action_errors: dict[str, Any] | None = None, action_values: dict[str, Any] | None = None,
          status: int = 200) -> Any:
     case = cases.case_view(engine().uow(), current_actor(), youth_id)
     return render_template("case.html", case=case, youth=case["youth"], course=case["course"],
                            may_fire_timers=policy.allows(current_actor(), "fire_timers"),
                            action_errors=action_errors, action_values=action_values), status
+
+
+@bp.post("/unge/<int:youth_id>/samtykker")
+@permission_required(consents.PERMISSION)
+def record_consent(youth_id: int) -> Any:
+    """A consent recorded from the case page; a wrong field comes back by the field, with what was typed (422)."""
+    fields: dict[str, Any] = {key: request.form.get(key, "") for key in consents.FIELDS}
+    fields["data_types"] = request.form.getlist("data_types")
+    try:
+        consents.record_consent(engine().uow(), current_actor(), youth_id, fields)
+    except InvalidInput as invalid:
+        by_field, general = errors_by_field(invalid.details.get("errors", []))
+        for message in general:
+            flash(message, "error")
+        return show(youth_id, {"consent": by_field}, {"consent": fields}, status=422)
+    flash(_("consent.recorded"), "success")
+    return redirect(url_for("cases.show", youth_id=youth_id) + "#consents", code=303)
+
+
+@bp.post("/unge/<int:youth_id>/samtykker/<int:consent_id>/tilbagekald")
+@permission_required(consents.PERMISSION)
+def withdraw_consent(youth_id: int, consent_id: int) -> Any:
+    """Staff withdraw a consent for the young person (with a reason); refused ones are logged by the service."""
+    reason = request.form.get("reason", "")
+    try:
+        consents.withdraw_consent(engine().uow(), current_actor(), consent_id, reason, youth_id=youth_id)
+    except InvalidInput as invalid:
+        by_field, general = errors_by_field(invalid.details.get("errors", []))
+        for message in general:
+            flash(message, "error")
+        return show(youth_id, {"withdrawal": by_field, "withdrawal_of": consent_id}, {"withdrawal": {"reason": reason}},
+                    status=422)
+    flash(_("consent.withdrawn"), "success")
+    return redirect(url_for("cases.show", youth_id=youth_id) + "#consents", code=303)
 
 
 def _course_action(youth_id: int, kind: str, call: Any, done: str) -> Any:
