@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engine.people.role_defaults import ADMIN_ROLE, DEFAULT_ROLES
+from engine.people.role_defaults import ADMIN_ROLE, DEFAULT_ROLES, YOUTH_ROLE
 from engine.platform.tenancy import DEFAULT_TENANT
 
 
@@ -23,6 +23,7 @@ class Actor:
     roles: frozenset[str] = field(default_factory=frozenset)
     permissions: frozenset[str] | None = field(default=None, compare=False)
     tenant: int = DEFAULT_TENANT
+    youth_id: int | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -33,6 +34,21 @@ class Actor:
 
 
 SYSTEM = Actor("system", frozenset({"system"}))
+
+
+def youth_actor(youth_id: int, tenant: int = DEFAULT_TENANT) -> Actor:
+    """The young person ``youth_id`` acting as themselves: no staff role, no staff permission."""
+    return Actor(f"ung:{youth_id}", frozenset({YOUTH_ROLE}), frozenset(), tenant, youth_id)
+
+
+# What a process owner may call the young person's lane: the role's own name, or the words the
+# lane's label shows in the modeler ("Den unge"); either way the lane's role is YOUTH_ROLE.
+YOUTH_LANE_NAMES = frozenset({YOUTH_ROLE, "den unge"})
+
+
+def is_youth_lane(lane_name: str | None) -> bool:
+    """True for a lane that belongs to the young person of the course (case and spaces do not count)."""
+    return " ".join((lane_name or "").split()).lower() in YOUTH_LANE_NAMES
 ROLES = DEFAULT_ROLES
 # A role name: what a lane, candidateGroups, the CLI or an admin may call a role (Ballerup's ``tovholder``).
 ROLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,79}")
@@ -50,6 +66,8 @@ def normalize_role(name: str | None) -> str | None:
 
 def lane_role(lane_name: str | None, lane_id: str | None) -> str | None:
     """The role a lane names: its name, or its id when the id is a role and the name is not."""
+    if is_youth_lane(lane_name):
+        return YOUTH_ROLE
     by_name, by_id = normalize_role(lane_name), normalize_role(lane_id)
     if by_name not in ROLES and by_id in ROLES:
         return by_id

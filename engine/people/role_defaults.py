@@ -64,3 +64,7 @@ ADMIN_ROLE = "admin"
 def default_permissions_of(roles: frozenset[str] | set[str]) -> frozenset[str]:
     """What the defaults grant these roles (an actor built without the database, as in a sandbox)."""
     return frozenset(permission for permission, holders in PERMISSIONS.items() if roles.intersection(holders))
+
+# The young person of a course acts in Samspil as themselves (Min Plan, issue 12); a lane named so
+# belongs to the course's young person, never to staff.
+YOUTH_ROLE = "ung"

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from engine.people import audit, policy
 from engine.people.access import Actor, is_role_name
+from engine.people.role_defaults import YOUTH_ROLE
 from engine.platform.errors import InvalidInput
 from engine.platform.messages import Message
 from engine.platform.models import Role, RolePermission, Tenant, User, UserRole
@@ -73,6 +74,8 @@ def role_name_errors(roles: Any, field: str = "roles") -> list[dict[str, Any]]:
     """A field error unless ``roles`` is a non-empty list of plain role names."""
     if not isinstance(roles, list) or not roles or not all(is_role_name(r) for r in roles):
         return [{"field": field, "message": Message("engine.role.bad_name")}]
+    if YOUTH_ROLE in roles:  # the young person's own role: a young person holds it by logging in, staff never
+        return [{"field": field, "message": Message("engine.role.youth_only", role=YOUTH_ROLE)}]
     return []
 
 
