@@ -112,6 +112,7 @@ def test_a_drop_out_message_interrupts_follow_up_and_calls_a_new_k_meeting(engin
     iid = to_follow_up(engine)
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, iid)
     view = instances.get_instance(engine.uow(), COORDINATOR, iid)
     delivered = events.correlate_message(engine.uow(), CASEWORKER, "frafald", youth_id=view["youth_id"],
                                          data={"frafald_aarsag": "Stoppet i skolen"})
