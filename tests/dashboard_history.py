@@ -75,6 +75,8 @@ class AssessmentFact:
     instance_id: int
     taken_at: datetime
     scores: dict[str, int]
+    destination: str | None   # the plan as it stood then
+    tracks: set[str]
 
 
 @dataclass
@@ -207,7 +209,9 @@ def make_history(engine: Engine, clock: FrozenClock, default_files: dict[str, by
             tasks.complete_task(engine.uow(), actor, fact.task_id, data)
             fact.completed_at = at
             if fact.element_id == "forbered_opfoelgning":
-                history.assessments.append(AssessmentFact(fact.youth_id, fact.instance_id, at, data))
+                course = history.courses[fact.instance_id]
+                history.assessments.append(AssessmentFact(fact.youth_id, fact.instance_id, at, data,
+                                                          course.destination, set(course.tracks)))
             if fact.element_id == "overdragelse":
                 history.courses[fact.instance_id].handed_over_at = at
         elif kind == "dropout":

@@ -21,7 +21,7 @@ from engine.courses import events, instances
 from engine.definitions import deployment
 from engine.definitions.process_files import files_from_paths
 from engine.people import users, youths
-from engine.people.access import Actor
+from engine.people.access import Actor, youth_actor
 from engine.platform.clock import FrozenClock
 from engine.platform.errors import Conflict
 from engine.platform.models import User, Youth
@@ -29,7 +29,18 @@ from engine.platform.schema import upgrade
 from engine.work import tasks
 from web.cli.support import engine as app_engine
 from web.cli.support import in_tenant, tenant_option
-from web.sample_forms import ACCEPT, CLOSE, DECLINE, HANDOVER, PLAN, REFERRAL, REFERRAL_OUTSIDE, follow_up, k_meeting
+from web.sample_forms import (
+    ACCEPT,
+    CLOSE,
+    DECLINE,
+    HANDOVER,
+    PLAN,
+    REFERRAL,
+    REFERRAL_OUTSIDE,
+    SCALES,
+    follow_up,
+    k_meeting,
+)
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
 DEMO_PASSWORD = "samspil-demo-2026"
@@ -52,10 +63,14 @@ JOURNEYS: list[list[str]] = [
     [], ["henvisning"], ["henvisning_udenfor"], ["henvisning_udenfor", "luk_henvisning"],
     ["henvisning", "k_moede"], ["henvisning", "k_moede", "accepter_guide"],
     ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan"],
-    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "opfoelgning"],
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "forbered", "opfoelgning"],
     ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait"],
-    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "overdue"],
-    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "opfoelgning_naaet", "overdragelse"],
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "forbered", "overdue"],
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "forbered", "opfoelgning_naaet",
+     "overdragelse"],
+    # Three follow-ups, each prepared by the young person: the case page draws their progression.
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "forbered", "opfoelgning", "wait",
+     "forbered", "opfoelgning", "wait", "forbered"],
     ["henvisning", "k_moede", "afvis_guide"],
 ]
 
@@ -119,6 +134,17 @@ def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng
         if rows:
             tasks.complete_task(engine.uow(), actor, rows[0]["id"], data)
 
+    def prepare() -> None:
+        """The young person fills in the self-assessment before the follow-up, a little better each time."""
+        clock.advance(days=rng.randint(1, 6))
+        young = youth_actor(youth["id"])
+        mine = [t for t in tasks.youth_tasks(engine.uow(), young) if t["instance_id"] == iid]
+        if mine:
+            rounds[0] += 1
+            answer = {scale: min(10, max(1, 3 + rounds[0] + rng.randint(-1, 2))) for scale in SCALES}
+            tasks.complete_task(engine.uow(), young, mine[0]["id"], answer)
+
+    rounds = [0]
     plays: dict[str, Callable[[], object]] = {
         "henvisning": lambda: step(sara, "henvisning", REFERRAL),
         "henvisning_udenfor": lambda: step(sara, "henvisning", REFERRAL_OUTSIDE),
@@ -129,6 +155,7 @@ def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng
         "uddannelsesplan": lambda: step(karin, "uddannelsesplan", PLAN),
         "wait": lambda: (clock.advance(days=92), events.fire_due_timers(engine)),
         "overdue": lambda: (clock.advance(days=15), events.fire_due_timers(engine)),
+        "forbered": prepare,
         "opfoelgning": lambda: step(guide, "opfoelgning", follow_up(False)),
         "opfoelgning_naaet": lambda: step(guide, "opfoelgning", follow_up(True)),
         "overdragelse": lambda: step(karin, "overdragelse", HANDOVER),
