@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,6 @@ JOURNEYS: list[list[str]] = [
     ["henvisning", "k_moede"], ["henvisning", "k_moede", "accepter_guide"],
     ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan"],
     ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "forbered", "opfoelgning"],
-    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait"],
     ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "forbered", "overdue"],
     ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "forbered", "opfoelgning_naaet",
      "overdragelse"],
@@ -72,6 +71,8 @@ JOURNEYS: list[list[str]] = [
     ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "forbered", "opfoelgning", "wait",
      "forbered", "opfoelgning", "wait", "forbered"],
     ["henvisning", "k_moede", "afvis_guide"],
+    # The follow-up fell due two days ago: the young person's self-assessment waits for them now.
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait_until_recently"],
 ]
 
 
@@ -97,7 +98,7 @@ def load_demo(engine: Engine, youths_per_journey: int = 2, seed: int = 2026, suf
         for _ in range(youths_per_journey):
             clock.set(real_now - timedelta(days=200 - rng.randint(0, 30)))
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            _play(past, clock, name, journey, rng, suffix)
+            _play(past, clock, name, journey, rng, suffix, recently=real_now - timedelta(days=2))
             count += 1
     clock.set(real_now)
     events.fire_due_timers(past)
@@ -117,7 +118,7 @@ def _users(engine: Engine, suffix: str) -> Iterator[str]:
 
 
 def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng: random.Random,
-          suffix: str = "") -> None:
+          suffix: str = "", recently: datetime | None = None) -> None:
     sara = Actor("sara" + suffix, frozenset({"sagsbehandler"}))
     kim = Actor("kim" + suffix, frozenset({"ungekoordinator"}))
     karin = Actor("karin" + suffix, frozenset({"koordinerende_sagsbehandler"}))
@@ -144,6 +145,10 @@ def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng
             answer = {scale: min(10, max(1, 3 + rounds[0] + rng.randint(-1, 2))) for scale in SCALES}
             tasks.complete_task(engine.uow(), young, mine[0]["id"], answer)
 
+    def wait_until(moment: datetime) -> None:
+        clock.set(moment)
+        events.fire_due_timers(engine)
+
     rounds = [0]
     plays: dict[str, Callable[[], object]] = {
         "henvisning": lambda: step(sara, "henvisning", REFERRAL),
@@ -154,6 +159,7 @@ def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng
         "afvis_guide": lambda: step(guide, "accepter_guide", DECLINE),
         "uddannelsesplan": lambda: step(karin, "uddannelsesplan", PLAN),
         "wait": lambda: (clock.advance(days=92), events.fire_due_timers(engine)),
+        "wait_until_recently": lambda: wait_until(recently or clock.now()),
         "overdue": lambda: (clock.advance(days=15), events.fire_due_timers(engine)),
         "forbered": prepare,
         "opfoelgning": lambda: step(guide, "opfoelgning", follow_up(False)),
