@@ -111,7 +111,13 @@ def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list
 
 
 def list_tasks_in(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list[dict[str, Any]], int]:
-    """:func:`list_tasks` inside the caller's unit of work, the listing logged (not committed)."""
+    """:func:`list_tasks` inside the caller's unit of work, the listing logged (not committed).
+
+    Staff only: a young person's list is :func:`youth_tasks` (the queues here would show them
+    tasks outside every lane).
+    """
+    if policy.acts_as_youth(actor):
+        policy.refuse(uow, actor, "opgaveliste")
     limit = max(1, min(filters.limit, MAX_PAGE))
     if filters.mine and filters.state == "ready":
         rows, total = _my_inbox(uow, actor, filters, limit)

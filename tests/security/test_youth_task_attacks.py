@@ -91,3 +91,25 @@ def test_a_completed_self_assessment_cannot_be_sent_twice(engine, clock):
     tasks.complete_task(engine.uow(), youth_actor(youth_id), task_id, SELF_ASSESSMENT)
     with pytest.raises(Conflict):
         tasks.complete_task(engine.uow(), youth_actor(youth_id), task_id, SELF_ASSESSMENT)
+
+
+def test_a_coordinator_cannot_give_the_young_persons_lane_to_staff_or_to_no_one(engine, clock):
+    from engine.courses import cover
+    from engine.platform.errors import InvalidInput
+
+    iid, _, task_id = _prepare_task(engine, clock)
+    for people in (["gustav"], []):
+        with pytest.raises(InvalidInput) as raised:
+            cover.set_lane_people(engine.uow(), COORDINATOR, iid, "Den unge", people)
+        assert "den unges egen" in str(raised.value.details["errors"][0]["message"])
+    view = tasks.get_task(engine.uow(), COORDINATOR, task_id)
+    assert view["state"] == "ready" and view["assignee"] is None
+
+
+def test_a_young_person_gets_no_staff_task_list_not_even_of_tasks_outside_every_lane(engine, clock):
+    _, youth_id, _ = _prepare_task(engine, clock)
+    young = youth_actor(youth_id)
+    for filters in (tasks.TaskFilter(mine=True), tasks.TaskFilter(youth_id=youth_id), tasks.TaskFilter(state=None)):
+        with pytest.raises(Forbidden):
+            tasks.list_tasks(engine.uow(), young, filters)
+    assert len(_refusals(engine, young.username)) == 3
