@@ -40,15 +40,6 @@ def youth_actor(youth_id: int, tenant: int = DEFAULT_TENANT) -> Actor:
     """The young person ``youth_id`` acting as themselves: no staff role, no staff permission."""
     return Actor(f"ung:{youth_id}", frozenset({YOUTH_ROLE}), frozenset(), tenant, youth_id)
 
-
-# What a process owner may call the young person's lane: the role's own name, or the words the
-# lane's label shows in the modeler ("Den unge"); either way the lane's role is YOUTH_ROLE.
-YOUTH_LANE_NAMES = frozenset({YOUTH_ROLE, "den unge"})
-
-
-def is_youth_lane(lane_name: str | None) -> bool:
-    """True for a lane that belongs to the young person of the course (case and spaces do not count)."""
-    return " ".join((lane_name or "").split()).lower() in YOUTH_LANE_NAMES
 ROLES = DEFAULT_ROLES
 # A role name: what a lane, candidateGroups, the CLI or an admin may call a role (Ballerup's ``tovholder``).
 ROLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,79}")
@@ -72,3 +63,13 @@ def lane_role(lane_name: str | None, lane_id: str | None) -> str | None:
     if by_name not in ROLES and by_id in ROLES:
         return by_id
     return by_name
+
+
+# What a process owner may call the young person's lane: the role's own name, or the words the
+# lane's label shows in the modeler ("Den unge"); either way the lane's role is YOUTH_ROLE.
+YOUTH_LANE_NAMES = frozenset({YOUTH_ROLE, "den unge"})
+
+
+def is_youth_lane(lane_name: str | None) -> bool:
+    """True for a lane that belongs to the young person of the course (case and spaces do not count)."""
+    return " ".join((lane_name or "").split()).lower() in YOUTH_LANE_NAMES

@@ -74,8 +74,8 @@ def role_name_errors(roles: Any, field: str = "roles") -> list[dict[str, Any]]:
     """A field error unless ``roles`` is a non-empty list of plain role names."""
     if not isinstance(roles, list) or not roles or not all(is_role_name(r) for r in roles):
         return [{"field": field, "message": Message("engine.role.bad_name")}]
-    if YOUTH_ROLE in roles:  # the young person's own role: a young person holds it by logging in, staff never
-        return [{"field": field, "message": Message("engine.role.youth_only", role=YOUTH_ROLE)}]
+    if YOUTH_ROLE in roles:  # the young person's own role is never a staff user's
+        return [{"field": field, "message": Message("engine.role.youth_role", role=YOUTH_ROLE)}]
     return []
 
 
@@ -106,6 +106,8 @@ def set_permissions(uow: UnitOfWork, actor: Actor, name: Any, permissions: Any) 
     errors = []
     if not is_role_name(name):
         errors.append({"field": "name", "message": Message("engine.role.bad_name")})
+    elif name == YOUTH_ROLE:
+        errors.append({"field": "name", "message": Message("engine.role.youth_role", role=YOUTH_ROLE)})
     if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
         errors.append({"field": "permissions", "message": Message("engine.role.permissions_list")})
     else:
