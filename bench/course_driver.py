@@ -22,6 +22,7 @@ from sqlalchemy import event, insert, select
 from bench.stats import Samples, Timer
 from bench.world import World, rest_complete
 from engine.courses import events, instances
+from engine.people.access import youth_actor
 from engine.platform.errors import Conflict
 from engine.platform.models import ProcessInstance, Task, TaskCandidate, Youth
 from engine.work import tasks
@@ -29,6 +30,8 @@ from web import sample_forms as answers
 
 FOLLOW_UP_DAYS = 92      # three months, always at least P3M
 ESCALATION_DAYS = 15     # past the 14-day boundary timer
+
+YOUTH_TASK = "forbered_opfoelgning"  # the young person's self-assessment before each follow-up
 
 
 @dataclass
@@ -110,7 +113,8 @@ class CourseDriver:
         low, high = min(instance_ids), max(instance_ids)
         with self.world.engine.reader() as uow:
             rows = uow.session.execute(
-                select(Task.id, Task.instance_id, Task.element_id, Task.role, Task.assignee, TaskCandidate.username)
+                select(Task.id, Task.instance_id, Task.youth_id, Task.element_id, Task.role, Task.assignee,
+                       TaskCandidate.username)
                 .outerjoin(TaskCandidate, TaskCandidate.task_id == Task.id)
                 .where(Task.state == "ready", Task.instance_id.between(low, high))).all()
         return [row for row in rows if row.instance_id in instance_ids]
@@ -142,6 +146,10 @@ class CourseDriver:
         """One follow-up round: three months pass, the worker fires, each follow-up is handled."""
         self.world.clock.advance(days=FOLLOW_UP_DAYS)
         self.fire()
+        # The young person prepares the follow-up first (their self-assessment); then it opens.
+        for row in self.ready_tasks(ids):
+            if row.element_id == YOUTH_TASK:
+                self.act(row)
         held: set[str] = set()
         for row in self.ready_tasks(ids):
             if row.element_id != "opfoelgning":
@@ -202,6 +210,9 @@ class CourseDriver:
             if reached:
                 self.outcome("destination_reached")
             data = answers.follow_up(reached)
+        elif element == YOUTH_TASK:
+            self.complete_as_youth(row, answers.self_assessment(self.rng.randint(1, 10)))
+            return
         elif element == "eskalering":
             data = answers.ESCALATION
         elif element == "overdragelse":
@@ -230,6 +241,15 @@ class CourseDriver:
         if view.get("status") == "completed":
             self.outcome("course_completed")
         return view
+
+    def complete_as_youth(self, row: Any, data: dict[str, Any]) -> None:
+        """The young person's own task, completed by the young person (a service call: they have no API token)."""
+        try:
+            with Timer() as t:
+                tasks.complete_task(self.world.engine.uow(), youth_actor(row.youth_id), row.id, data)
+            self.figures.by_element[YOUTH_TASK].add(t.seconds)
+        except Conflict:
+            return
 
     def send_frafald(self, instance_id: int) -> None:
         actor = self.world.actor(self.started_by.get(instance_id) or self.rng.choice(self.registrar), "sagsbehandler")

@@ -39,7 +39,7 @@ from engine.bpmn.specs import ClockCycle, ClockDuration, ClockTimeDate, UserTask
 from engine.definitions.library import parse_files
 from engine.definitions.process_files import files_from_paths
 from engine.platform.clock import FrozenClock
-from web.sample_forms import ACCEPT, PLAN, REFERRAL, follow_up, k_meeting
+from web.sample_forms import ACCEPT, PLAN, REFERRAL, SELF_ASSESSMENT, follow_up, k_meeting
 
 
 @dataclass
@@ -92,6 +92,7 @@ def workflow_at_follow_up(script_engine: Any, clock: FrozenClock) -> BpmnWorkflo
     clock.advance(days=92)
     workflow.refresh_timers()
     workflow.do_engine_steps()
+    _complete(workflow, "forbered_opfoelgning", SELF_ASSESSMENT)  # the young person prepares the follow-up
     assert any(t.task_spec.bpmn_id == "opfoelgning" for t in workflow.get_tasks(state=TaskState.READY, manual=True))
     return workflow
 

@@ -17,12 +17,12 @@ from typing import Any
 import orjson
 from sqlalchemy import select
 
-from bench.course_driver import CourseDriver, Odds, who
+from bench.course_driver import YOUTH_TASK, CourseDriver, Odds, who
 from bench.stats import Samples
 from bench.world import World
 from engine.platform.models import InstanceEvent, ProcessInstance, Task, TaskCandidate
 from engine.work import tasks
-from web.sample_forms import ACCEPT, ESCALATION, PLAN, REFERRAL, follow_up, k_meeting
+from web.sample_forms import ACCEPT, ESCALATION, PLAN, REFERRAL, SELF_ASSESSMENT, follow_up, k_meeting
 
 
 @dataclass
@@ -91,6 +91,9 @@ def run(world: World, instances: int = 20, checkpoints: tuple[int, ...] = (20, 4
     for number in range(1, max(checkpoints) + 1):
         world.clock.advance(days=92)
         driver.fire()
+        for row in driver.ready_tasks(id_set):  # the young person prepares the follow-up first
+            if row.element_id == YOUTH_TASK:
+                driver.complete_as_youth(row, SELF_ASSESSMENT)
         escalate = number % 5 == 0
         if escalate:
             world.clock.advance(days=15)

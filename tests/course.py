@@ -6,7 +6,7 @@ from typing import Any
 from engine.bootstrap import Engine
 from engine.courses import instances
 from engine.people import youths
-from engine.people.access import Actor
+from engine.people.access import Actor, youth_actor
 from engine.work import tasks
 from web.sample_forms import (  # noqa: F401  (the tests take the shared answers from here)
     ACCEPT,
@@ -17,6 +17,7 @@ from web.sample_forms import (  # noqa: F401  (the tests take the shared answers
     PLAN,
     REFERRAL,
     REFERRAL_OUTSIDE,
+    SELF_ASSESSMENT,
     follow_up,
     k_meeting,
 )
@@ -53,3 +54,19 @@ def to_follow_up(engine: Engine, name: str = "Test Ung", birthdate: str = "2009-
     after_plan = complete(engine, CASE_COORDINATOR, iid, "uddannelsesplan", PLAN)
     assert open_elements(after_plan) == []
     return iid
+
+
+def prepare_follow_up(engine: Engine, instance_id: int, answer: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The young person fills in their self-assessment (forbered_opfoelgning), so the follow-up opens."""
+    youth_id = instances.get_instance(engine.uow(), _admin(), instance_id)["youth_id"]
+    young = youth_actor(youth_id)
+    mine = [t for t in tasks.youth_tasks(engine.uow(), young)
+            if t["instance_id"] == instance_id and t["element_id"] == "forbered_opfoelgning"]
+    assert mine, f"no self-assessment waits on instance {instance_id}"
+    return tasks.complete_task(engine.uow(), young, mine[0]["id"], answer or SELF_ASSESSMENT)
+
+
+def _admin() -> Actor:
+    from tests.conftest import ADMIN
+
+    return ADMIN

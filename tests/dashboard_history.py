@@ -21,12 +21,13 @@ from engine.bootstrap import Engine
 from engine.courses import events, instances
 from engine.definitions import deployment
 from engine.people import users, youths
-from engine.people.access import Actor
+from engine.people.access import Actor, youth_actor
 from engine.platform.clock import FrozenClock
 from engine.platform.models import ProcessInstance, Task
 from engine.work import tasks
 from tests.conftest import CASEWORKER, COORDINATOR, OWNER, START
 from tests.course import ACCEPT, CLOSE, DECLINE, ESCALATION, PLAN, REFERRAL, REFERRAL_OUTSIDE, follow_up, k_meeting
+from web.sample_forms import SCALES
 
 GUIDES = ("gustav", "gitte", "gorm")
 CASE_COORDINATORS = ("karin", "kurt")
@@ -62,6 +63,20 @@ class CourseFact:
     people: dict[str, str] = field(default_factory=dict)   # lane -> username (latest k-meeting)
     reason: str | None = None
     handed_over_at: datetime | None = None
+    destination: str | None = None   # the plan's positiv_destination
+    tracks: set[str] = field(default_factory=set)   # the plan's milestones' spor
+
+
+@dataclass
+class AssessmentFact:
+    """A self-assessment the young person handed in: when, and the score per scale."""
+
+    youth_id: int
+    instance_id: int
+    taken_at: datetime
+    scores: dict[str, int]
+    destination: str | None   # the plan as it stood then
+    tracks: set[str]
 
 
 @dataclass
@@ -69,6 +84,7 @@ class History:
     now: datetime
     tasks: dict[str, TaskFact] = field(default_factory=dict)
     courses: dict[int, CourseFact] = field(default_factory=dict)
+    assessments: list[AssessmentFact] = field(default_factory=list)
 
 
 def make_history(engine: Engine, clock: FrozenClock, default_files: dict[str, bytes], seed: int = 5,
@@ -107,7 +123,8 @@ def make_history(engine: Engine, clock: FrozenClock, default_files: dict[str, by
                 fact.cancelled_at = now
         for task_id, row in ready.items():
             if task_id not in history.tasks:
-                due = now + timedelta(days=14) if row.element_id == "opfoelgning" else None
+                # The follow-up's escalation timer, and the young person's 14 days to prepare it.
+                due = now + timedelta(days=14) if row.element_id in ("opfoelgning", "forbered_opfoelgning") else None
                 assert row.due_at == due, f"due time of {row.element_id}"
                 fact = TaskFact(task_id, row.element_id, row.instance_id, row.youth_id, now, due)
                 history.tasks[task_id] = fact
@@ -122,8 +139,10 @@ def make_history(engine: Engine, clock: FrozenClock, default_files: dict[str, by
         """Decide when (and whether) a new task is completed, and with what."""
         limits = {"henvisning": 4 * 24 * 60, "luk_henvisning": 5 * 24 * 60, "k_moede": 12 * 24 * 60,
                   "accepter_guide": 3 * 24 * 60, "uddannelsesplan": 45 * 24 * 60, "opfoelgning": 20 * 24 * 60,
-                  "eskalering": 5 * 24 * 60, "overdragelse": 10 * 24 * 60}
-        stall = {"henvisning": 0.05, "k_moede": 0.08, "uddannelsesplan": 0.08, "eskalering": 0.3}.get(
+                  "eskalering": 5 * 24 * 60, "overdragelse": 10 * 24 * 60,
+                  "forbered_opfoelgning": 16 * 24 * 60}   # past 14 days the follow-up goes ahead without it
+        stall = {"henvisning": 0.05, "k_moede": 0.08, "uddannelsesplan": 0.08, "eskalering": 0.3,
+                 "forbered_opfoelgning": 0.1}.get(
             fact.element_id, 0.05)
         if rng.random() < stall:
             return
@@ -143,6 +162,9 @@ def make_history(engine: Engine, clock: FrozenClock, default_files: dict[str, by
                 course.people = {"ungeguide": guide, "koordinerende_sagsbehandler": coordinator}
                 return COORDINATOR, k_meeting(guide=guide, case_coordinator=coordinator)
             return COORDINATOR, dict(CLOSE if element == "luk_henvisning" else ESCALATION)
+        if element == "forbered_opfoelgning":
+            scores = {scale: rng.randint(1, 10) for scale in SCALES}
+            return youth_actor(fact.youth_id), dict(scores)
         if element in ("accepter_guide", "opfoelgning"):
             actor = Actor(course.people["ungeguide"], frozenset({"ungeguide"}))
             if element == "accepter_guide":
@@ -154,7 +176,11 @@ def make_history(engine: Engine, clock: FrozenClock, default_files: dict[str, by
             return actor, follow_up(reached=rng.random() < 0.5)
         actor = Actor(course.people["koordinerende_sagsbehandler"], frozenset({"koordinerende_sagsbehandler"}))
         if element == "uddannelsesplan":
-            return actor, dict(PLAN)
+            destination = rng.choice(("uddannelse", "job"))
+            track = rng.choice(("virksomhedssporet", "vejledningssporet"))
+            course.destination, course.tracks = destination, {track}
+            milestone = {**PLAN["milepaele"][0], "spor": track}
+            return actor, {**PLAN, "positiv_destination": destination, "milepaele": [milestone]}
         reason = rng.choice(REASONS)
         course.reason = reason
         return actor, {"afslutningsaarsag": reason, "afslutningsnote": "Afsluttet", "overtages_af": "UU"}
@@ -182,6 +208,10 @@ def make_history(engine: Engine, clock: FrozenClock, default_files: dict[str, by
             actor, data = form_data(fact)
             tasks.complete_task(engine.uow(), actor, fact.task_id, data)
             fact.completed_at = at
+            if fact.element_id == "forbered_opfoelgning":
+                course = history.courses[fact.instance_id]
+                history.assessments.append(AssessmentFact(fact.youth_id, fact.instance_id, at, data,
+                                                          course.destination, set(course.tracks)))
             if fact.element_id == "overdragelse":
                 history.courses[fact.instance_id].handed_over_at = at
         elif kind == "dropout":

@@ -18,7 +18,18 @@ from engine.platform.models import ProcessInstance, Task, TaskCandidate
 from engine.work import tasks
 from tests import subprocess_diagram
 from tests.conftest import CASEWORKER, COORDINATOR, GUIDE
-from tests.course import ACCEPT, DECLINE, REFERRAL, REFERRAL_OUTSIDE, complete, follow_up, k_meeting, start_course, to_follow_up
+from tests.course import (
+    ACCEPT,
+    DECLINE,
+    REFERRAL,
+    REFERRAL_OUTSIDE,
+    complete,
+    follow_up,
+    k_meeting,
+    prepare_follow_up,
+    start_course,
+    to_follow_up,
+)
 
 
 def default_course_states(engine: Engine, clock: FrozenClock) -> dict[str, int]:
@@ -30,12 +41,16 @@ def default_course_states(engine: Engine, clock: FrozenClock) -> dict[str, int]:
     courses["eskalering"] = to_follow_up(engine, "Eva Eskalering")
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, courses["eskalering"])
     clock.advance(days=15)
     events.fire_due_timers(engine)
+    courses["forbered_opfoelgning"] = to_follow_up(engine, "Frida Forbereder")
     courses["opfoelgning"] = to_follow_up(engine, "Otto Opfølgning")
     courses["overdragelse"] = to_follow_up(engine, "Olga Overdragelse")
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, courses["opfoelgning"])
+    prepare_follow_up(engine, courses["overdragelse"])
     complete(engine, GUIDE, courses["overdragelse"], "opfoelgning", follow_up(reached=True))
     courses["vent_paa_opfoelgning"] = to_follow_up(engine, "Vera Venter")
     courses["henvisning"] = start_course(engine, CASEWORKER, "Henrik Henvist")["id"]

@@ -155,6 +155,7 @@ ACCESS: dict[str, Access] = {
     "api.dashboard.metrics_compliance": FIGURES,
     "api.dashboard.metrics_caseload": FIGURES,
     "api.dashboard.metrics_outcomes": FIGURES,
+    "api.dashboard.metrics_progression": FIGURES,
     "api.dashboard.metrics_diagram": FIGURES,
     "api.dashboard.metrics_waiting": Access(permission="see_all_youths"),  # names young people
     "api.process_models.list_process_models": LOGGED_IN,

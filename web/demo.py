@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from engine.courses import events, instances
 from engine.definitions import deployment
 from engine.definitions.process_files import files_from_paths
 from engine.people import users, youths
-from engine.people.access import Actor
+from engine.people.access import Actor, youth_actor
 from engine.platform.clock import FrozenClock
 from engine.platform.errors import Conflict
 from engine.platform.models import User, Youth
@@ -29,7 +29,18 @@ from engine.platform.schema import upgrade
 from engine.work import tasks
 from web.cli.support import engine as app_engine
 from web.cli.support import in_tenant, tenant_option
-from web.sample_forms import ACCEPT, CLOSE, DECLINE, HANDOVER, PLAN, REFERRAL, REFERRAL_OUTSIDE, follow_up, k_meeting
+from web.sample_forms import (
+    ACCEPT,
+    CLOSE,
+    DECLINE,
+    HANDOVER,
+    PLAN,
+    REFERRAL,
+    REFERRAL_OUTSIDE,
+    SCALES,
+    follow_up,
+    k_meeting,
+)
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
 DEMO_PASSWORD = "samspil-demo-2026"
@@ -52,11 +63,16 @@ JOURNEYS: list[list[str]] = [
     [], ["henvisning"], ["henvisning_udenfor"], ["henvisning_udenfor", "luk_henvisning"],
     ["henvisning", "k_moede"], ["henvisning", "k_moede", "accepter_guide"],
     ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan"],
-    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "opfoelgning"],
-    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait"],
-    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "overdue"],
-    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "opfoelgning_naaet", "overdragelse"],
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "forbered", "opfoelgning"],
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "forbered", "overdue"],
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "forbered", "opfoelgning_naaet",
+     "overdragelse"],
+    # Three follow-ups, each prepared by the young person: the case page draws their progression.
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait", "forbered", "opfoelgning", "wait",
+     "forbered", "opfoelgning", "wait", "forbered"],
     ["henvisning", "k_moede", "afvis_guide"],
+    # The follow-up fell due two days ago: the young person's self-assessment waits for them now.
+    ["henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "wait_until_recently"],
 ]
 
 
@@ -82,7 +98,7 @@ def load_demo(engine: Engine, youths_per_journey: int = 2, seed: int = 2026, suf
         for _ in range(youths_per_journey):
             clock.set(real_now - timedelta(days=200 - rng.randint(0, 30)))
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            _play(past, clock, name, journey, rng, suffix)
+            _play(past, clock, name, journey, rng, suffix, recently=real_now - timedelta(days=2))
             count += 1
     clock.set(real_now)
     events.fire_due_timers(past)
@@ -102,7 +118,7 @@ def _users(engine: Engine, suffix: str) -> Iterator[str]:
 
 
 def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng: random.Random,
-          suffix: str = "") -> None:
+          suffix: str = "", recently: datetime | None = None) -> None:
     sara = Actor("sara" + suffix, frozenset({"sagsbehandler"}))
     kim = Actor("kim" + suffix, frozenset({"ungekoordinator"}))
     karin = Actor("karin" + suffix, frozenset({"koordinerende_sagsbehandler"}))
@@ -119,6 +135,21 @@ def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng
         if rows:
             tasks.complete_task(engine.uow(), actor, rows[0]["id"], data)
 
+    def prepare() -> None:
+        """The young person fills in the self-assessment before the follow-up, a little better each time."""
+        clock.advance(days=rng.randint(1, 6))
+        young = youth_actor(youth["id"])
+        mine = [t for t in tasks.youth_tasks(engine.uow(), young) if t["instance_id"] == iid]
+        if mine:
+            rounds[0] += 1
+            answer = {scale: min(10, max(1, 3 + rounds[0] + rng.randint(-1, 2))) for scale in SCALES}
+            tasks.complete_task(engine.uow(), young, mine[0]["id"], answer)
+
+    def wait_until(moment: datetime) -> None:
+        clock.set(moment)
+        events.fire_due_timers(engine)
+
+    rounds = [0]
     plays: dict[str, Callable[[], object]] = {
         "henvisning": lambda: step(sara, "henvisning", REFERRAL),
         "henvisning_udenfor": lambda: step(sara, "henvisning", REFERRAL_OUTSIDE),
@@ -128,7 +159,9 @@ def _play(engine: Engine, clock: FrozenClock, name: str, journey: list[str], rng
         "afvis_guide": lambda: step(guide, "accepter_guide", DECLINE),
         "uddannelsesplan": lambda: step(karin, "uddannelsesplan", PLAN),
         "wait": lambda: (clock.advance(days=92), events.fire_due_timers(engine)),
+        "wait_until_recently": lambda: wait_until(recently or clock.now()),
         "overdue": lambda: (clock.advance(days=15), events.fire_due_timers(engine)),
+        "forbered": prepare,
         "opfoelgning": lambda: step(guide, "opfoelgning", follow_up(False)),
         "opfoelgning_naaet": lambda: step(guide, "opfoelgning", follow_up(True)),
         "overdragelse": lambda: step(karin, "overdragelse", HANDOVER),

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from engine.dashboard import caseload, compliance, funnel, heatmap, outcomes, overdue, steps
+from engine.dashboard import caseload, compliance, funnel, heatmap, outcomes, overdue, progression, steps
 
 FILTERS = ("version", "start", "end", "team", "age_band")
 
@@ -34,6 +34,8 @@ FIGURES: dict[str, Figure] = {
                        ["lane", "lane_label", "username", "young_people", "above_band", "below_band"]),
     "outcomes": Figure(outcomes.outcomes, "udfald",
                        ["quarter", "education", "job", "other", "total", "share_education_or_job"]),
+    "progression": Figure(progression.progression, "progression",
+                          ["quarter", "dimension", "group", "young_people", "average_change"]),
 }
 WAITING_COLUMNS = ["youth_id", "youth_name", "cpr", "instance_id", "element_id", "name", "assignee", "waiting_since",
                    "waiting_hours", "due_at", "overdue"]

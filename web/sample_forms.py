@@ -35,3 +35,16 @@ def follow_up(reached: bool = False) -> dict[str, Any]:
     """A follow-up's answer; ``reached`` ends the follow-up loop with the handover."""
     return {"opfoelgningsdato": "2026-04-06", "fremskridt": "Går godt", "destination_naaet": reached,
             "milepaele_status": [{"titel": "Praktik", "status": "i_gang"}]}
+
+
+def self_assessment(level: int = 5, note: str | None = None) -> dict[str, Any]:
+    """The young person's self-assessment before a follow-up (selvvurdering): every scale at ``level``."""
+    answer: dict[str, Any] = {scale: level for scale in SCALES}
+    if note:
+        answer["udsyn_note"] = note
+    return answer
+
+
+# The scales of processes/forms/selvvurdering.json, in its order.
+SCALES = ("udsyn", "indsigt", "kompetencer", "bolig", "helbred", "netvaerk", "oekonomi")
+SELF_ASSESSMENT = self_assessment(6, "Jeg ved bedre, hvad jeg vil")

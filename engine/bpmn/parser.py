@@ -153,7 +153,20 @@ def with_standard_multi_instance(parser_class: type) -> type:
 
 
 class UserTaskParser(StandardMultiInstance, CamundaTaskParser):
-    """Reads the form key and the people of a user task, in Camunda's or spiff-arena's spelling."""
+    """Reads the form key and the people of a user task, in Camunda's or spiff-arena's spelling.
+
+    A user task that a lane names itself (its id among the lane's ``flowNodeRef``) takes that lane,
+    also inside an embedded sub-process, where SpiffWorkflow would give it the sub-process's lane:
+    so the young person's "prepare the follow-up" task in the follow-up loop is theirs (a lane
+    named ``ung`` or "Den unge", :func:`engine.people.access.is_youth_lane`), while the loop's
+    other tasks stay the guide's.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        own_lane = self.process_parser.get_lane_name(self.bpmn_id)
+        if own_lane is not None:
+            self.lane = own_lane
 
     def parse_extensions(self, node: Any = None) -> dict[str, str]:
         extensions = super().parse_extensions(node)

@@ -15,7 +15,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.specs import UserTask
-from engine.people.access import lane_role, normalize_role
+from engine.people.access import lane_role, normalize_role, youth_actor
+from engine.people.role_defaults import YOUTH_ROLE
 from engine.platform.models import Task, TaskCandidate
 from engine.work.mail import notify_assigned
 
@@ -49,8 +50,13 @@ def new_task_row(uow: UnitOfWork, run: Run, task: Any) -> Task:
     groups = getattr(spec, "candidate_groups", []) or []
     lane_id = None if groups else run.process.lane_ids.get((lane or "").strip())
     role = normalize_role(groups[0]) if groups else lane_role(lane, lane_id)
-    # candidateGroups hand the task to another role than the lane, so the lane's owners do not apply.
-    assignee, candidates = _people(run, task, None if groups else lane, lane_id)
+    if role == YOUTH_ROLE:
+        # The young person's lane: the task is the course's young person's and no one else's (their
+        # actor's name is the one candidate); lane_owners and Camunda's people do not apply.
+        assignee, candidates = None, {youth_actor(run.instance.youth_id).username}
+    else:
+        # candidateGroups hand the task to another role than the lane, so the lane's owners do not apply.
+        assignee, candidates = _people(run, task, None if groups else lane, lane_id)
     due_at = _due_at(run, task)
     row = Task(
         id=str(task.id), instance_id=run.instance.id, youth_id=run.instance.youth_id,
@@ -64,7 +70,7 @@ def new_task_row(uow: UnitOfWork, run: Run, task: Any) -> Task:
     named = candidates | ({assignee} if assignee else set())
     uow.session.add(row)
     uow.session.add_all(TaskCandidate(task_id=row.id, username=name) for name in sorted(named))
-    if row.personal:
+    if row.personal and role != YOUTH_ROLE:  # the young person hears of it on Min Plan, not by staff mail
         notify_assigned(uow, row, named)
     run.record("task_created", task, {"role": role, "assignee": assignee} if (role or assignee) else None,
                username=None)

@@ -76,6 +76,9 @@ def set_lane_people(uow: UnitOfWork, actor: Actor, instance_id: int, lane: Any, 
         if found is None:
             _invalid(uow, actor, run.instance.youth_id,
                      [{"field": "lane", "message": Message("engine.people.unknown_lane")}], inside=True)
+        if found.role == policy.YOUTH_ROLE:  # the young person's lane is theirs: it is never given to staff
+            _invalid(uow, actor, run.instance.youth_id,
+                     [{"field": "lane", "message": Message("engine.people.youth_lane")}], inside=True)
         errors = [_lacks_role(name, found.role) for name in people
                   if (holder := active_actor(uow.session, name)) is None or not policy.holds_task_role(holder, found.role)]
         if errors:

@@ -19,7 +19,7 @@ from engine.bpmn import budget
 from engine.courses import events, instances
 from engine.definitions import deployment
 from engine.people import policy, role_defaults, users, youths
-from engine.people.access import Actor
+from engine.people.access import Actor, youth_actor
 from engine.platform import limits, tenancy
 from engine.platform.clock import FrozenClock, as_utc
 from engine.platform.errors import EngineError, InvalidInput
@@ -128,7 +128,8 @@ def _apply(sandbox: Any, clock: FrozenClock, instance_id: int, step: dict[str, A
         task = rows[0]
         role = step.get("role") or task["role"]
         user = step.get("user") or task["assignee"] or _first_candidate(sandbox, task["id"]) or f"test_{role}"
-        actor = Actor(user, frozenset({role} if role else set()))
+        actor = (youth_actor(task["youth_id"]) if role == role_defaults.YOUTH_ROLE
+                 else Actor(user, frozenset({role} if role else set())))
         data = step.get("data") or {}
         _make_up_people(sandbox, task["id"], data)
         tasks.complete_task(sandbox.uow(), actor, task["id"], data)

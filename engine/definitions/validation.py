@@ -19,10 +19,11 @@ from engine.bpmn.parser import ISO_CYCLE, ISO_DATETIME, ISO_DURATION, connector_
 from engine.bpmn.restricted import unavailable_names
 from engine.bpmn.scripting import ScriptRejected, compile_expression, compile_script
 from engine.definitions.process_files import BPMN_NS, FileBundle
-from engine.people.access import ROLES, normalize_role
+from engine.people.access import ROLES, is_youth_lane, normalize_role
 from engine.platform import limits
 from engine.platform.errors import Problem
 from engine.platform.messages import Message
+from engine.progression.assessments import scales_of
 from engine.work.user_fields import user_fields
 
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -410,16 +411,70 @@ def lane_role_problems(tree: Any, held_roles: Iterable[str]) -> Iterator[Problem
     held = {normalize_role(r) for r in held_roles}
     for lane in _xpath(tree, "//bpmn:lane"):
         role = normalize_role(lane.get("name"))
-        if role is None or _xpath(lane, "./bpmn:childLaneSet/bpmn:lane"):
-            continue
+        if role is None or _xpath(lane, "./bpmn:childLaneSet/bpmn:lane") or is_youth_lane(lane.get("name")):
+            continue  # the young person's lane is held by the course's young person, not by a user
         if role not in held and (lane.get("id") or "").lower() not in held:
             yield Problem(lane.get("id"), Message("engine.diagram.role_unheld", role=role),
                           "warning")
 
 
+# What may not lie in the young person's lane: work the engine or staff do, and containers whose
+# every task would silently become the young person's.
+STAFF_ONLY_IN_YOUTH_LANE = ("task", "manualTask", "serviceTask", "sendTask", "receiveTask", "scriptTask",
+                            "businessRuleTask", "callActivity", "subProcess", "transaction")
+STAFF_ATTRIBUTES = ("assignee", "candidateUsers", "candidateGroups")
+
+
+def youth_lane_elements(tree: Any) -> list[Any]:
+    """The elements of every lane that belongs to the young person (a lane named ``ung`` or "Den unge")."""
+    ids = {(ref.text or "").strip() for lane in _xpath(tree, "//bpmn:lane") if is_youth_lane(lane.get("name"))
+           for ref in _xpath(lane, "./bpmn:flowNodeRef")}
+    return [element for element in bpmn_elements(tree) if element.get("id") in ids]
+
+
+def rule_youth_lanes(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """The young person's lane holds only user tasks with a form that hand nothing to staff.
+
+    Its tasks appear on Min Plan and only the course's young person may do them, so a task there
+    without a form (nothing to fill in), one naming staff (``camunda:assignee``, ``candidateUsers``,
+    ``candidateGroups``), one whose form picks a staff member, or work of another kind is refused.
+    """
+    camunda = f"{{{NS['camunda']}}}"
+    for element in youth_lane_elements(tree):
+        kind = element.tag.split("}")[1]
+        if kind in STAFF_ONLY_IN_YOUTH_LANE:
+            yield Problem(element.get("id"), Message("engine.diagram.youth_lane_staff_element", kind=kind))
+        if kind != "userTask":
+            continue
+        for attribute in STAFF_ATTRIBUTES:
+            if element.get(camunda + attribute):
+                yield Problem(element.get("id"), Message("engine.diagram.youth_task_staff_only",
+                                                         attribute=f"camunda:{attribute}"))
+        key = form_key_of(element) or element.get("id")
+        schema = bundle.forms.get(key) if key else None
+        if schema is None:
+            yield Problem(element.get("id"), Message("engine.diagram.youth_task_without_form"))
+        elif user_fields(schema):
+            yield Problem(element.get("id"), Message("engine.diagram.youth_task_staff_only",
+                                                     attribute="x-user-role"))
+
+
+def rule_progression_forms(tree: Any, bundle: FileBundle) -> Iterator[Problem]:
+    """A self-assessment form's scales are bounded, so a score out of range is refused, never stored."""
+    for task in _xpath(tree, "//bpmn:userTask"):
+        key = form_key_of(task) or task.get("id")
+        schema = bundle.forms.get(key) if key else None
+        for field in scales_of(schema):
+            prop = (schema or {}).get("properties", {}).get(field, {})
+            if not isinstance(prop.get("minimum"), int) or not isinstance(prop.get("maximum"), int):
+                yield Problem(task.get("id"), Message("engine.diagram.progression_scale_unbounded", form=key,
+                                                      field=field))
+
+
 RULES: list[Rule] = [rule_executable, rule_unique_ids, rule_references, rule_named_lanes, rule_code_compiles,
                      rule_timers, rule_gateways, rule_forms, rule_reachable, rule_tasks_in_lanes, rule_diagram_drawn,
-                     rule_no_call_cycles, rule_service_tasks, rule_unsupported_elements]
+                     rule_no_call_cycles, rule_service_tasks, rule_unsupported_elements, rule_youth_lanes,
+                     rule_progression_forms]
 
 
 def element_count(bundle: FileBundle) -> int:

@@ -60,7 +60,19 @@ def normalize_role(name: str | None) -> str | None:
 
 def lane_role(lane_name: str | None, lane_id: str | None) -> str | None:
     """The role a lane names: its name, or its id when the id is a role and the name is not."""
+    if is_youth_lane(lane_name):
+        return YOUTH_ROLE
     by_name, by_id = normalize_role(lane_name), normalize_role(lane_id)
     if by_name not in ROLES and by_id in ROLES:
         return by_id
     return by_name
+
+
+# What a process owner may call the young person's lane: the role's own name, or the words the
+# lane's label shows in the modeler ("Den unge"); either way the lane's role is YOUTH_ROLE.
+YOUTH_LANE_NAMES = frozenset({YOUTH_ROLE, "den unge"})
+
+
+def is_youth_lane(lane_name: str | None) -> bool:
+    """True for a lane that belongs to the young person of the course (case and spaces do not count)."""
+    return " ".join((lane_name or "").split()).lower() in YOUTH_LANE_NAMES

@@ -21,6 +21,7 @@ from engine.platform.errors import InvalidInput
 from engine.platform.messages import Message
 from engine.platform.models import InstanceEvent, ProcessInstance, ProcessVersion, Task, TaskComment, User
 from engine.platform.views import event_view, iso, task_view, youth_view
+from engine.progression import assessments
 from engine.work.submissions import once
 
 if TYPE_CHECKING:
@@ -44,9 +45,10 @@ def case_view(uow: UnitOfWork, actor: Actor, youth_id: int) -> dict[str, Any]:
         if courses:
             courses[0]["may"] = _may(actor, instances[0])
         register = consents.register_in(uow, youth.id)
+        progression = assessments.series_in(uow, youth.id)  # the case view's own read, logged with it
         audit.record(uow, actor, "case_viewed", youth.id)
         uow.commit()
-        return {"youth": youth_view(youth), "course": courses[0] if courses else None,
+        return {"youth": youth_view(youth), "course": courses[0] if courses else None, "progression": progression,
                 "earlier_courses": [{"id": c["id"], "status": c["status"], "created_at": c["created_at"]}
                                     for c in courses[1:]],
                 "consents": register, "consent_choices": consents.choices_in(uow, youth.id),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sqlalchemy import and_, exists, false, func, or_, true
+from sqlalchemy import and_, exists, false, func, or_
 
 from engine.people import audit, role_defaults
 from engine.people.access import SYSTEM, Actor
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 # The defaults live in engine.people.role_defaults; the database holds each installation's own.
 PERMISSIONS = role_defaults.PERMISSIONS
 IN_PERSON_STAND_INS = role_defaults.IN_PERSON_STAND_INS
+YOUTH_ROLE = role_defaults.YOUTH_ROLE
 
 # Variables the engine owns: who the course is for and who narrowed its tasks. Only the engine (at
 # start) and diagram scripts set them; a completion, a message, start data or a retry never does.
@@ -124,8 +125,19 @@ def in_person_roles(actor: Actor) -> set[str]:
     return roles
 
 
+def acts_as_youth(actor: Actor) -> bool:
+    """True for a young person acting as themselves (:func:`engine.people.access.youth_actor`)."""
+    return actor.youth_id is not None
+
+
 def holds_task_role(actor: Actor, role: str | None) -> bool:
-    """The role half of "may act": a task outside every lane needs none."""
+    """The role half of "may act": a task outside every lane needs none.
+
+    The young person's lane is theirs alone: no staff role, not even ``act_in_any_lane``, reaches
+    it, and a young person holds no other lane's role, nor the "no role" of a task outside every lane.
+    """
+    if acts_as_youth(actor) or role == YOUTH_ROLE:
+        return acts_as_youth(actor) and role == YOUTH_ROLE
     return role is None or allows(actor, "act_in_any_lane") or role in in_person_roles(actor)
 
 
@@ -135,8 +147,12 @@ def may_act(actor: Actor, role: str | None, assignee: str | None, personal: bool
     A claimed task belongs to its assignee; a task narrowed to people (lane_owners, assignee,
     candidate users) belongs to them; in both cases they must also hold the task's role. Otherwise
     anyone holding the role may act; a task outside every lane, narrowed to no one, is open to all.
-    Mirrored in SQL by :func:`actionable_sql`.
+    A task of the young person's lane is narrowed to the course's young person (the one candidate):
+    only they may act on it, and they on nothing else. Mirrored in SQL by :func:`actionable_sql`.
     """
+    if acts_as_youth(actor) or role == YOUTH_ROLE:
+        return (acts_as_youth(actor) and role == YOUTH_ROLE and personal and actor.username in candidates
+                and assignee in (None, actor.username))
     if assignee:
         return assignee == actor.username and holds_task_role(actor, role)
     if personal:
@@ -146,9 +162,11 @@ def may_act(actor: Actor, role: str | None, assignee: str | None, personal: bool
 
 def task_role_sql(actor: Actor, role_column: Any) -> Any:
     """SQL for :func:`holds_task_role` over a task's role column."""
+    if acts_as_youth(actor):
+        return role_column == YOUTH_ROLE
     if allows(actor, "act_in_any_lane"):
-        return true()
-    return or_(role_column.is_(None), role_column.in_(sorted(in_person_roles(actor))))
+        return or_(role_column.is_(None), role_column != YOUTH_ROLE)
+    return or_(role_column.is_(None), role_column.in_(sorted(in_person_roles(actor) - {YOUTH_ROLE})))
 
 
 def actionable_sql(actor: Actor, task: Any, candidate: Any) -> Any:
@@ -158,8 +176,9 @@ def actionable_sql(actor: Actor, task: Any, candidate: Any) -> Any:
     """
     named = exists().where(candidate.task_id == task.id, candidate.username == actor.username)
     in_person = task_role_sql(actor, task.role)
-    pooled = and_(task.assignee.is_(None), task.personal.is_(False),
-                  or_(task.role.is_(None), task.role.in_(actor.roles)) if actor.roles else task.role.is_(None))
+    pooled = false() if acts_as_youth(actor) else and_(
+        task.assignee.is_(None), task.personal.is_(False),
+        or_(task.role.is_(None), task.role.in_(actor.roles)) if actor.roles else task.role.is_(None))
     return and_(task.state == "ready",
                 or_(and_(task.assignee == actor.username, in_person),
                     and_(task.assignee.is_(None), task.personal.is_(True), named, in_person),

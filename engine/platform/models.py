@@ -554,3 +554,31 @@ class Consent(TenantMixin, Base):
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by: Mapped[str | None] = mapped_column(String(80))
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class SelfAssessment(TenantMixin, Base):
+    """A young person's self-assessment before a follow-up (issue 12): one row per completed form.
+
+    ``scores`` maps each scale of the process owner's form to ``{"score": 1-10, "note": str | None}``;
+    ``follow_up`` is the how-manyth time the course reached the task (the follow-up loop's round);
+    ``destination`` and ``tracks`` are the plan's positive destination and milestone tracks then.
+    Written by :mod:`engine.progression.assessments` in the completion's transaction, so the charts and
+    the dashboard read a plain table and never a workflow.
+    """
+
+    __tablename__ = "self_assessments"
+    __table_args__ = (UniqueConstraint("task_id", name="uq_self_assessments_task_id"),
+                      Index("ix_self_assessments_youth", "youth_id", "taken_at"),
+                      Index("ix_self_assessments_process", "process_key", "taken_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"))
+    process_key: Mapped[str] = mapped_column(String(255))
+    task_id: Mapped[str] = mapped_column(String(36))
+    follow_up: Mapped[int] = mapped_column(Integer)
+    taken_at: Mapped[datetime]
+    scores: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The plan as it stood when the assessment was taken, for the dashboard's groups.
+    destination: Mapped[str | None] = mapped_column(String(80))
+    tracks: Mapped[list[Any]] = mapped_column(JSON)

@@ -23,6 +23,7 @@ from engine.platform.messages import Message
 from engine.platform.models import CLAIMED_PREDICATE, QUEUE_PREDICATE, Task, TaskCandidate, Youth
 from engine.platform.uow import while_code_runs
 from engine.platform.views import task_view
+from engine.progression import assessments
 from engine.work.data_choices import data_choice_errors
 from engine.work.forms import form_errors, require_object
 from engine.work.user_fields import user_field_errors
@@ -110,7 +111,13 @@ def list_tasks(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list
 
 
 def list_tasks_in(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[list[dict[str, Any]], int]:
-    """:func:`list_tasks` inside the caller's unit of work, the listing logged (not committed)."""
+    """:func:`list_tasks` inside the caller's unit of work, the listing logged (not committed).
+
+    Staff only: a young person's list is :func:`youth_tasks` (the queues here would show them
+    tasks outside every lane).
+    """
+    if policy.acts_as_youth(actor):
+        policy.refuse(uow, actor, "opgaveliste")
     limit = max(1, min(filters.limit, MAX_PAGE))
     if filters.mine and filters.state == "ready":
         rows, total = _my_inbox(uow, actor, filters, limit)
@@ -130,6 +137,24 @@ def list_tasks_in(uow: UnitOfWork, actor: Actor, filters: TaskFilter) -> tuple[l
                                         .limit(limit).offset(max(0, filters.offset))))
     audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
     return [task_view(row) for row in rows], int(total)
+
+
+def youth_tasks(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
+    """The young person's own open tasks (their lane's, narrowed to them), for Min Plan; by due date.
+
+    Only a young person acting as themselves has such an inbox: anyone else is refused (logged).
+    Completing one is :func:`complete_task` with the same actor.
+    """
+    if not policy.acts_as_youth(actor):
+        policy.refuse_outside(uow, actor, "den unges opgaver")
+    with uow:
+        rows = uow.session.scalars(select(Task).where(
+            Task.state == "ready", Task.youth_id == actor.youth_id, policy.task_role_sql(actor, Task.role),
+            Task.id.in_(select(TaskCandidate.task_id).where(TaskCandidate.username == actor.username)))
+            .order_by(*QUEUE_ORDER)).all()
+        audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
+        uow.commit()
+        return [task_view(row) for row in rows]
 
 
 def _task_row(uow: UnitOfWork, task_id: str) -> Task:
@@ -188,8 +213,12 @@ def _refuse_to_act(uow: UnitOfWork, actor: Actor, task: Task, candidates: set[st
     from engine.people.users import held_roles_in
 
     what = f"opgave {task.element_id}"
+    if policy.acts_as_youth(actor):  # a young person learns nothing of tasks that are not theirs
+        policy.refuse(uow, actor, what, task.youth_id)
     if not may_view(uow, actor, task.youth_id):
         deny(uow, actor, task.youth_id, what)
+    if task.role == policy.YOUTH_ROLE:  # staff see it exists, but it is the young person's own to do
+        policy.refuse(uow, actor, what, task.youth_id, Message("engine.task.youth_only"))
     people = {task.assignee} if task.assignee else (candidates if task.personal else set())
     if people and actor.username not in people:
         message = Message("engine.task.for_other_person")
@@ -297,6 +326,9 @@ def assign_task(uow: UnitOfWork, actor: Actor, task_id: str, username: Any) -> d
         ensure_may_view(uow, actor, task.youth_id, f"opgave {task.element_id}: giv til")
         if task.state != "ready":
             raise Conflict(Message("engine.task.not_ready"), state=task.state)
+        if task.role == policy.YOUTH_ROLE:  # the young person's task is never given to staff
+            policy.refuse(uow, actor, f"opgave {task.element_id}: giv til", task.youth_id,
+                          Message("engine.task.youth_only"))
         unheld = bool(task.role) and not held_roles_in(uow.session, task.role)
         if person is None or not (unheld or policy.holds_task_role(person, task.role)):
             raise InvalidInput(Message("engine.task.assignee_invalid"),
@@ -395,3 +427,4 @@ def complete_loaded(uow: UnitOfWork, actor: Actor, run: Run, task: Task, candida
     task.completed_by = actor.username
     task.assignee = task.assignee or actor.username
     record_submission(uow, task, actor.username, data, run.now)
+    assessments.record(uow, run, task, schema, data, spiff_task.data)

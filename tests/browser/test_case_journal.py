@@ -11,7 +11,7 @@ from engine.people import users
 from tests.browser.conftest import login, shot
 from tests.browser.test_accessibility import violations
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, OTHER_GUIDE
-from tests.course import ACCEPT, PLAN, REFERRAL, complete, k_meeting, open_task, start_course
+from tests.course import ACCEPT, PLAN, REFERRAL, complete, k_meeting, open_task, prepare_follow_up, start_course
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
@@ -85,6 +85,7 @@ def test_a_guide_declines_the_coordinator_reads_the_journal_and_a_follow_up_reac
     complete(engine, CASE_COORDINATOR, iid, "uddannelsesplan", PLAN)
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, iid)
 
     gitte = new_page()
     login(gitte, "gitte")

@@ -39,6 +39,22 @@ def complete(page):
     expect(page.get_by_text("er afsluttet.")).to_be_visible()
 
 
+def prepare_as_the_young_person(engine, name):
+    """The young person fills in their self-assessment through the completion service, as themselves."""
+    from sqlalchemy import select
+
+    from engine.people.access import youth_actor
+    from engine.platform.models import Youth
+    from engine.work import tasks
+    from web.sample_forms import SELF_ASSESSMENT
+
+    with engine.reader() as uow:
+        youth_id = uow.session.scalars(select(Youth.id).where(Youth.name == name)).one()
+    young = youth_actor(youth_id)
+    task = tasks.youth_tasks(engine.uow(), young)[0]
+    tasks.complete_task(engine.uow(), young, task["id"], SELF_ASSESSMENT)
+
+
 def active_steps(page):
     page.wait_for_selector("#case-diagram[data-rendered=true]")
     return sorted(page.eval_on_selector_all(".djs-element.is-active", "els => els.map(e => e.dataset.elementId)"))
@@ -139,6 +155,9 @@ def test_four_people_take_a_young_person_from_referral_to_handover(page, new_pag
     shot(kim, "09a-case-waiting-for-follow-up")
     kim.get_by_role("button", name="Udløs nu: Hver 3. måned").click()
     expect(kim.get_by_text("Tidsfristen er udløst, og forløbet er gået videre.")).to_be_visible()
+    assert active_steps(kim) == ["forbered_opfoelgning"]  # the young person prepares the follow-up first
+    prepare_as_the_young_person(engine, youth)  # (their Min Plan page is another branch's; the same service)
+    kim.reload()
     assert active_steps(kim) == ["opfoelgning"]
     open_task_from_inbox(gustav, "Opfølgning på planen", youth)
     expect(gustav.get_by_role("complementary")).to_contain_text("Praktik")  # the plan beside the form

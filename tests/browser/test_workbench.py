@@ -219,3 +219,33 @@ def test_a_process_owner_reading_english_sees_diagram_problems_in_english(page, 
     expect(page.locator("#problems")).not_to_contain_text("Timerværdien")
     expect(page.locator("#problem-counts")).to_have_text("1 error, 0 warnings")
     shot(page, "workbench-validation-error-english")
+
+
+def test_a_process_owner_marks_a_lane_as_the_young_persons_and_the_modeler_checks_its_tasks(page, engine, deployed):
+    login(page, "per")
+    page.goto("/procesmodeller/samarbejdsmodel/modeller")
+    expect(page.locator("body[data-modeler-ready=true]")).to_have_count(1)
+    panel = page.locator("#properties")
+
+    def select_lane(lane_id):
+        lane = page.locator(f'.djs-element[data-element-id="{lane_id}"]').first
+        box = lane.bounding_box()
+        lane.click(position={"x": box["width"] - 20, "y": 10})
+        checkbox = panel.get_by_label("Banen tilhører den unge")
+        if not checkbox.is_visible():
+            panel.get_by_text("Samspil", exact=True).click()  # open the Samspil group
+        expect(checkbox).to_be_visible()
+        return checkbox
+
+    # The default course's own lane for the young person is marked so, and its label says "Den unge".
+    expect(page.locator('.djs-element[data-element-id="Lane_ung"]').first).to_contain_text("Den unge")
+    expect(select_lane("Lane_ung")).to_be_checked()
+    # Marking the guide's lane as the young person's renames it, and the guide's work there is refused.
+    youth_box = select_lane("Lane_ungeguide")
+    expect(youth_box).not_to_be_checked()
+    youth_box.check()
+    expect(page.locator('.djs-element[data-element-id="Lane_ungeguide"]').first).to_contain_text("Den unge")
+    marker = page.locator('.samspil-problem--error[data-element-id="opfoelgningsforloeb"]')
+    expect(marker).to_be_visible()
+    expect(page.locator("#problems")).to_contain_text("kan ikke ligge i den unges bane")
+    shot(page, "workbench-youth-lane")

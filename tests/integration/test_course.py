@@ -21,6 +21,7 @@ from tests.course import (
     follow_up,
     k_meeting,
     open_elements,
+    prepare_follow_up,
     start_course,
     to_follow_up,
 )
@@ -74,10 +75,14 @@ def test_follow_up_comes_every_three_months_until_the_destination_is_reached(eng
     assert events.fire_due_timers(engine) == 0
     clock.advance(days=2)
     assert events.fire_due_timers(engine) == 1
+    # The young person prepares each follow-up first (their own lane), then the guide follows up.
+    assert open_elements(instances.get_instance(engine.uow(), COORDINATOR, iid)) == ["forbered_opfoelgning"]
+    assert open_elements(prepare_follow_up(engine, iid)) == ["opfoelgning"]
     after = complete(engine, GUIDE, iid, "opfoelgning", follow_up(reached=False))
     assert open_elements(after) == []
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, iid)
     after = complete(engine, GUIDE, iid, "opfoelgning", follow_up(reached=True))
     assert open_elements(after) == ["overdragelse"]
     done = complete(engine, CASE_COORDINATOR, iid, "overdragelse", HANDOVER)
@@ -88,6 +93,7 @@ def test_a_follow_up_left_open_fourteen_days_is_escalated_to_the_coordinator(eng
     iid = to_follow_up(engine)
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, iid)
     view = instances.get_instance(engine.uow(), COORDINATOR, iid)
     task = next(t for t in view["tasks"] if t["element_id"] == "opfoelgning" and t["state"] == "ready")
     assert task["due_at"] is not None
@@ -106,6 +112,7 @@ def test_a_drop_out_message_interrupts_follow_up_and_calls_a_new_k_meeting(engin
     iid = to_follow_up(engine)
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, iid)
     view = instances.get_instance(engine.uow(), COORDINATOR, iid)
     delivered = events.correlate_message(engine.uow(), CASEWORKER, "frafald", youth_id=view["youth_id"],
                                          data={"frafald_aarsag": "Stoppet i skolen"})

@@ -21,6 +21,7 @@ from tests.course import (
     k_meeting,
     open_elements,
     open_task,
+    prepare_follow_up,
     start_course,
     to_follow_up,
 )
@@ -91,6 +92,7 @@ def test_a_paused_course_fires_no_timers_and_takes_no_completions_until_it_resum
     clock.advance(days=20)  # 5 May
     assert course_control.resume_due(engine) == 1
     assert events.fire_due_timers(engine) == 1  # the follow-up that fell due during the pause is due now
+    prepare_follow_up(engine, iid)
     youth_id = _instance(engine, iid)["youth_id"]
     journal = _journal(engine, youth_id)
     paused = next(e for e in journal if e["kind"] == "course_paused")
@@ -143,6 +145,7 @@ def test_closing_a_course_cancels_its_tasks_takes_it_off_the_caseload_and_names_
     iid = to_follow_up(engine)
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, iid)
     task = open_task(engine, GUIDE, iid, "opfoelgning")
     course_control.close_course(engine.uow(), COORDINATOR, iid, "Flyttet til en anden kommune")
     state = _instance(engine, iid)

@@ -20,6 +20,7 @@ from tests.course import (
     k_meeting,
     open_elements,
     open_task,
+    prepare_follow_up,
     start_course,
     to_follow_up,
 )
@@ -96,6 +97,7 @@ def test_a_milestone_set_to_reached_at_a_follow_up_shows_reached_in_the_plan(eng
     iid = to_follow_up(engine)
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, iid)
     complete(engine, GUIDE, iid, "opfoelgning", {**follow_up(), "milepaele_status": [
         {"titel": "Praktik", "status": "naaet"}]})
     youth_id = _youth_of(engine, iid)
@@ -120,6 +122,7 @@ def test_a_follow_up_naming_a_milestone_not_in_the_plan_is_a_field_error_and_cha
     iid = to_follow_up(engine)
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, iid)
     task = open_task(engine, GUIDE, iid, "opfoelgning")
     wrong = {**follow_up(), "milepaele_status": [{"titel": "Praktik", "status": "naaet"},
                                                  {"titel": "Kørekort", "status": "naaet"}]}

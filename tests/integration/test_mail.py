@@ -7,7 +7,7 @@ from engine.courses import events
 from engine.people import users
 from engine.work import mail
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
-from tests.course import PLAN, REFERRAL, complete, k_meeting, start_course
+from tests.course import PLAN, REFERRAL, complete, k_meeting, prepare_follow_up, start_course
 from tests.integration.conftest import free_port
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -54,7 +54,10 @@ def test_an_overdue_follow_up_mails_the_guide_once(engine, clock, smtp, people):
     mail.send_pending(engine, settings)
     inbox.messages.clear()
     clock.advance(days=91)
-    events.fire_due_timers(engine)  # the follow-up falls due: a new personal task for the guide
+    events.fire_due_timers(engine)  # the follow-up falls due: first the young person prepares it (no staff mail)
+    mail.send_pending(engine, settings)
+    assert inbox.messages == []
+    prepare_follow_up(engine, instance["id"])  # then a new personal task for the guide
     mail.send_pending(engine, settings)
     assert [m["Subject"] for m in inbox.messages] == ["Ny opgave til dig: Opfølgning på planen"]
     inbox.messages.clear()

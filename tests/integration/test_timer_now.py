@@ -7,7 +7,7 @@ from engine.courses import events, instances
 from engine.people import audit
 from engine.platform.errors import Conflict, Forbidden, InvalidInput
 from tests.conftest import ADMIN, CASE_COORDINATOR, COORDINATOR, GUIDE
-from tests.course import complete, follow_up, open_elements, to_follow_up
+from tests.course import complete, follow_up, open_elements, prepare_follow_up, to_follow_up
 
 pytestmark = pytest.mark.usefixtures("deployed")
 FOLLOW_UP_TIMER = "vent_paa_opfoelgning"
@@ -16,7 +16,8 @@ FOLLOW_UP_TIMER = "vent_paa_opfoelgning"
 def test_the_coordinator_holds_the_follow_up_now_instead_of_in_three_months(engine, clock):
     iid = to_follow_up(engine)
     moved = events.fire_timer_now(engine.uow(), COORDINATOR, iid, FOLLOW_UP_TIMER)
-    assert open_elements(moved) == ["opfoelgning"]
+    assert open_elements(moved) == ["forbered_opfoelgning"]
+    prepare_follow_up(engine, iid)
     history = instances.get_instance(engine.uow(), COORDINATOR, iid)["history"]
     kinds = [(e["kind"], e["element_id"], e["user"]) for e in history]
     assert ("timer_advanced", FOLLOW_UP_TIMER, "kim") in kinds
@@ -34,6 +35,7 @@ def test_the_coordinator_holds_the_follow_up_now_instead_of_in_three_months(engi
 def test_a_timer_fired_now_is_not_fired_again_by_the_worker(engine, clock):
     iid = to_follow_up(engine)
     events.fire_timer_now(engine.uow(), ADMIN, iid, FOLLOW_UP_TIMER)
+    prepare_follow_up(engine, iid)
     clock.advance(days=91)
     events.fire_due_timers(engine)
     tasks_now = instances.get_instance(engine.uow(), COORDINATOR, iid)["tasks"]

@@ -10,7 +10,18 @@ from engine.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.platform.models import AuditEntry, InstanceEvent, ProcessInstance
 from engine.work import tasks
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE, OWNER
-from tests.course import ACCEPT, PLAN, REFERRAL, complete, follow_up, k_meeting, open_elements, start_course
+from tests.course import (
+    ACCEPT,
+    PLAN,
+    REFERRAL,
+    SELF_ASSESSMENT,
+    complete,
+    follow_up,
+    k_meeting,
+    open_elements,
+    prepare_follow_up,
+    start_course,
+)
 from tests.workbench import default_files_text, k_meeting_renamed, monthly
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -91,6 +102,7 @@ def courses_at_three_steps(engine, clock):
     complete(engine, CASE_COORDINATOR, in_follow_up, "uddannelsesplan", PLAN)
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, in_follow_up)
     return at_referral, at_meeting, in_follow_up
 
 
@@ -135,7 +147,7 @@ def test_migrating_moves_the_courses_that_can_and_keeps_their_open_tasks(engine,
     complete(engine, GUIDE, in_follow_up, "opfoelgning", follow_up(reached=False))
     clock.advance(days=32)
     assert events.fire_due_timers(engine) == 1
-    assert "opfoelgning" in open_task_ids_elements(engine, in_follow_up)
+    assert "forbered_opfoelgning" in open_task_ids_elements(engine, in_follow_up)
 
 
 def open_task_ids_elements(engine, instance_id):
@@ -193,7 +205,12 @@ def test_a_test_run_steps_through_a_draft_as_each_role_with_a_fake_clock(engine)
     assert [t["element_id"] for t in run["open_tasks"]] == ["accepter_guide"]
     assert run["open_tasks"][0]["candidates"] == ["gustav"] and run["failed"] is None
     run = drafts.test_run_draft(engine.uow(), OWNER, "samarbejdsmodel", steps)
-    assert [t["element_id"] for t in run["open_tasks"]] == ["opfoelgning"]
+    assert [t["element_id"] for t in run["open_tasks"]] == ["forbered_opfoelgning"]
+    assert run["open_tasks"][0]["role"] == "ung"
+    # The test run fills in the young person's self-assessment as the course's young person.
+    steps.append({"action": "complete", "element_id": "forbered_opfoelgning", "data": SELF_ASSESSMENT})
+    run = drafts.test_run_draft(engine.uow(), OWNER, "samarbejdsmodel", steps)
+    assert [t["element_id"] for t in run["open_tasks"]] == ["opfoelgning"] and run["failed"] is None
     assert run["now"].startswith("2026-02-06")
     incomplete_form = [steps[0], {**steps[1], "data": {}}]
     failed = drafts.test_run_draft(engine.uow(), OWNER, "samarbejdsmodel", incomplete_form)["failed"]

@@ -23,7 +23,18 @@ from tests.conftest import (
     add_people,
     on_postgres,
 )
-from tests.course import ACCEPT, ESCALATION, HANDOVER, PLAN, REFERRAL, complete, follow_up, k_meeting, start_course
+from tests.course import (
+    ACCEPT,
+    ESCALATION,
+    HANDOVER,
+    PLAN,
+    REFERRAL,
+    complete,
+    follow_up,
+    k_meeting,
+    prepare_follow_up,
+    start_course,
+)
 
 
 def run_course(url: str, cache_size: int, files: dict) -> list[bytes]:
@@ -46,6 +57,7 @@ def run_course(url: str, cache_size: int, files: dict) -> list[bytes]:
     for reached in (False, False, True):
         clock.advance(days=92)
         events.fire_due_timers(engine)
+        prepare_follow_up(engine, iid)
         clock.advance(days=15)
         events.fire_due_timers(engine)
         complete(engine, COORDINATOR, iid, "eskalering", ESCALATION)

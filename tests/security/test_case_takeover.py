@@ -11,7 +11,7 @@ from typing import Any
 from engine.courses import events, instances
 from engine.people import audit
 from tests.conftest import ADMIN, COORDINATOR
-from tests.course import ACCEPT, REFERRAL, k_meeting, open_elements, to_follow_up
+from tests.course import ACCEPT, REFERRAL, k_meeting, open_elements, prepare_follow_up, to_follow_up
 
 STEAL = {"lane_owners": {"ungekoordinator": ["gustav"]}}
 
@@ -29,6 +29,7 @@ def _at_follow_up(engine: Any, clock: Any) -> int:
     iid = to_follow_up(engine)
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, iid)
     assert open_elements(instances.get_instance(engine.uow(), COORDINATOR, iid)) == ["opfoelgning"]
     return iid
 

@@ -75,7 +75,8 @@ def test_worker_once_with_now_fires_the_timers_due_then(app, engine, people):
     late = runner.invoke(args=["worker", "--once", "--now", "2026-04-10T08:00:00+00:00"])
     assert late.output.strip() == "1 forløb flyttet"
     with engine.reader() as uow:
-        assert uow.session.scalar(select(Task.element_id).where(Task.state == "ready")) == "opfoelgning"
+        # the follow-up fell due: the young person prepares it first (their self-assessment)
+        assert uow.session.scalar(select(Task.element_id).where(Task.state == "ready")) == "forbered_opfoelgning"
     assert runner.invoke(args=["worker", "--once", "--now", "not a time"]).exit_code == 2
 
 
@@ -87,8 +88,8 @@ def test_demo_creates_users_and_young_people_at_every_step_once(app, engine):
     with engine.reader() as uow:
         waiting = set(uow.session.scalars(select(Task.element_id).where(Task.state == "ready")))
         statuses = set(uow.session.scalars(select(ProcessInstance.status)))
-    assert {"henvisning", "luk_henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "opfoelgning",
-            "eskalering"} <= waiting
+    assert {"henvisning", "luk_henvisning", "k_moede", "accepter_guide", "uddannelsesplan", "forbered_opfoelgning",
+            "opfoelgning", "eskalering"} <= waiting
     assert statuses == {"running", "completed"}
     instances_before = count(engine, ProcessInstance)
     assert "findes allerede" in runner.invoke(args=["demo"]).output

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from engine.platform.models import Task
 from tests.conftest import CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
-from tests.course import ACCEPT, HANDOVER, PLAN, REFERRAL, complete, follow_up, k_meeting, start_course
+from tests.course import ACCEPT, HANDOVER, PLAN, REFERRAL, complete, follow_up, k_meeting, prepare_follow_up, start_course
 from web.csv_export import csv_response
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -35,6 +35,7 @@ def courses(engine, clock):
     clock.advance(days=92)
     from engine.courses import events
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, done["id"])
     complete(engine, GUIDE, done["id"], "opfoelgning", follow_up(reached=True))
     complete(engine, CASE_COORDINATOR, done["id"], "overdragelse", HANDOVER)
     clock.advance(days=1)

@@ -79,3 +79,26 @@ def test_caseworkers_do_not_see_the_dashboard_and_process_owners_do_not_see_name
     assert pages.get("/overblik/").status_code == 200
     assert pages.get("/overblik/venter?process_key=samarbejdsmodel&element_id=k_moede").status_code == 403
     assert pages.get("/overblik/venter.csv?process_key=samarbejdsmodel&element_id=k_moede").status_code == 403
+
+
+def test_the_progression_card_shows_the_average_change_per_quarter_and_exports_it(pages, engine, clock):
+    from engine.courses import events
+    from tests.conftest import GUIDE
+    from tests.course import follow_up, prepare_follow_up, to_follow_up
+    from web.sample_forms import self_assessment
+
+    iid = to_follow_up(engine, name="Ida Ung")
+    for level in (3, 7):  # first 3 on every scale, then 7: a change of +4
+        clock.advance(days=92)
+        events.fire_due_timers(engine)
+        prepare_follow_up(engine, iid, self_assessment(level))
+        complete(engine, GUIDE, iid, "opfoelgning", follow_up(reached=False))
+    pages.login("kim")
+    html = pages.get("/overblik/?start=2026-01-01&end=2026-09-30").get_data(as_text=True)
+    assert 'id="progression-table"' in html and 'data-csv="progression"' in html
+    assert "<td>2026-Q3</td><td>Alle</td><td class=\"num\">1</td><td class=\"num\">+4.00</td>" in html
+    assert "Destination: uddannelse" in html and "Spor: virksomhedssporet" in html
+    response = pages.get("/overblik/progression.csv?start=2026-01-01&end=2026-09-30")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))  # Excel's mark
+    assert rows[0] == ["quarter", "dimension", "group", "young_people", "average_change"]
+    assert ["2026-Q3", "all", "", "1", "4.0"] in rows

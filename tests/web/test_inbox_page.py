@@ -7,7 +7,7 @@ import pytest
 
 from engine.work import inbox, tasks
 from tests.conftest import CASEWORKER, COORDINATOR
-from tests.course import PLAN, REFERRAL, complete, k_meeting, open_task, start_course
+from tests.course import PLAN, REFERRAL, complete, k_meeting, open_task, prepare_follow_up, start_course
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
@@ -55,6 +55,7 @@ def test_an_overdue_task_stands_out_and_the_overdue_filter_finds_it(pages, engin
     complete(engine, CASE_COORDINATOR, instance["id"], "uddannelsesplan", PLAN)
     clock.advance(days=91)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, instance["id"])
     clock.advance(days=15)  # the follow-up was due 14 days after it fell due
     pages.login("gustav")
     page = pages.get("/?overdue=1").get_data(as_text=True)

@@ -18,6 +18,7 @@ from tests.course import (
     complete,
     k_meeting,
     open_task,
+    prepare_follow_up,
     start_course,
     to_follow_up,
 )
@@ -130,6 +131,7 @@ def test_the_next_task_stays_with_the_same_young_person_or_goes_to_the_inbox(pag
     other = to_follow_up(engine, name="Mikkel Madsen")
     clock.advance(days=92)
     events.fire_due_timers(engine)  # the guide has an overdue-looking follow-up for another young person
+    prepare_follow_up(engine, other)
     instance = _at_accept(engine, name="Mikkel Jensen")
     task = open_task(engine, GUIDE, instance["id"], "accepter_guide")
     assert open_task(engine, GUIDE, other, "opfoelgning")
@@ -176,6 +178,7 @@ def test_the_follow_up_offers_the_plans_milestones_and_refuses_another_title_by_
     iid = to_follow_up(engine)
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, iid)
     task = open_task(engine, GUIDE, iid, "opfoelgning")
     pages.login("gustav")
     form = pages.get(f"/opgaver/{task['id']}").get_data(as_text=True)

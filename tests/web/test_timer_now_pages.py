@@ -21,8 +21,8 @@ def test_the_case_page_says_what_the_course_waits_for_and_the_coordinator_fires_
     assert response.status_code == 303
     page = pages.get(response.headers["Location"]).get_data(as_text=True)
     assert "Tidsfristen er udløst, og forløbet er gået videre." in page
-    assert "Opfølgning på planen" in page and "Tidsfrist udløst før tid" in page  # the open task and the timeline
-    assert open_elements(instances.get_instance(engine.uow(), COORDINATOR, iid)) == ["opfoelgning"]
+    assert "Forbered opfølgning" in page and "Tidsfrist udløst før tid" in page  # the open task and the timeline
+    assert open_elements(instances.get_instance(engine.uow(), COORDINATOR, iid)) == ["forbered_opfoelgning"]
 
 
 def test_a_guide_sees_no_button_and_cannot_fire_a_timer(pages, engine):
@@ -50,7 +50,7 @@ def test_the_api_fires_a_timer_and_answers_with_the_moved_course(api, engine):
     iid = to_follow_up(engine)
     response = api.as_("kim").post(f"/instances/{iid}/timers/fire", json={"element_id": "vent_paa_opfoelgning"})
     assert response.status_code == 200
-    assert [t["element_id"] for t in response.get_json()["tasks"]] == ["opfoelgning"]
+    assert [t["element_id"] for t in response.get_json()["tasks"]] == ["forbered_opfoelgning"]
     again = api.as_("kim").post(f"/instances/{iid}/timers/fire", json={"element_id": "vent_paa_opfoelgning"})
     assert again.status_code == 409 and "error" in again.get_json()
     assert api.as_("gustav").post(f"/instances/{iid}/timers/fire",

@@ -71,6 +71,12 @@ def schemas() -> dict[str, Any]:
         "Caseload": _rows("CaseloadRow", "Unge pr. ungeguide og koordinerende sagsbehandler",
                           band=obj({"low": integer(), "high": integer()}), flagged=integer()),
         "Outcomes": _rows("OutcomeRow", "Overdragelser pr. kvartal efter destination"),
+        "ProgressionRow": obj({"quarter": string("fx 2026-Q2"),
+                               "dimension": string("all, destination eller track", enum=["all", "destination", "track"]),
+                               "group": string("destinationen eller sporet ('' for all)"),
+                               "young_people": integer(), "average_change": _num("gennemsnitlig ændring, point")}),
+        "Progression": _rows("ProgressionRow", "De unges gennemsnitlige ændring i selvvurderingen pr. kvartal "
+                                               "(seneste i kvartalet minus den første), samlet, pr. destination og spor"),
         "Diagram": obj({"process_key": string(), "version": integer(), "versions": array(integer()),
                         "xml": string("BPMN-diagrammet")}),
     }
@@ -98,6 +104,8 @@ def operations() -> dict[str, Any]:
                                        "Compliance"),
         "/metrics/caseload": _figure("dashboardCaseload", "Sagsbelastning pr. person", "Caseload"),
         "/metrics/outcomes": _figure("dashboardOutcomes", "Udfald pr. kvartal", "Outcomes"),
+        "/metrics/progression": _figure("dashboardProgression", "Progression pr. kvartal efter spor og destination",
+                                        "Progression"),
         "/metrics/diagram": {"get": operation(
             "dashboardDiagram", "metrics", "BPMN-diagrammet for en version (til heatmappet)",
             {"200": ok("Diagrammet og processens versioner", ref("Diagram"))}, (403, 404, 422),
