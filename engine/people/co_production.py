@@ -76,7 +76,8 @@ def mark_done(uow: UnitOfWork, actor: Actor, proposal_id: int | None) -> None:
     with uow:
         row = uow.session.get(YouthContribution, proposal_id) if proposal_id else None
         if row is None or row.youth_id != youth_id or row.kind != "proposal":
-            audit.record(uow, actor, "co_production_refused", youth_id, "udført: ikke den unges milepæl")
+            # another young person's id (or none): an access attempt, logged as a refusal like any other
+            audit.record(uow, actor, "access_denied", youth_id, "min plan udført: ikke den unges milepæl")
             uow.commit()
             raise InvalidInput(Message("engine.co_production.invalid"), errors=[
                 {"path": "done", "message": Message("engine.co_production.not_yours")}])

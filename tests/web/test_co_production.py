@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.people import co_production
-from engine.people.access import youth_actor
+from engine.platform.errors import Forbidden
 from engine.platform.models import YouthContribution
 from tests.web.fixtures import Pages
 from tests.web.test_min_plan import course_with_plan, invite, log, token_of, use
@@ -74,7 +74,8 @@ def test_an_empty_or_too_long_dream_is_refused_by_its_field_with_the_text_kept(a
 
 def test_a_comment_on_a_milestone_reaches_the_case_page(app, engine):
     client, youth_id = young_person(app, engine)
-    assert post(client, "/min-plan/kommentar", milestone="Praktik", text="Jeg vil gerne i praktik hos en tømrer").status_code == 303
+    said = "Jeg vil gerne i praktik hos en tømrer"
+    assert post(client, "/min-plan/kommentar", milestone="Praktik", text=said).status_code == 303
     assert "Jeg vil gerne i praktik hos en tømrer" in client.get("/min-plan").get_data(as_text=True)
     case = guide(app).get(f"/unge/{youth_id}").get_data(as_text=True)
     assert "Jeg vil gerne i praktik hos en tømrer" in case
@@ -158,14 +159,14 @@ def test_another_young_persons_milestone_cannot_be_marked_done(app, engine):
     assert "Andens mål" not in response.get_data(as_text=True)
     with engine.reader() as uow:
         assert uow.session.get(YouthContribution, proposal_id).status == "accepted"
-    assert log(engine, "co_production_refused")[-1][1:] == (youth_id, "udført: ikke den unges milepæl")
+    assert log(engine, "access_denied")[-1] == (f"ung:{youth_id}", youth_id, "min plan udført: ikke den unges milepæl")
 
 
 def test_a_staff_user_cannot_write_as_the_young_person(engine):
-    with pytest.raises(Exception):
+    with pytest.raises(Forbidden):
         co_production.write_dream(engine.uow(), _gustav(), "Noget")
     assert rows(engine) == 0
-    assert youth_actor(1).youth_id == 1
+    assert log(engine, "access_denied")[-1][:2] == ("gustav", None)
 
 
 def _gustav() -> Any:
