@@ -65,6 +65,10 @@ ACCESS: dict[str, Access] = {
     "min_plan.logout": PUBLIC,
     "min_plan.show": CITIZEN,
     "min_plan.pdf": CITIZEN,
+    "min_plan.dream": CITIZEN,
+    "min_plan.comment": CITIZEN,
+    "min_plan.propose": CITIZEN,
+    "min_plan.mark_done": CITIZEN,
     # pages: inbox, tasks
     "inbox.index": LOGGED_IN,
     "inbox.claim": TASK,
@@ -77,6 +81,7 @@ ACCESS: dict[str, Access] = {
     # pages: young people and their cases
     "cases.search": LOGGED_IN,
     "cases.show": CASE,
+    "cases.answer_proposal": CASE,  # the young person's proposed milestone: into the plan, or answered
     "cases.fire_timer": Access(permission="fire_timers", youth=True),
     "cases.dropout": Access(permission="control_courses", youth=True, lane_holders=True),
     "cases.pause": COURSE_CONTROL,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from engine.courses import journal
 from engine.courses.control import hold_view
 from engine.courses.notices import REFERRAL_FORM, notices_of_course
-from engine.people import audit, consents, policy
+from engine.people import audit, co_production, consents, policy
 from engine.people.access import Actor
 from engine.people.youths import ensure_may_view
 from engine.platform.errors import InvalidInput
@@ -47,8 +47,10 @@ def case_view(uow: UnitOfWork, actor: Actor, youth_id: int) -> dict[str, Any]:
         register = consents.register_in(uow, youth.id)
         progression = assessments.series_in(uow, youth.id)  # the case view's own read, logged with it
         audit.record(uow, actor, "case_viewed", youth.id)
+        own_words = co_production.contributions(uow, youth.id)
         uow.commit()
         return {"youth": youth_view(youth), "course": courses[0] if courses else None, "progression": progression,
+                "co_production": own_words,
                 "earlier_courses": [{"id": c["id"], "status": c["status"], "created_at": c["created_at"]}
                                     for c in courses[1:]],
                 "consents": register, "consent_choices": consents.choices_in(uow, youth.id),

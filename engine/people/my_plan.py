@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from engine.courses import journal
-from engine.people import audit, policy
+from engine.people import audit, co_production, policy
 from engine.people.access import Actor
 from engine.people.cases import _forms, plan_of
 from engine.people.cases import _people as case_people
@@ -49,7 +49,8 @@ def my_plan(uow: UnitOfWork, actor: Actor, youth_id: int | None = None) -> dict[
         instance = uow.session.scalars(select(ProcessInstance).where(ProcessInstance.youth_id == youth.id)
                                        .order_by(ProcessInstance.created_at.desc(), ProcessInstance.id.desc())
                                        .limit(1)).one_or_none()
-        view = {"youth": {"id": youth.id, "name": youth.name}, "course": _course(uow, instance) if instance else None}
+        view = {"youth": {"id": youth.id, "name": youth.name}, "course": _course(uow, instance) if instance else None,
+                "co_production": co_production.contributions(uow, youth.id)}
         audit.record(uow, actor, "my_plan_viewed", youth.id)
         uow.commit()
         return view

@@ -582,3 +582,29 @@ class SelfAssessment(TenantMixin, Base):
     # The plan as it stood when the assessment was taken, for the dashboard's groups.
     destination: Mapped[str | None] = mapped_column(String(80))
     tracks: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class YouthContribution(TenantMixin, Base):
+    """What the young person writes into their plan on Min Plan (issue 12, part 3), beside the course's data.
+
+    ``kind`` is ``dream`` (their dream and wishes: every version kept, the newest is current),
+    ``comment`` (on the milestone titled ``milestone``), ``proposal`` (a milestone they propose:
+    ``status`` open, then accepted or answered by staff with ``answer``) or ``done`` (a milestone of
+    theirs marked done: ``milestone`` names the accepted proposal's id). See :mod:`engine.people.co_production`.
+    """
+
+    __tablename__ = "youth_contributions"
+    __table_args__ = (Index("ix_youth_contributions_youth_kind", "youth_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youths.id", ondelete="CASCADE"))
+    instance_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    milestone: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    due: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    status: Mapped[str | None] = mapped_column(String(20))
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(80))
+    answered_at: Mapped[datetime | None]

@@ -103,3 +103,35 @@ def test_a_young_persons_session_does_not_open_the_api_to_a_staff_token_or_the_r
     assert response.status_code == 403
     assert "Walk Ung" not in response.get_data(as_text=True)
     assert world.denials("admin") > 0
+
+
+def test_another_young_persons_milestone_and_proposal_are_refused_on_every_co_production_route(
+        world: World, other: dict[str, int]) -> None:
+    """The attack on the co-production routes (issue 12, part 3): the young person names the other young
+    person's accepted milestone (by id) and plan milestone (by title), and answers a proposal as staff would.
+    Nothing of the other young person changes, and every attempt is refused and logged."""
+    from engine.people import co_production
+    from engine.people.access import youth_actor
+    from engine.platform.models import YouthContribution
+
+    theirs = co_production.propose(world.engine.uow(), youth_actor(other["youth_id"]), "Andens mål")
+    co_production.answer_proposal(world.engine.uow(), actor_of("admin"), other["youth_id"], theirs, "accept", None)
+    client = young_person(world)
+    csrf = client.get("/min-plan").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    before = refusals(world)
+    done = client.post("/min-plan/udfoert", data={"proposal_id": theirs, "csrf_token": csrf})
+    assert done.status_code == 422 and "Andens mål" not in done.get_data(as_text=True)
+    assert refusals(world) == before + 1
+    commented = client.post("/min-plan/kommentar", data={"milestone": "Andens mål", "text": "Hej", "csrf_token": csrf})
+    assert commented.status_code == 422
+    answered = client.post(f"/unge/{other['youth_id']}/forslag",
+                           data={"proposal_id": theirs, "decision": "answer", "answer": "Nej", "csrf_token": csrf})
+    assert answered.status_code == 403 and refusals(world) == before + 2
+    with world.engine.reader() as uow:
+        row = uow.session.get(YouthContribution, theirs)
+        assert (row.status, row.answer) == ("accepted", None)
+        assert uow.session.scalar(select(func.count()).select_from(YouthContribution).where(
+            YouthContribution.youth_id == world.youth_id)) == 0
+        refused = uow.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "co_production_refused", AuditEntry.username == f"ung:{world.youth_id}"))
+    assert refused >= 1  # the comment on a milestone not in their plan

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine.courses import control as course_control
 from engine.courses import events, referrals
-from engine.people import cases, consents, policy, youths
+from engine.people import cases, co_production, consents, policy, youths
 from engine.platform.crypto import looks_like_cpr, mask_cpr, normalize_cpr
 from engine.platform.errors import Conflict, InvalidInput, TooManyAttempts
 from engine.work.submissions import AlreadySubmitted
@@ -104,6 +104,24 @@ def _course_action(youth_id: int, kind: str, call: Any, done: str) -> Any:
     else:
         flash(_(done), "success")
     return redirect(url_for("cases.show", youth_id=youth_id) + "#journal", code=303)
+
+
+@bp.post("/unge/<int:youth_id>/forslag")
+@login_required
+def answer_proposal(youth_id: int) -> Any:
+    """The guide takes the young person's proposed milestone into the plan, or answers it with a reason."""
+    values = {"answer": request.form.get("answer", "")[:5000], "proposal_id": request.form.get("proposal_id", "")}
+    try:
+        co_production.answer_proposal(engine().uow(), current_actor(), youth_id,
+                                      request.form.get("proposal_id", type=int), request.form.get("decision"),
+                                      request.form.get("answer"))
+    except InvalidInput as invalid:
+        by_field, general = errors_by_field(invalid.details.get("errors", []))
+        for message in general:
+            flash(message, "error")
+        return show(youth_id, {"proposal": by_field}, values, status=422)
+    flash(_("case.proposal_answered"), "success")
+    return redirect(url_for("cases.show", youth_id=youth_id) + "#proposals", code=303)
 
 
 @bp.post("/unge/<int:youth_id>/forloeb/<int:instance_id>/frafald")

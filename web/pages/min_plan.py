@@ -3,6 +3,9 @@
 * ``GET /min-plan`` the plan (:func:`engine.people.my_plan.my_plan`); only a young person's
   session reaches it (a staff session is refused and logged; an anonymous visitor goes to the login).
 * ``GET /min-plan/plan.pdf`` the same plan as a PDF (:mod:`web.min_plan_pdf`).
+* ``POST /min-plan/droem``, ``/min-plan/kommentar``, ``/min-plan/forslag``, ``/min-plan/udfoert``: the
+  young person co-produces the plan (:mod:`engine.people.co_production`); bad input comes back on the
+  page by its field, with what was typed (422).
 * ``GET /min-plan/login`` the young person's login page: MitID, where the installation has a broker.
 * ``GET /min-plan/invitation?t=...`` a one-time link (``samspil youth invite``) shows a button; its
   ``POST`` uses the link up and logs the young person in. The GET changes nothing, so a mail
@@ -34,13 +37,14 @@ from typing import Any
 from flask import Blueprint, Flask, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from engine.people import citizen_login, my_plan, policy
-from engine.platform.errors import Forbidden
+from engine.people import citizen_login, co_production, my_plan, policy
+from engine.platform.errors import Forbidden, InvalidInput
 from engine.platform.messages import Message
 from engine.platform.settings import ConfigurationError, Settings
 from web import citizen, oidc
 from web.i18n import _, current_language, localize
 from web.pages.auth import engine
+from web.pages.forms import errors_by_field
 from web.tenant import set_request_tenant
 
 bp = Blueprint("min_plan", __name__)
@@ -91,7 +95,53 @@ def show() -> ResponseReturnValue:
     actor = citizen.current_citizen()
     assert actor is not None
     view = my_plan.my_plan(engine().uow(), actor, request.args.get("ung", type=int))
-    return render_template("min_plan/plan.html", view=view)
+    return render_template("min_plan/plan.html", view=view, errors={}, values={})
+
+
+def _contribute(kind: str, call: Any, done: str) -> ResponseReturnValue:
+    """Run one co-production action; bad input comes back on the plan by its field, text kept (422)."""
+    actor = citizen.current_citizen()
+    assert actor is not None
+    try:
+        call(actor)
+    except InvalidInput as invalid:
+        by_field, general = errors_by_field(invalid.details.get("errors", []))
+        for message in general:
+            flash(message, "error")
+        view = my_plan.my_plan(engine().uow(), actor)
+        values = {key: request.form.get(key, "")[:5000] for key in request.form if key != "csrf_token"}
+        return render_template("min_plan/plan.html", view=view, errors={kind: by_field},
+                               values={kind: values}), 422
+    flash(_(done), "success")
+    return redirect(url_for("min_plan.show") + f"#{kind}", code=303)
+
+
+@bp.post("/min-plan/droem")
+@citizen_required
+def dream() -> ResponseReturnValue:
+    return _contribute("dream", lambda actor: co_production.write_dream(
+        engine().uow(), actor, request.form.get("dream")), "min_plan.dream_saved")
+
+
+@bp.post("/min-plan/kommentar")
+@citizen_required
+def comment() -> ResponseReturnValue:
+    return _contribute("comment", lambda actor: co_production.comment(
+        engine().uow(), actor, request.form.get("milestone"), request.form.get("text")), "min_plan.comment_saved")
+
+
+@bp.post("/min-plan/forslag")
+@citizen_required
+def propose() -> ResponseReturnValue:
+    return _contribute("proposal", lambda actor: co_production.propose(
+        engine().uow(), actor, request.form.get("title"), request.form.get("due")), "min_plan.proposal_saved")
+
+
+@bp.post("/min-plan/udfoert")
+@citizen_required
+def mark_done() -> ResponseReturnValue:
+    return _contribute("done", lambda actor: co_production.mark_done(
+        engine().uow(), actor, request.form.get("proposal_id", type=int)), "min_plan.done_saved")
 
 
 @bp.get("/min-plan/plan.pdf")
