@@ -65,6 +65,9 @@ ACCESS: dict[str, Access] = {
     "min_plan.logout": PUBLIC,
     "min_plan.show": CITIZEN,
     "min_plan.pdf": CITIZEN,
+    "min_plan_own.task": CITIZEN,              # only their own open task (engine.people.my_plan_own.own_task)
+    "min_plan_own.complete": CITIZEN,          # engine.work.tasks.complete_task as the young person
+    "min_plan_own.withdraw_consent": CITIZEN,  # only their own consent (engine.people.consents.withdraw_consent)
     # pages: inbox, tasks
     "inbox.index": LOGGED_IN,
     "inbox.claim": TASK,
