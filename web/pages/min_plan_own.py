@@ -17,6 +17,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.people import consents, my_plan_own
+from engine.people.access import Actor
 from engine.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.work import tasks
 from web import citizen
@@ -35,9 +36,14 @@ def _render(task: dict[str, Any], values: dict[str, Any] | None = None, errors: 
     return render_template("min_plan/task.html", task=task, schema=schema, fields=fields, general=general or []), status
 
 
-def _own_task(task_id: str) -> dict[str, Any] | ResponseReturnValue:
+def _me() -> Actor:
     actor = citizen.current_citizen()
-    assert actor is not None
+    assert actor is not None  # citizen_required let only a young person's session through
+    return actor
+
+
+def _own_task(task_id: str) -> dict[str, Any] | ResponseReturnValue:
+    actor = _me()
     try:
         return my_plan_own.own_task(engine().uow(), actor, task_id)
     except (Forbidden, NotFound) as refused:  # logged by the engine (an unknown id names no task at all)
@@ -63,7 +69,7 @@ def complete(task_id: str) -> ResponseReturnValue:
     if problems:
         return _render(found, data, problems, status=422)
     try:
-        tasks.complete_task(engine().uow(), citizen.current_citizen(), task_id, data)
+        tasks.complete_task(engine().uow(), _me(), task_id, data)
     except InvalidInput as invalid:
         by_field, general = errors_by_field(invalid.details.get("errors", []))
         return _render(found, data, by_field, general, status=422)
@@ -77,9 +83,8 @@ def complete(task_id: str) -> ResponseReturnValue:
 @bp.post("/min-plan/samtykker/<int:consent_id>/tilbagekald")
 @citizen_required
 def withdraw_consent(consent_id: int) -> ResponseReturnValue:
-    actor = citizen.current_citizen()
     try:
-        consents.withdraw_consent(engine().uow(), actor, consent_id, request.form.get("reason", ""))
+        consents.withdraw_consent(engine().uow(), _me(), consent_id, request.form.get("reason", ""))
     except (Forbidden, NotFound) as refused:  # not theirs, or already withdrawn: logged, nothing changed
         flash(localize(refused.message), "error")
         return redirect(url_for("min_plan.show") + "#consents", code=303)
