@@ -44,7 +44,7 @@ def own_task(uow: UnitOfWork, actor: Actor, task_id: str) -> dict[str, Any]:
         own = task.youth_id == actor.youth_id and task.state == "ready" and \
             task.id in {row["id"] for row in youth_tasks_in(uow, actor, log=False)}
         if not own:  # another young person's, a staff task, or done: the same refusal, naming nothing
-            policy.refuse(uow, actor, f"opgave {task_id[:40]}", task.youth_id, Message("engine.citizen.task_not_yours"))
+            policy.refuse(uow, actor, f"opgave {task.element_id}", task.youth_id, Message("engine.citizen.task_not_yours"))
         view = task_view(task)
         _, process = process_for(uow, task.process_version_id)
         view["form_schema"] = process.forms.get(task.form_key) if task.form_key else None
