@@ -16,7 +16,7 @@ from engine.people import citizen_login
 from engine.platform.models import AuditEntry, ProcessInstance, User
 from engine.platform.settings import Settings
 from tests.conftest import ADMIN, CASE_COORDINATOR, CASEWORKER, COORDINATOR, GUIDE
-from tests.course import ACCEPT, PLAN, REFERRAL, complete, follow_up, k_meeting, start_course
+from tests.course import ACCEPT, PLAN, REFERRAL, complete, follow_up, k_meeting, prepare_follow_up, start_course
 from tests.web.fixtures import Pages
 from web import create_app
 
@@ -108,6 +108,7 @@ def test_a_follow_ups_minutes_and_milestone_status_reach_min_plan(app, engine, c
 
     clock.advance(days=92)
     events.fire_due_timers(engine)
+    prepare_follow_up(engine, iid)  # the young person's self-assessment comes before the follow-up
     complete(engine, GUIDE, iid, "opfoelgning", follow_up(False))
     client = app.test_client()
     use(client, token_of(invite(app, youth_id)))
