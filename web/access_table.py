@@ -69,6 +69,9 @@ ACCESS: dict[str, Access] = {
     "min_plan.comment": CITIZEN,
     "min_plan.propose": CITIZEN,
     "min_plan.mark_done": CITIZEN,
+    "min_plan_own.task": CITIZEN,              # only their own open task (engine.people.my_plan_own.own_task)
+    "min_plan_own.complete": CITIZEN,          # engine.work.tasks.complete_task as the young person
+    "min_plan_own.withdraw_consent": CITIZEN,  # only their own consent (engine.people.consents.withdraw_consent)
     # pages: inbox, tasks
     "inbox.index": LOGGED_IN,
     "inbox.claim": TASK,

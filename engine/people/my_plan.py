@@ -21,6 +21,7 @@ from engine.people import audit, co_production, policy
 from engine.people.access import Actor
 from engine.people.cases import _forms, plan_of
 from engine.people.cases import _people as case_people
+from engine.people.my_plan_own import sections_in
 from engine.platform.messages import Message
 from engine.platform.models import ProcessInstance, ProcessVersion, Task, User, Youth
 from engine.platform.views import iso
@@ -51,6 +52,7 @@ def my_plan(uow: UnitOfWork, actor: Actor, youth_id: int | None = None) -> dict[
                                        .limit(1)).one_or_none()
         view = {"youth": {"id": youth.id, "name": youth.name}, "course": _course(uow, instance) if instance else None,
                 "co_production": co_production.contributions(uow, youth.id)}
+        view.update(sections_in(uow, actor))  # their own tasks, consents and progression (engine.people.my_plan_own)
         audit.record(uow, actor, "my_plan_viewed", youth.id)
         uow.commit()
         return view

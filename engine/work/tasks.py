@@ -148,13 +148,20 @@ def youth_tasks(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
     if not policy.acts_as_youth(actor):
         policy.refuse_outside(uow, actor, "den unges opgaver")
     with uow:
-        rows = uow.session.scalars(select(Task).where(
-            Task.state == "ready", Task.youth_id == actor.youth_id, policy.task_role_sql(actor, Task.role),
-            Task.id.in_(select(TaskCandidate.task_id).where(TaskCandidate.username == actor.username)))
-            .order_by(*QUEUE_ORDER)).all()
-        audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
+        rows = youth_tasks_in(uow, actor)
         uow.commit()
-        return [task_view(row) for row in rows]
+        return rows
+
+
+def youth_tasks_in(uow: UnitOfWork, actor: Actor, log: bool = True) -> list[dict[str, Any]]:
+    """:func:`youth_tasks` inside the caller's unit of work (Min Plan's own read), the listing logged unless ``log``."""
+    rows = uow.session.scalars(select(Task).where(
+        Task.state == "ready", Task.youth_id == actor.youth_id, policy.task_role_sql(actor, Task.role),
+        Task.id.in_(select(TaskCandidate.task_id).where(TaskCandidate.username == actor.username)))
+        .order_by(*QUEUE_ORDER)).all()
+    if log:
+        audit.record_many(uow, actor, "tasks_listed", [row.youth_id for row in rows])
+    return [task_view(row) for row in rows]
 
 
 def _task_row(uow: UnitOfWork, task_id: str) -> Task:

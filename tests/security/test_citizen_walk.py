@@ -135,3 +135,32 @@ def test_another_young_persons_milestone_and_proposal_are_refused_on_every_co_pr
         refused = uow.session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "co_production_refused", AuditEntry.username == f"ung:{world.youth_id}"))
     assert refused >= 1  # the comment on a milestone not in their plan
+
+
+def test_another_young_persons_task_and_consent_on_min_plans_own_routes_are_refused_and_logged(
+        world: World, other: dict[str, int]) -> None:
+    """The attack: a young person pastes another young person's task id into /min-plan/opgaver/<id>
+    (to read or send its form) and their consent id into the withdrawal: refused, nothing changed, logged."""
+    from engine.people import consents
+    from engine.platform.models import Consent, Task
+
+    consent = consents.record_consent(world.engine.uow(), actor_of("sara"), other["youth_id"], {
+        "data_types": ["uddannelse"], "recipient": "Jobcentret", "recipient_role": "sagsbehandler",
+        "purpose": "Afklaring", "given_by": "foraelder_vaerge", "guardian_name": "Mor"})
+    with world.engine.reader() as uow:
+        task_id = uow.session.scalars(select(Task.id).where(Task.youth_id == other["youth_id"],
+                                                            Task.state == "ready")).first()
+    assert task_id is not None
+    client = young_person(world)
+    for method, path in (("GET", f"/min-plan/opgaver/{task_id}"), ("POST", f"/min-plan/opgaver/{task_id}")):
+        before = refusals(world, other["youth_id"])
+        response = client.open(path, method=method, data={"udsyn": "5"})
+        assert response.status_code == 403, path
+        assert "Anden Ung" not in response.get_data(as_text=True)
+        assert refusals(world, other["youth_id"]) == before + 1
+    before = refusals(world)
+    response = client.post(f"/min-plan/samtykker/{consent['id']}/tilbagekald", data={"reason": "Væk"})
+    assert response.status_code == 303 and refusals(world) == before + 1
+    with world.engine.reader() as uow:
+        assert uow.session.get(Task, task_id).state == "ready"
+        assert uow.session.get(Consent, consent["id"]).withdrawn_at is None

@@ -108,7 +108,7 @@ def test_a_follow_ups_minutes_and_milestone_status_reach_min_plan(app, engine, c
 
     clock.advance(days=92)
     events.fire_due_timers(engine)
-    prepare_follow_up(engine, iid)
+    prepare_follow_up(engine, iid)  # the young person's self-assessment comes before the follow-up
     complete(engine, GUIDE, iid, "opfoelgning", follow_up(False))
     client = app.test_client()
     use(client, token_of(invite(app, youth_id)))

@@ -32,7 +32,12 @@ def schemas() -> dict[str, spec.Schema]:
                                        required=["meeting", "date", "text"]), "Referater, nyeste først"),
         "next_steps": spec.array(spec.obj({"what": text, "who": text, "by": text}), "De aftalte næste skridt"),
     }, nullable=True)
-    return {"MyPlan": spec.obj({"youth": spec.obj({"id": spec.integer(), "name": spec.string()}), "course": course})}
+    return {"MyPlan": spec.obj({
+        "youth": spec.obj({"id": spec.integer(), "name": spec.string()}), "course": course,
+        "tasks": spec.array(spec.ref("Task"), "Den unges egne åbne opgaver (fx selvvurderingen før en opfølgning)"),
+        "consents": spec.array(spec.ref("Consent"), "Den unges samtykker: gældende først"),
+        "progression": spec.free_object("Selvvurderingerne over tid: skalaerne og målingerne pr. opfølgning"),
+    })}
 
 
 def operations() -> dict[str, dict[str, dict[str, Any]]]:

@@ -12,7 +12,7 @@ from web.pages import auth
 
 def init_app(app: Flask) -> None:
     from web import citizen, i18n
-    from web.pages import admin, cases, dashboard, filters, inbox, min_plan, oidc_login, people, tasks, workbench
+    from web.pages import admin, cases, dashboard, filters, inbox, min_plan, min_plan_own, oidc_login, people, tasks, workbench
 
     i18n.init_app(app)
     filters.init_app(app)
@@ -22,5 +22,5 @@ def init_app(app: Flask) -> None:
     min_plan.init_app(app)
     # One line per page area; each module owns one blueprint.
     for blueprint in (auth.bp, oidc_login.bp, inbox.bp, tasks.bp, cases.bp, admin.bp, people.bp, dashboard.bp,
-                      workbench.bp, min_plan.bp):
+                      workbench.bp, min_plan.bp, min_plan_own.bp):
         app.register_blueprint(blueprint)

@@ -80,7 +80,8 @@ def citizen_required(view: Any) -> Any:
             return view(*args, **kwargs)
         if g.get("actor") is not None:
             try:
-                policy.refuse_outside(engine().uow(), g.actor, f"min plan som medarbejder {request.path[:100]}",
+                where = request.url_rule.rule if request.url_rule else request.path  # the route, not its ids
+                policy.refuse_outside(engine().uow(), g.actor, f"min plan som medarbejder {where[:100]}",
                                       None, Message("engine.citizen.only_young_person"))
             except Forbidden:
                 abort(403)
