@@ -148,3 +148,11 @@ def test_another_young_persons_consent_is_refused_nothing_changed_and_logged(app
     with engine.reader() as uow:
         assert uow.session.get(Consent, theirs["id"]).withdrawn_at is None
     assert len(refusals(engine, youth_id)) == before + 1
+
+
+def test_min_plan_speaks_to_the_young_person_about_their_own_progression(app, engine, clock):
+    """The case page says "den unge"; Min Plan is read by the young person, so it says "du"."""
+    client, youth_id, _ = logged_in(app, engine, clock)
+    page = client.get("/min-plan").get_data(as_text=True)
+    assert "Du har endnu ikke udfyldt en selvvurdering" in page
+    assert "Den unge har endnu ikke udfyldt" not in page
